@@ -1,0 +1,72 @@
+package runbook
+
+import "time"
+
+// RecordKind names an audited event.
+type RecordKind string
+
+// Audited event kinds, also the "kind" of ITSM webhook events.
+const (
+	RecConfirmRequested RecordKind = "confirmation_requested"
+	RecApproved         RecordKind = "approved"
+	RecDeclined         RecordKind = "declined"
+	RecRefused          RecordKind = "refused"
+	RecPreflight        RecordKind = "preflight"
+	RecRunStarted       RecordKind = "run_started"
+	RecRunFinished      RecordKind = "run_finished"
+	RecDryRun           RecordKind = "dry_run"
+	RecCancelled        RecordKind = "cancel_requested"
+	RecDelayed          RecordKind = "delay_alerted"
+	RecJustified        RecordKind = "delay_justified"
+	RecRescheduled      RecordKind = "rescheduled"
+	RecIncident         RecordKind = "incident_recorded"
+	RecEscalated        RecordKind = "escalated"
+	RecLearnings        RecordKind = "learnings_recorded"
+	RecInterrupted      RecordKind = "run_interrupted"
+)
+
+// Record is one row of the append-only audit log (and one ITSM webhook event).
+// Every text field is already redacted.
+type Record struct {
+	ID       int64             `json:"id"`
+	At       time.Time         `json:"at"`
+	Kind     RecordKind        `json:"kind"`
+	Job      string            `json:"job"`
+	Window   time.Time         `json:"window"`
+	Actor    string            `json:"actor,omitempty"`    // Slack user ID, empty for the bot itself
+	Envelope string            `json:"envelope,omitempty"` // the Slack envelope / trigger id that caused it
+	Fields   map[string]string `json:"fields,omitempty"`   // kind-specific details (reason, exit_code, argv, log_sha256…)
+}
+
+// CheckResult is the outcome of one pre-flight check. It names, never shows values.
+type CheckResult struct {
+	Check  Check  `json:"check"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"` // e.g. "docker: Docker version 28.2.2" or "not set"; never a value
+}
+
+// Preflight is the outcome of all checks of a job.
+type Preflight struct {
+	Results []CheckResult `json:"results"`
+}
+
+// OK reports whether no automated check failed (manual items do not fail).
+func (p Preflight) OK() bool {
+	for _, r := range p.Results {
+		if r.Check.Kind != CheckManual && !r.OK {
+			return false
+		}
+	}
+	return true
+}
+
+// Failed lists the automated checks that failed.
+func (p Preflight) Failed() []CheckResult {
+	var out []CheckResult
+	for _, r := range p.Results {
+		if r.Check.Kind != CheckManual && !r.OK {
+			out = append(out, r)
+		}
+	}
+	return out
+}

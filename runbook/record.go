@@ -28,14 +28,15 @@ const (
 // Record is one row of the append-only audit log (and one ITSM webhook event).
 // Every text field is already redacted.
 type Record struct {
-	ID       int64             `json:"id"`
-	At       time.Time         `json:"at"`
-	Kind     RecordKind        `json:"kind"`
-	Job      string            `json:"job"`
-	Window   time.Time         `json:"window"`
-	Actor    string            `json:"actor,omitempty"`    // Slack user ID, empty for the bot itself
-	Envelope string            `json:"envelope,omitempty"` // the Slack envelope / trigger id that caused it
-	Fields   map[string]string `json:"fields,omitempty"`   // kind-specific details (reason, exit_code, argv, log_sha256…)
+	ID         int64             `json:"id"`
+	Occurrence int64             `json:"occurrence,omitempty"` // the occurrence it belongs to, 0 when none
+	At         time.Time         `json:"at"`
+	Kind       RecordKind        `json:"kind"`
+	Job        string            `json:"job"`
+	Window     time.Time         `json:"window"`
+	Actor      string            `json:"actor,omitempty"`    // Slack user ID, empty for the bot itself
+	Envelope   string            `json:"envelope,omitempty"` // the Slack envelope / trigger id that caused it
+	Fields     map[string]string `json:"fields,omitempty"`   // kind-specific details (reason, exit_code, argv, log_sha256…)
 }
 
 // CheckResult is the outcome of one pre-flight check. It names, never shows values.

@@ -1,0 +1,515 @@
+package runbook
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// EventKind names what happened to an occurrence.
+type EventKind string
+
+// Events applied by Step.
+const (
+	EvConfirmDue  EventKind = "confirmation_due"
+	EvReminderDue EventKind = "reminder_due"
+	EvConfirm     EventKind = "confirm"
+	EvDecline     EventKind = "decline"
+	EvWindowOpen  EventKind = "window_open"
+	EvRunStart    EventKind = "run_started"
+	EvRunFinish   EventKind = "run_finished"
+	EvCancel      EventKind = "cancel"
+	EvDelayDue    EventKind = "delay_threshold_reached"
+	EvJustify     EventKind = "delay_justified"
+	EvReschedule  EventKind = "rescheduled"
+	EvIncident    EventKind = "incident_recorded"
+	EvDeadline    EventKind = "incident_deadline_reached"
+	EvLearnings   EventKind = "learnings"
+)
+
+// Event is one thing that happened, with what Step needs to know about it.
+type Event struct {
+	Kind      EventKind
+	Actor     Actor
+	Text      string     // reason, justification, incident reference or learnings (already redacted)
+	To        time.Time  // reschedule target
+	Due       time.Time  // the timer's due time, for timer events
+	Seq       int        // the timer's sequence (reminder index, delay repetition)
+	Last      bool       // last reminder
+	Late      bool       // the timer fired after its time
+	Preflight *Preflight // pre-flight results for confirmation requests and run starts
+	Run       *RunResult // for EvRunFinish
+}
+
+// RunResult is how an execution ended.
+type RunResult struct {
+	ExitCode  *int
+	Reason    string // "" on success, else a Reason* constant
+	LogSHA256 string
+	Tail      []string
+	Duration  time.Duration
+}
+
+// Policy and schedule facts Step needs besides the occurrence.
+type StepEnv struct {
+	Now       time.Time
+	Policy    Policy
+	Reminders []time.Duration // before T
+	NextSlot  time.Time       // the job's next window after this occurrence's slot: reruns and delay reminders stop there
+	Autorun   bool
+}
+
+// Outcome is the new state and every effect to perform. The service commits
+// Occ, Records, Notices and timer changes in one transaction, then does the rest.
+type Outcome struct {
+	Occ      Occurrence
+	Records  []Record
+	Notices  []Notice
+	Arm      []Timer
+	Disarm   []TimerKind // unfired timers of these kinds are dropped
+	StartRun bool        // start the script after commit
+	Cancel   bool        // cancel the running script
+	Checkin  bool        // put the check-in entry of the latest attempt
+	DelayLog string      // justification line for the runbook's delay log
+	Skipped  bool        // the event had no effect (e.g. a reminder after confirmation)
+}
+
+// Step applies ev to o. It is pure: it reads nothing but its arguments.
+// A refused event returns an *Error (with the refusal record in the Outcome, to audit).
+func Step(o Occurrence, ev Event, env StepEnv) (Outcome, error) {
+	out := Outcome{Occ: o}
+	s := &stepper{o: &out.Occ, orig: o, ev: ev, env: env, out: &out}
+	if act, ok := actionOf[ev.Kind]; ok && !Allowed(ev.Actor, act) {
+		return s.refuse(KindNotAllowed, "not_allowed", map[string]any{"action": string(act)})
+	}
+	if err := s.apply(); err != nil {
+		if e, ok := err.(*Error); ok {
+			return s.refuse(e.Kind, e.Code, e.Args)
+		}
+		return out, err
+	}
+	return out, nil
+}
+
+var actionOf = map[EventKind]Action{
+	EvConfirm: ActConfirm, EvDecline: ActDecline, EvRunStart: ActRun, EvCancel: ActCancel,
+	EvJustify: ActJustify, EvReschedule: ActReschedule, EvIncident: ActIncident, EvLearnings: ActLearnings,
+}
+
+type stepper struct {
+	o    *Occurrence
+	orig Occurrence
+	ev   Event
+	env  StepEnv
+	out  *Outcome
+}
+
+func (s *stepper) refuse(kind Kind, code string, args map[string]any) (Outcome, error) {
+	o := *s.out
+	o.Occ = s.origOcc()
+	fields := map[string]string{"action": string(s.ev.Kind), "reason": code}
+	for k, v := range args {
+		fields[k] = toString(v)
+	}
+	o.Records = []Record{s.record(RecRefused, fields)}
+	o.Notices, o.Arm, o.Disarm = nil, nil, nil
+	o.StartRun, o.Cancel, o.Checkin, o.DelayLog = false, false, false, ""
+	if args == nil {
+		args = map[string]any{}
+	}
+	args["state"] = string(o.Occ.State)
+	return o, &Error{Kind: kind, Code: code, Args: args}
+}
+
+// origOcc is the occurrence before any change; refusals change nothing.
+func (s *stepper) origOcc() Occurrence { return s.orig }
+
+func (s *stepper) apply() error {
+	switch s.ev.Kind {
+	case EvConfirmDue:
+		return s.confirmDue()
+	case EvReminderDue:
+		return s.reminderDue()
+	case EvConfirm:
+		return s.confirm()
+	case EvDecline:
+		return s.decline()
+	case EvWindowOpen:
+		return s.windowOpen()
+	case EvRunStart:
+		return s.runStart()
+	case EvRunFinish:
+		return s.runFinish()
+	case EvCancel:
+		return s.cancel()
+	case EvDelayDue:
+		return s.delayDue()
+	case EvJustify:
+		return s.justify()
+	case EvReschedule:
+		return s.reschedule()
+	case EvIncident:
+		return s.incident()
+	case EvDeadline:
+		return s.deadline()
+	case EvLearnings:
+		return s.learnings()
+	}
+	return Errf(KindInvalid, "unknown_event", map[string]any{"event": string(s.ev.Kind)})
+}
+
+func (s *stepper) now() time.Time { return s.env.Now }
+
+func (s *stepper) record(kind RecordKind, fields map[string]string) Record {
+	if s.ev.Late {
+		if fields == nil {
+			fields = map[string]string{}
+		}
+		fields["late"] = "true"
+	}
+	return Record{At: s.now(), Kind: kind, Job: s.o.Job, Window: s.o.Window, Actor: s.ev.Actor.User, Envelope: s.ev.Actor.Envelope, Fields: fields}
+}
+
+func (s *stepper) audit(kind RecordKind, fields map[string]string) {
+	s.out.Records = append(s.out.Records, s.record(kind, fields))
+}
+
+func (s *stepper) notify(n Notice) {
+	n.Occ = *s.o
+	n.At = s.now()
+	n.Late = n.Late || s.ev.Late
+	if n.Actor == "" {
+		n.Actor = s.ev.Actor.User
+	}
+	s.out.Notices = append(s.out.Notices, n)
+}
+
+func (s *stepper) skip() error { s.out.Skipped = true; return nil }
+
+// updateRequest edits the confirmation request in place, when one was posted.
+func (s *stepper) updateRequest() {
+	if s.o.RequestedAt != nil {
+		s.notify(Notice{Kind: NoticeRequest, Key: s.o.RequestKey(), Update: true, Channel: ChannelRunbook})
+	}
+}
+
+func (s *stepper) confirmDue() error {
+	if s.o.State != Scheduled {
+		return s.skip()
+	}
+	s.o.State = AwaitingConfirmation
+	s.o.RequestedAt = ptr(s.now())
+	s.notify(Notice{Kind: NoticeRequest, Key: s.o.RequestKey(), Channel: ChannelRunbook, Check: s.ev.Preflight})
+	s.audit(RecConfirmRequested, preflightFields(s.ev.Preflight))
+	return nil
+}
+
+func (s *stepper) reminderDue() error {
+	if s.o.State != AwaitingConfirmation || s.o.RequestedAt == nil || s.ev.Due.Before(*s.o.RequestedAt) {
+		return s.skip()
+	}
+	s.notify(Notice{Kind: NoticeReminder, Key: s.o.RequestKey() + "/reminder/" + strconv.Itoa(s.ev.Seq), Thread: s.o.RequestKey(), Channel: ChannelRunbook, Last: s.ev.Last})
+	return nil
+}
+
+func (s *stepper) confirm() error {
+	switch s.o.State {
+	case Confirmed:
+		return Errf(KindConflict, "already_confirmed", map[string]any{"by": s.o.ApprovedBy, "at": *s.o.ApprovedAt})
+	case Declined:
+		if !s.now().Before(s.o.Window) {
+			return Errf(KindConflict, "declined_window_passed", map[string]any{"window": s.o.Window})
+		}
+	case Scheduled, AwaitingConfirmation:
+	default:
+		return Errf(KindConflict, "already_started", nil)
+	}
+	prev := s.o.State
+	s.o.State = Confirmed
+	s.o.ApprovedBy, s.o.ApprovedAt = s.ev.Actor.User, ptr(s.now())
+	s.o.DeclinedBy, s.o.DeclineReason = "", ""
+	s.updateRequest()
+	s.audit(RecApproved, map[string]string{"previous_state": string(prev)})
+	return nil
+}
+
+func (s *stepper) decline() error {
+	if strings.TrimSpace(s.ev.Text) == "" {
+		return Errf(KindInvalid, "reason_required", nil)
+	}
+	switch s.o.State {
+	case Scheduled, AwaitingConfirmation, Confirmed:
+	case Declined:
+		return Errf(KindConflict, "already_declined", map[string]any{"by": s.o.DeclinedBy})
+	default:
+		return Errf(KindConflict, "already_started", nil)
+	}
+	s.o.State = Declined
+	s.o.DeclinedBy, s.o.DeclineReason = s.ev.Actor.User, s.ev.Text
+	s.o.ApprovedBy, s.o.ApprovedAt = "", nil
+	s.updateRequest()
+	s.audit(RecDeclined, map[string]string{"reason": s.ev.Text})
+	return nil
+}
+
+func (s *stepper) windowOpen() error {
+	switch s.o.State {
+	case Confirmed, Scheduled, AwaitingConfirmation:
+	default:
+		return s.skip()
+	}
+	s.notify(Notice{Kind: NoticeWindowOpen, Key: s.o.RequestKey() + "/open", Channel: ChannelRunbook})
+	if s.o.State == Confirmed && s.env.Autorun {
+		return s.startRun()
+	}
+	return nil
+}
+
+func (s *stepper) runStart() error {
+	switch {
+	case s.o.State == Running:
+		return Errf(KindConflict, "already_running", map[string]any{"by": s.o.RunBy, "at": *s.o.StartedAt})
+	case s.o.State == Confirmed:
+	case s.o.State == Failed || s.o.State == Cancelled:
+		if !s.env.NextSlot.IsZero() && !s.now().Before(s.env.NextSlot) {
+			return Errf(KindConflict, "next_window_passed", map[string]any{"next": s.env.NextSlot})
+		}
+	case s.o.State == Succeeded:
+		return Errf(KindConflict, "already_succeeded", map[string]any{"by": s.o.RunBy})
+	case s.o.State == Declined:
+		return Errf(KindConflict, "declined", map[string]any{"by": s.o.DeclinedBy, "reason": s.o.DeclineReason})
+	default:
+		return Errf(KindConflict, "not_confirmed", map[string]any{"window": s.o.Window})
+	}
+	if s.now().Before(s.o.Window) {
+		return Errf(KindConflict, "before_window", map[string]any{"window": s.o.Window})
+	}
+	return s.startRun()
+}
+
+// startRun moves to running, or straight to failed when the fresh pre-flight fails.
+func (s *stepper) startRun() error {
+	s.o.Attempts++
+	s.o.RunBy = s.ev.Actor.User
+	s.o.StartedAt, s.o.FinishedAt, s.o.ExitCode, s.o.Reason = ptr(s.now()), nil, nil, ""
+	pf := s.ev.Preflight
+	if pf != nil {
+		s.audit(RecPreflight, preflightFields(pf))
+	}
+	s.audit(RecRunStarted, map[string]string{"attempt": strconv.Itoa(s.o.Attempts)})
+	s.notify(Notice{Kind: NoticeRunStarted, Key: s.o.RunKey(s.o.Attempts), Channel: ChannelRunbook, Check: pf})
+	s.updateRequest()
+	if pf != nil && !pf.OK() {
+		return s.finish(RunResult{Reason: ReasonPreflight, Tail: failedNames(pf)})
+	}
+	s.o.State = Running
+	s.out.StartRun = true
+	return nil
+}
+
+func (s *stepper) runFinish() error {
+	if s.o.State != Running || s.ev.Run == nil {
+		return s.skip()
+	}
+	return s.finish(*s.ev.Run)
+}
+
+func (s *stepper) finish(r RunResult) error {
+	s.o.FinishedAt, s.o.ExitCode, s.o.Reason, s.o.LogSHA256 = ptr(s.now()), r.ExitCode, r.Reason, r.LogSHA256
+	switch r.Reason {
+	case "":
+		s.o.State = Succeeded
+	case ReasonCancelled:
+		s.o.State = Cancelled
+	default:
+		s.o.State = Failed
+	}
+	fields := map[string]string{"result": string(s.o.State), "reason": r.Reason, "attempt": strconv.Itoa(s.o.Attempts),
+		"duration_ms": strconv.FormatInt(r.Duration.Milliseconds(), 10), "log_sha256": r.LogSHA256}
+	if r.ExitCode != nil {
+		fields["exit_code"] = strconv.Itoa(*r.ExitCode)
+	}
+	if r.Reason == ReasonInterrupted {
+		s.audit(RecInterrupted, nil)
+	}
+	s.audit(RecRunFinished, fields)
+	s.out.Checkin = true
+	s.notify(Notice{Kind: NoticeRunResult, Key: s.o.RunKey(s.o.Attempts), Update: true, Channel: ChannelRunbook, Tail: r.Tail})
+	s.updateRequest()
+	if s.o.State == Failed {
+		s.failure(r)
+	}
+	return nil
+}
+
+// failure posts the incident message; the first failure without an incident starts the countdown.
+func (s *stepper) failure(r RunResult) {
+	s.o.FailedAt = ptr(s.now())
+	if s.o.IncidentDeadline == nil && s.o.IncidentRef == "" {
+		d := s.now().Add(s.env.Policy.IncidentDeadline)
+		s.o.IncidentDeadline = &d
+		s.out.Arm = append(s.out.Arm, Timer{Kind: TimerDeadline, Due: d})
+		s.notify(Notice{Kind: NoticeIncident, Key: s.o.IncidentKey(), Channel: ChannelIncident, Tail: r.Tail, Thread: ""})
+		return
+	}
+	s.notify(Notice{Kind: NoticeIncident, Key: s.o.IncidentKey() + "/" + strconv.Itoa(s.o.Attempts), Thread: s.o.IncidentKey(), Channel: ChannelIncident, Tail: r.Tail})
+}
+
+func (s *stepper) cancel() error {
+	if s.o.State != Running {
+		return Errf(KindConflict, "not_running", nil)
+	}
+	s.out.Cancel = true
+	s.audit(RecCancelled, nil)
+	return nil
+}
+
+func (s *stepper) delayDue() error {
+	switch s.o.State {
+	case Scheduled, AwaitingConfirmation, Confirmed:
+	default:
+		return s.skip()
+	}
+	if s.o.Justification != "" {
+		return s.skip()
+	}
+	s.o.Delayed = true
+	s.notify(Notice{Kind: NoticeDelay, Key: s.o.RequestKey() + "/delay/" + strconv.Itoa(s.ev.Seq), Channel: ChannelRunbook})
+	s.audit(RecDelayed, map[string]string{"repeat": strconv.Itoa(s.ev.Seq)})
+	next := s.now().Add(s.env.Policy.DelayThreshold)
+	if s.env.NextSlot.IsZero() || next.Before(s.env.NextSlot) {
+		s.out.Arm = append(s.out.Arm, Timer{Kind: TimerDelay, Seq: s.ev.Seq + 1, Due: next})
+	}
+	return nil
+}
+
+func (s *stepper) justify() error {
+	if strings.TrimSpace(s.ev.Text) == "" {
+		return Errf(KindInvalid, "justification_required", nil)
+	}
+	if s.o.State.Started() || s.o.State == Declined {
+		return Errf(KindConflict, "not_delayed", nil)
+	}
+	if !s.o.Delayed && s.now().Before(s.o.Window.Add(s.env.Policy.DelayThreshold)) {
+		return Errf(KindConflict, "not_delayed", nil)
+	}
+	s.o.Justification = s.ev.Text
+	s.out.Disarm = append(s.out.Disarm, TimerDelay)
+	s.out.DelayLog = s.ev.Text
+	s.audit(RecJustified, map[string]string{"justification": s.ev.Text})
+	return nil
+}
+
+func (s *stepper) reschedule() error {
+	if strings.TrimSpace(s.ev.Text) == "" {
+		return Errf(KindInvalid, "justification_required", nil)
+	}
+	if s.o.State.Started() {
+		return Errf(KindConflict, "already_started", nil)
+	}
+	if !s.ev.To.After(s.now()) {
+		return Errf(KindInvalid, "reschedule_in_past", map[string]any{"to": s.ev.To})
+	}
+	from := s.o.Window
+	s.updateRequest()
+	s.o.Window = s.ev.To.UTC()
+	s.o.Reschedules++
+	s.o.State, s.o.RequestedAt = Scheduled, nil
+	s.o.ApprovedBy, s.o.ApprovedAt, s.o.DeclinedBy, s.o.DeclineReason = "", nil, "", ""
+	s.o.Delayed, s.o.Justification = false, s.ev.Text
+	s.out.Disarm = append(s.out.Disarm, TimerConfirm, TimerReminder, TimerOpen, TimerDelay)
+	s.out.Arm = append(s.out.Arm, TimersFor(s.o.Window, s.now(), s.env.Policy, s.env.Reminders)...)
+	s.out.DelayLog = s.ev.Text
+	s.notify(Notice{Kind: NoticeRescheduled, Key: s.o.RequestKey() + "/rescheduled", Channel: ChannelRunbook, Text: s.ev.Text})
+	s.audit(RecRescheduled, map[string]string{"from": from.Format(time.RFC3339), "to": s.o.Window.Format(time.RFC3339), "justification": s.ev.Text})
+	return nil
+}
+
+// TimersFor are the lifecycle timers of a window at T: the confirmation request
+// (at once when T − lead already passed), the reminders still ahead, the window
+// opening and the first delay alert.
+func TimersFor(t, now time.Time, p Policy, reminders []time.Duration) []Timer {
+	confirmAt := t.Add(-p.ConfirmLead)
+	if confirmAt.Before(now) {
+		confirmAt = now
+	}
+	ts := []Timer{{Kind: TimerConfirm, Due: confirmAt}}
+	for i, r := range reminders {
+		at := t.Add(-r)
+		if at.After(confirmAt) {
+			ts = append(ts, Timer{Kind: TimerReminder, Seq: i, Due: at})
+		}
+	}
+	return append(ts, Timer{Kind: TimerOpen, Due: t}, Timer{Kind: TimerDelay, Seq: 1, Due: t.Add(p.DelayThreshold)})
+}
+
+func (s *stepper) incident() error {
+	ref := strings.TrimSpace(s.ev.Text)
+	if ref == "" {
+		return Errf(KindInvalid, "incident_ref_required", nil)
+	}
+	if s.o.FailedAt == nil {
+		return Errf(KindConflict, "no_failure", nil)
+	}
+	if s.o.IncidentRef != "" {
+		return Errf(KindConflict, "incident_already_recorded", map[string]any{"ref": s.o.IncidentRef, "by": s.o.IncidentBy})
+	}
+	s.o.IncidentRef, s.o.IncidentBy, s.o.IncidentAt = ref, s.ev.Actor.User, ptr(s.now())
+	s.out.Disarm = append(s.out.Disarm, TimerDeadline)
+	s.out.Checkin = true
+	s.notify(Notice{Kind: NoticeIncident, Key: s.o.IncidentKey(), Update: true, Channel: ChannelIncident})
+	s.audit(RecIncident, map[string]string{"ref": ref, "after_failure_ms": strconv.FormatInt(s.now().Sub(*s.o.FailedAt).Milliseconds(), 10)})
+	return nil
+}
+
+func (s *stepper) deadline() error {
+	if s.o.IncidentRef != "" || s.o.Escalated || s.o.IncidentDeadline == nil {
+		return s.skip()
+	}
+	s.o.Escalated = true
+	s.notify(Notice{Kind: NoticeIncident, Key: s.o.IncidentKey(), Update: true, Channel: ChannelIncident})
+	s.notify(Notice{Kind: NoticeEscalation, Key: s.o.IncidentKey() + "/escalation", Channel: ChannelIncident})
+	s.audit(RecEscalated, map[string]string{"deadline": s.o.IncidentDeadline.Format(time.RFC3339)})
+	return nil
+}
+
+func (s *stepper) learnings() error {
+	text := strings.TrimSpace(s.ev.Text)
+	if text == "" {
+		return Errf(KindInvalid, "learnings_required", nil)
+	}
+	if !s.o.State.Finished() {
+		return Errf(KindConflict, "not_finished", nil)
+	}
+	s.o.Learnings = text
+	s.out.Checkin = true
+	s.audit(RecLearnings, map[string]string{"learnings": text})
+	return nil
+}
+
+func preflightFields(p *Preflight) map[string]string {
+	if p == nil {
+		return nil
+	}
+	return map[string]string{"preflight_ok": strconv.FormatBool(p.OK()), "failed": strings.Join(failedNames(p), ", ")}
+}
+
+func failedNames(p *Preflight) []string {
+	var names []string
+	for _, r := range p.Failed() {
+		names = append(names, r.Check.Text)
+	}
+	return names
+}
+
+func toString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case time.Time:
+		return x.UTC().Format(time.RFC3339)
+	case int:
+		return strconv.Itoa(x)
+	}
+	return ""
+}

@@ -1,0 +1,82 @@
+package runbook
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps occurrences, the audit log, durable timers, processed request ids,
+// the outbox and chat message references. Update runs fn in one write
+// transaction committed durably (synchronous=FULL): a state change, its audit rows,
+// its outbox rows and its timers commit together or not at all. View runs fn in
+// a read transaction.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is what the service can read and write inside a transaction.
+// Lookups of missing rows return an *Error of KindNotFound.
+type Tx interface {
+	Occurrence(id int64) (Occurrence, error)
+	// OccurrenceAt returns the occurrence of job created for slot; ok is false when there is none.
+	OccurrenceAt(job string, slot time.Time) (o Occurrence, ok bool, err error)
+	Occurrences(q Query) ([]Occurrence, error)
+	CreateOccurrence(o *Occurrence) error // sets o.ID; (Job, Slot) is unique
+	SaveOccurrence(o Occurrence) error
+	DeleteOccurrence(id int64) error // with its unfired timers; only for occurrences nothing was posted for
+
+	AddRecord(r *Record) error // sets r.ID; append-only
+	Records(occurrence int64) ([]Record, error)
+
+	ArmTimer(t *Timer) error                             // sets t.ID; re-arming an existing (Occ, Kind, Seq) replaces its due time if unfired
+	DisarmTimers(occ int64, kinds ...TimerKind) error    // drops unfired timers of those kinds
+	DueTimers(now time.Time, limit int) ([]Timer, error) // unfired, Due ≤ now, by Due
+	NextTimer() (Timer, bool, error)                     // the earliest unfired timer
+	FireTimer(id int64, at time.Time) error              // marks it fired (exactly once: an already fired timer is a KindConflict error)
+	PendingTimers() ([]Timer, error)                     // every unfired timer, by Due
+
+	// Claim records a request id (envelope, trigger or event id); fresh is false when it was seen before.
+	Claim(id string, at time.Time) (fresh bool, err error)
+
+	Enqueue(d *Delivery) error                                                   // sets d.ID
+	PendingDeliveries(sink string, now time.Time, limit int) ([]Delivery, error) // undelivered, NextAt ≤ now, by ID
+	MarkDelivered(id int64, at time.Time) error
+	RetryDelivery(id int64, next time.Time, lastErr string) error // attempts+1
+	Backlog() (map[string]int, error)                             // undelivered count by sink
+
+	SetMessageRef(key, channel, ts string) error
+	MessageRef(key string) (channel, ts string, ok bool, err error)
+
+	Meta(key string) (string, bool, error)
+	SetMeta(key, value string) error
+}
+
+// Query selects occurrences. Zero fields do not filter.
+type Query struct {
+	Job         string
+	States      []State
+	WindowFrom  time.Time // Window ≥
+	WindowUntil time.Time // Window <
+	Desc        bool      // newest window first
+	Limit       int
+}
+
+// Delivery is one outbox row: a notice for the chat sink or an event for the ITSM sink.
+type Delivery struct {
+	ID        int64
+	Sink      string // SinkChat or SinkITSM
+	Key       string // notice key (chat) or record id (itsm)
+	Payload   []byte // JSON
+	Attempts  int
+	NextAt    time.Time
+	CreatedAt time.Time
+	LastError string
+}
+
+// Outbox sinks.
+const (
+	SinkChat = "chat"
+	SinkITSM = "itsm"
+)

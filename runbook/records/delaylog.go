@@ -1,0 +1,113 @@
+package records
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+// Titles of the delay log section, by language.
+const (
+	DelayLogTitlePT = "Registro de atrasos"
+	DelayLogTitleEN = "Delay log"
+)
+
+// AppendDelay adds line as a list item to the delay log section of the runbook
+// file at path ("## Registro de atrasos" in pt-BR, "## Delay log" in en),
+// creating the section at the end of the file when it is missing.
+//
+// The caller formats the line (date, job, justification, author); it is reduced
+// to one line and escaped so it can never become a heading, a table row or any
+// other block that would change how the runbook parses. The item goes after the
+// section's last list item (or at the end of the section when it has none). The
+// rest of the file is left byte-for-byte as it was. A read-only file or
+// directory yields an error matching ErrReadOnly and changes nothing.
+func AppendDelay(path string, lang runbook.Lang, line string) error {
+	text := strings.TrimSpace(oneLine(line))
+	for _, p := range []string{"- ", "* "} { // already formatted as an item
+		text = strings.TrimPrefix(text, p)
+	}
+	text = blockSafe(text)
+	if text == "" {
+		return errors.New("records: empty delay log line")
+	}
+	writeMu.Lock()
+	defer writeMu.Unlock()
+
+	t, err := load(path, false)
+	if err != nil {
+		return err
+	}
+	return t.store(insertDelay(t.data, langOf(lang), text))
+}
+
+// insertDelay returns data with "- text" added to the delay log section.
+func insertDelay(data []byte, lang runbook.Lang, text string) []byte {
+	nl := newline(data)
+	item := "- " + text + nl
+	doc := scanMarkdown(data)
+
+	own, other := DelayLogTitlePT, DelayLogTitleEN
+	if lang == runbook.LangEN {
+		own, other = other, own
+	}
+	sec := doc.section(own)
+	if sec < 0 {
+		sec = doc.section(other)
+	}
+	if sec < 0 {
+		var b strings.Builder
+		b.Write(data)
+		if len(data) > 0 {
+			if data[len(data)-1] != '\n' {
+				b.WriteString(nl)
+			}
+			if !strings.HasSuffix(b.String(), nl+nl) {
+				b.WriteString(nl)
+			}
+		}
+		b.WriteString("## " + own + nl + nl + item)
+		return []byte(b.String())
+	}
+
+	h := doc.headings[sec]
+	end := len(doc.lines) // the section ends before the next heading of level ≤ 2
+	for _, n := range doc.headings[sec+1:] {
+		if n.level <= 2 {
+			end = n.first
+			break
+		}
+	}
+	after, blankBefore := -1, false
+	if last := doc.lastListItem(h.last+1, end); last >= 0 {
+		after = doc.itemEnd(last, end)
+	} else {
+		after = h.last
+		for i := end - 1; i > h.last; i-- {
+			if !doc.lines[i].blank {
+				after = i
+				break
+			}
+		}
+		blankBefore = true
+	}
+
+	at := doc.lines[after]
+	var ins strings.Builder
+	if at.next == len(data) && (len(data) == 0 || data[len(data)-1] != '\n') {
+		ins.WriteString(nl) // the line had no line ending (end of file)
+	}
+	if blankBefore {
+		ins.WriteString(nl)
+	}
+	ins.WriteString(item)
+	if after+1 < len(doc.lines) && !doc.lines[after+1].blank {
+		ins.WriteString(nl) // keep what follows from becoming a lazy continuation
+	}
+	out := make([]byte, 0, len(data)+ins.Len())
+	out = append(out, data[:at.next]...)
+	out = append(out, ins.String()...)
+	out = append(out, data[at.next:]...)
+	return out
+}

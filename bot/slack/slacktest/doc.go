@@ -1,0 +1,15 @@
+// Package slacktest is an in-process fake of the parts of Slack that a
+// socket-mode bot talks to: the Web API methods it calls, the
+// apps.connections.open handshake, the socket-mode websocket (hello,
+// envelopes, acks, disconnect) and the response_url webhooks it is handed.
+//
+// Everything is served over HTTP and websocket on 127.0.0.1, so the bot under
+// test can run as a separate process: point its SLACK_API_URL at
+// Server.APIURL() and give it the tokens configured on the server
+// (DefaultBotToken and DefaultAppToken unless overridden).
+//
+// The server records every call, keeps a message store that reflects posts,
+// updates and deletions, and offers fault injection (forced errors, 429s with
+// Retry-After, per-channel rate limits, disconnects and dropped sockets) plus a
+// small load driver for benchmarks.
+package slacktest

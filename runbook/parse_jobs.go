@@ -1,0 +1,161 @@
+package runbook
+
+import (
+	"path"
+	"regexp"
+	"strings"
+)
+
+// parseSchedule turns the schedule table's rows into jobs.
+func (p *parser) parseSchedule(s *scheduleTableRef) {
+	p.rb.Lang = s.header.lang()
+	seen := map[string]int{} // job id → line of first row
+	rows := 0
+	for _, r := range s.table.rows {
+		if rowIsBlank(r) {
+			continue
+		}
+		rows++
+		job, ok := p.parseJobRow(s, r)
+		if !ok {
+			continue
+		}
+		if first, dup := seen[job.ID]; dup {
+			p.problemf(r.line, "duplicate job %q (already defined at line %d; the job id is the script's file name without extension)", job.ID, first)
+			continue
+		}
+		seen[job.ID] = r.line
+		p.rb.Jobs = append(p.rb.Jobs, job)
+	}
+	if rows == 0 {
+		p.problemf(s.table.line, "schedule table has no rows")
+	}
+}
+
+func rowIsBlank(r mdRow) bool {
+	for _, c := range r.cells {
+		if c.text() != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// parseJobRow reads one schedule row; ok is false when the row cannot become a job.
+func (p *parser) parseJobRow(s *scheduleTableRef, r mdRow) (Job, bool) {
+	job := Job{Line: r.line, Window: Window{Location: p.opts.DefaultZone}}
+	ok, windowOK := true, false
+
+	if c, present := s.cell(r, colWindow); present {
+		job.Window, windowOK = p.parseWindow(c)
+		ok = windowOK
+	}
+	if c, present := s.cell(r, colFrequency); present {
+		f, good := p.parseFrequency(c, job.Window, windowOK)
+		job.Frequency, ok = f, ok && good
+	} else if job.Window.Daily {
+		job.Frequency = Daily
+	} else {
+		job.Frequency = Weekly
+	}
+	if c, present := s.cell(r, colScript); present {
+		cmd, good := p.parseScript(c)
+		job.Command, ok = cmd, ok && good
+		if good {
+			job.ID = jobID(cmd[0])
+		}
+	}
+	if c, present := s.cell(r, colPrimary); present {
+		o, good := p.parseOwner(c, "primary owner")
+		job.Primary, ok = o, ok && good
+	}
+	if c, present := s.cell(r, colBackup); present {
+		o, good := p.parseOwner(c, "backup owner")
+		job.Backup, ok = o, ok && good
+	}
+	if c, present := s.cell(r, colDeps); present {
+		job.Checks = parseDependencies(c.spans)
+	}
+	return job, ok && job.ID != ""
+}
+
+// modeRE matches "(modo X)" or "(mode X)" after the command.
+var modeRE = regexp.MustCompile(`(?i)\(\s*(?:modo|mode)\s+([^\s()]+)\s*\)`)
+
+// parseScript reads the script cell: exactly one backticked command, optionally
+// followed by "(modo X)" / "(mode X)".
+func (p *parser) parseScript(c mdCell) ([]string, bool) {
+	codes := codeSpans(c.spans)
+	switch {
+	case c.text() == "":
+		p.problemf(c.line, "empty script cell (expected one backticked command, e.g. `scripts/infra/reset-staging.sh`)")
+		return nil, false
+	case len(codes) == 0:
+		p.problemf(c.line, "script %q is not backticked (expected one backticked command, e.g. `scripts/infra/reset-staging.sh`)", c.text())
+		return nil, false
+	case len(codes) > 1:
+		p.problemf(c.line, "script cell holds %d backticked commands (expected exactly one)", len(codes))
+		return nil, false
+	}
+	argv := strings.Fields(codes[0])
+	if len(argv) == 0 {
+		p.problemf(c.line, "empty script command (expected one backticked command, e.g. `scripts/infra/reset-staging.sh`)")
+		return nil, false
+	}
+	var prose strings.Builder
+	for _, s := range c.spans {
+		if !s.code {
+			prose.WriteString(s.text)
+		}
+	}
+	if m := modeRE.FindStringSubmatch(prose.String()); m != nil {
+		if contains(argv, "--mode") {
+			p.problemf(c.line, "script %q already has --mode; remove \"(%s)\" or the flag", codes[0], strings.Trim(m[0], "()"))
+			return nil, false
+		}
+		argv = append(argv, "--mode", m[1])
+	}
+	if jobID(argv[0]) == "" {
+		p.problemf(c.line, "script %q has no file name to take the job id from", argv[0])
+		return nil, false
+	}
+	return argv, true
+}
+
+// jobID is the script's file name without its extension.
+func jobID(script string) string {
+	base := path.Base(strings.ReplaceAll(script, "\\", "/"))
+	if base == "." || base == "/" || base == ".." {
+		return ""
+	}
+	if ext := path.Ext(base); ext != "" && ext != base {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base
+}
+
+// parseOwner reads "Team (Person)" or "Person".
+func (p *parser) parseOwner(c mdCell, role string) (Owner, bool) {
+	t := c.text()
+	if t == "" {
+		p.problemf(c.line, "empty %s (expected \"Team (Person)\" or \"Person\")", role)
+		return Owner{}, false
+	}
+	open := strings.Index(t, "(")
+	if open < 0 && !strings.Contains(t, ")") {
+		p.owners = append(p.owners, ownerName{t, c.line})
+		return Owner{Person: t}, true
+	}
+	if open < 0 || !strings.HasSuffix(t, ")") || strings.Count(t, "(") != 1 || strings.Count(t, ")") != 1 {
+		p.problemf(c.line, "%s %q is not understood (expected \"Team (Person)\" or \"Person\")", role, t)
+		return Owner{}, false
+	}
+	team := strings.TrimSpace(t[:open])
+	person := strings.TrimSpace(t[open+1 : len(t)-1])
+	if team == "" || person == "" {
+		p.problemf(c.line, "%s %q is not understood (expected \"Team (Person)\" or \"Person\")", role, t)
+		return Owner{}, false
+	}
+	p.owners = append(p.owners, ownerName{team, c.line}, ownerName{person, c.line})
+	return Owner{Team: team, Person: person}, true
+}

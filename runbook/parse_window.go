@@ -1,0 +1,156 @@
+package runbook
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // IANA zones work even on hosts without a zoneinfo database
+)
+
+// windowDays maps folded day names to a weekday; daily names map to -1.
+var windowDays = map[string]time.Weekday{
+	"segunda-feira": time.Monday, "segunda": time.Monday, "segunda feira": time.Monday,
+	"terca-feira": time.Tuesday, "terca": time.Tuesday, "terca feira": time.Tuesday,
+	"quarta-feira": time.Wednesday, "quarta": time.Wednesday, "quarta feira": time.Wednesday,
+	"quinta-feira": time.Thursday, "quinta": time.Thursday, "quinta feira": time.Thursday,
+	"sexta-feira": time.Friday, "sexta": time.Friday, "sexta feira": time.Friday,
+	"sabado": time.Saturday, "domingo": time.Sunday,
+	"monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday, "sunday": time.Sunday,
+	"diaria": -1, "diario": -1, "diariamente": -1, "todos os dias": -1, "todo dia": -1,
+	"daily": -1, "every day": -1, "everyday": -1,
+}
+
+const windowForm = "<day> HH:MM [zone], e.g. \"Segunda-feira 09:00\" or \"Daily 05:00 UTC\""
+
+var (
+	clockRE    = regexp.MustCompile(`^(\d{1,2}):(\d{2})$`)
+	utcZoneRE  = regexp.MustCompile(`^(?i:UTC|GMT)([+\-−])(\d{1,2})(?::?(\d{2}))?$`)
+	looksClock = regexp.MustCompile(`^\d{1,2}[:h.]\d{0,2}$`)
+)
+
+// parseWindow reads "<day> HH:MM [zone]".
+func (p *parser) parseWindow(c mdCell) (Window, bool) {
+	raw := c.text()
+	fields := strings.Fields(raw)
+	at := -1
+	for i, f := range fields {
+		if looksClock.MatchString(f) {
+			at = i
+			break
+		}
+	}
+	if raw == "" {
+		p.problemf(c.line, "empty window (expected %s)", windowForm)
+		return Window{}, false
+	}
+	if at < 0 {
+		p.problemf(c.line, "window %q has no time (expected %s)", raw, windowForm)
+		return Window{}, false
+	}
+	w := Window{Location: p.opts.DefaultZone}
+	ok := true
+	if at == 0 {
+		p.problemf(c.line, "window %q has no day (expected %s)", raw, windowForm)
+		ok = false
+	} else if day, found := windowDays[Fold(strings.Join(fields[:at], " "))]; !found {
+		p.problemf(c.line, "unknown weekday %q (expected Segunda-feira…Domingo, Diária, Monday…Sunday or Daily)", strings.Join(fields[:at], " "))
+		ok = false
+	} else if day < 0 {
+		w.Daily = true
+	} else {
+		w.Weekday = day
+	}
+	if h, m, good := parseClock(fields[at]); good {
+		w.Hour, w.Minute = h, m
+	} else {
+		p.problemf(c.line, "invalid time %q (expected HH:MM between 00:00 and 23:59)", fields[at])
+		ok = false
+	}
+	switch zone := fields[at+1:]; len(zone) {
+	case 0:
+	case 1:
+		loc, err := parseZone(zone[0])
+		if err != nil {
+			p.problemf(c.line, "unknown time zone %q (expected UTC, UTC±H[:MM] or an IANA name such as America/Sao_Paulo)", zone[0])
+			ok = false
+		} else {
+			w.Location, w.ZoneText = loc, zone[0]
+		}
+	default:
+		p.problemf(c.line, "unexpected text %q after the window's time (expected %s)", strings.Join(zone, " "), windowForm)
+		ok = false
+	}
+	return w, ok
+}
+
+// parseClock reads HH:MM on a 24-hour clock.
+func parseClock(s string) (hour, minute int, ok bool) {
+	m := clockRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, 0, false
+	}
+	hour, _ = strconv.Atoi(m[1])
+	minute, _ = strconv.Atoi(m[2])
+	return hour, minute, hour < 24 && minute < 60
+}
+
+// parseZone reads UTC, UTC±H[:MM] (a fixed zone) or an IANA zone name.
+func parseZone(s string) (*time.Location, error) {
+	switch strings.ToUpper(s) {
+	case "UTC", "GMT", "Z":
+		return time.UTC, nil
+	}
+	if m := utcZoneRE.FindStringSubmatch(s); m != nil {
+		h, _ := strconv.Atoi(m[2])
+		min := 0
+		if m[3] != "" {
+			min, _ = strconv.Atoi(m[3])
+		}
+		if h > 14 || min > 59 {
+			return nil, errBadZone
+		}
+		off := h*3600 + min*60
+		if m[1] != "+" {
+			off = -off
+		}
+		return time.FixedZone(s, off), nil
+	}
+	if s == "" || strings.EqualFold(s, "local") {
+		return nil, errBadZone
+	}
+	return time.LoadLocation(s)
+}
+
+// errBadZone is returned by parseZone for names that are not zones.
+var errBadZone = &Error{Kind: KindInvalid, Code: "bad_zone"}
+
+// frequencies maps folded frequency names.
+var frequencies = map[string]Frequency{
+	"semanal": Weekly, "weekly": Weekly,
+	"diaria": Daily, "diario": Daily, "diariamente": Daily, "daily": Daily,
+}
+
+// parseFrequency reads the frequency and checks that it agrees with the window
+// (only when the window itself was understood).
+func (p *parser) parseFrequency(c mdCell, w Window, windowOK bool) (Frequency, bool) {
+	raw := c.text()
+	f, found := frequencies[Fold(raw)]
+	if !found {
+		p.problemf(c.line, "unknown frequency %q (expected Semanal, Diária, Weekly or Daily)", raw)
+		return "", false
+	}
+	if !windowOK {
+		return f, true
+	}
+	if f == Weekly && w.Daily {
+		p.problemf(c.line, "frequency %q needs a weekday window, but the window is daily", raw)
+		return f, false
+	}
+	if f == Daily && !w.Daily {
+		p.problemf(c.line, "frequency %q needs a daily window (Diária/Daily), but the window is on %s", raw, w.Weekday)
+		return f, false
+	}
+	return f, true
+}

@@ -38,13 +38,15 @@ type parser struct {
 	tables []mdTable   // every GFM table, in document order
 	prose  []mdBlock   // every paragraph and heading, in document order
 	owners []ownerName // every team and person named as an owner, in table order
+
+	badContacts map[string]bool // folded names whose contact row was reported as invalid
 }
 
 func newParser(file string, src []byte, opts ParseOptions) *parser {
 	if opts.DefaultZone == nil {
 		opts.DefaultZone = time.UTC
 	}
-	p := &parser{file: file, src: src, opts: opts, rb: &Runbook{File: file, Lang: LangEN}}
+	p := &parser{file: file, src: src, opts: opts, rb: &Runbook{File: file, Lang: LangEN}, badContacts: map[string]bool{}}
 	for i, b := range src {
 		if b == '\n' {
 			p.newlines = append(p.newlines, i)

@@ -58,6 +58,7 @@ func (p *parser) parseContacts(ref *contactsRef) {
 		seen[Fold(name)] = r.line
 		kind, ref, ok := classifyContact(value)
 		if !ok {
+			p.badContacts[Fold(name)] = true
 			p.problemf(r.line, "invalid Slack contact %q for %q (expected a user ID U…/W…, a user-group ID S… or an e-mail address)", value, name)
 			continue
 		}
@@ -123,7 +124,7 @@ func (p *parser) checkOwnersHaveContacts(haveTable bool) {
 	}
 	reported := map[ownerName]bool{}
 	for _, n := range p.owners {
-		if _, ok := p.rb.Contact(n.name); ok || reported[n] {
+		if _, ok := p.rb.Contact(n.name); ok || reported[n] || p.badContacts[Fold(n.name)] {
 			continue
 		}
 		reported[n] = true

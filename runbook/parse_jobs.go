@@ -17,7 +17,7 @@ func (p *parser) parseSchedule(s *scheduleTableRef) {
 		}
 		rows++
 		job, ok := p.parseJobRow(s, r)
-		if !ok {
+		if job.ID == "" {
 			continue
 		}
 		if first, dup := seen[job.ID]; dup {
@@ -25,7 +25,9 @@ func (p *parser) parseSchedule(s *scheduleTableRef) {
 			continue
 		}
 		seen[job.ID] = r.line
-		p.rb.Jobs = append(p.rb.Jobs, job)
+		if ok {
+			p.rb.Jobs = append(p.rb.Jobs, job)
+		}
 	}
 	if rows == 0 {
 		p.problemf(s.table.line, "schedule table has no rows")
@@ -41,7 +43,8 @@ func rowIsBlank(r mdRow) bool {
 	return true
 }
 
-// parseJobRow reads one schedule row; ok is false when the row cannot become a job.
+// parseJobRow reads one schedule row; ok is false when the row has a problem.
+// The job's ID is set whenever the script cell was understood.
 func (p *parser) parseJobRow(s *scheduleTableRef, r mdRow) (Job, bool) {
 	job := Job{Line: r.line, Window: Window{Location: p.opts.DefaultZone}}
 	ok, windowOK := true, false
@@ -76,7 +79,7 @@ func (p *parser) parseJobRow(s *scheduleTableRef, r mdRow) (Job, bool) {
 	if c, present := s.cell(r, colDeps); present {
 		job.Checks = parseDependencies(c.spans)
 	}
-	return job, ok && job.ID != ""
+	return job, ok
 }
 
 // modeRE matches "(modo X)" or "(mode X)" after the command.

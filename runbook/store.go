@@ -77,6 +77,17 @@ type Delivery struct {
 
 // Outbox sinks.
 const (
-	SinkChat = "chat"
-	SinkITSM = "itsm"
+	SinkChat     = "chat"     // payload: Notice
+	SinkITSM     = "itsm"     // payload: Record
+	SinkCheckin  = "checkin"  // payload: Occurrence (the entry of its latest attempt)
+	SinkDelayLog = "delaylog" // payload: DelayLine
 )
+
+// DelayLine is one justification for the runbook's delay log.
+type DelayLine struct {
+	At     time.Time `json:"at"`
+	Job    string    `json:"job"`
+	Window time.Time `json:"window"`
+	Text   string    `json:"text"`
+	By     string    `json:"by"`
+}

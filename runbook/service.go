@@ -1,0 +1,234 @@
+package runbook
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+)
+
+// Executor starts a job's script. It is implemented by runbook/runner.
+type Executor interface {
+	// Execute starts argv for job; onLine receives each redacted output line in order.
+	Execute(ctx context.Context, job Job, argv []string, onLine func(string)) (Execution, error)
+}
+
+// Execution is a started script.
+type Execution interface {
+	Cancel()
+	Wait() RunResult
+}
+
+// Checker runs a job's pre-flight checks.
+type Checker interface {
+	Check(ctx context.Context, job Job) Preflight
+}
+
+// Directory answers identity questions the runbook cannot: e-mail contacts and group membership.
+type Directory interface {
+	UserByEmail(ctx context.Context, email string) (string, error)
+	InGroup(ctx context.Context, user, group string) (bool, error)
+}
+
+// Settings are the environment's overrides and switches (zero values: take the runbook's).
+type Settings struct {
+	IncidentChannel  string
+	IncidentDeadline time.Duration
+	DelayThreshold   time.Duration
+	ConfirmLead      time.Duration
+	Reminders        []time.Duration
+	Autorun          bool
+	Operators        []string
+	ITSM             bool // an ITSM webhook is configured: audit records also go to its outbox
+}
+
+// Service drives occurrences through their lifecycle. It is safe for concurrent use.
+type Service struct {
+	store   Store
+	clock   clockwork.Clock
+	exec    Executor
+	checker Checker
+	dir     Directory
+	redact  func(string) string
+	log     *slog.Logger
+	set     Settings
+
+	mu      sync.RWMutex
+	rb      *Runbook
+	policy  Policy
+	created time.Time
+
+	wake    chan struct{} // a timer was armed
+	deliver chan struct{} // a delivery was enqueued
+	runs    sync.Map      // occurrence id → Execution
+	runWG   sync.WaitGroup
+}
+
+// Deps are the service's ports.
+type Deps struct {
+	Store     Store
+	Clock     clockwork.Clock
+	Executor  Executor
+	Checker   Checker
+	Directory Directory
+	Redact    func(string) string
+	Log       *slog.Logger
+}
+
+// NewService builds a service over a parsed runbook.
+func NewService(rb *Runbook, set Settings, d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = clockwork.NewRealClock()
+	}
+	if d.Redact == nil {
+		d.Redact = func(s string) string { return s }
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	s := &Service{store: d.Store, clock: d.Clock, exec: d.Executor, checker: d.Checker, dir: d.Directory,
+		redact: d.Redact, log: d.Log, set: set, wake: make(chan struct{}, 1), deliver: make(chan struct{}, 1)}
+	s.setRunbook(rb)
+	return s
+}
+
+// EffectivePolicy merges the runbook's policy with the environment's overrides.
+func EffectivePolicy(p Policy, set Settings) Policy {
+	if set.IncidentChannel != "" {
+		p.IncidentChannel, p.IncidentChannelSource = set.IncidentChannel, FromEnv
+	}
+	if set.IncidentDeadline > 0 {
+		p.IncidentDeadline, p.IncidentDeadlineSrc = set.IncidentDeadline, FromEnv
+	}
+	if set.DelayThreshold > 0 {
+		p.DelayThreshold, p.DelayThresholdSrc = set.DelayThreshold, FromEnv
+	}
+	if set.ConfirmLead > 0 {
+		p.ConfirmLead, p.ConfirmLeadSrc = set.ConfirmLead, FromEnv
+	}
+	return p
+}
+
+func (s *Service) setRunbook(rb *Runbook) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rb = rb
+	s.policy = EffectivePolicy(rb.Policy, s.set)
+}
+
+// Runbook returns the runbook in force.
+func (s *Service) Runbook() *Runbook {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.rb
+}
+
+// Policy returns the effective policy.
+func (s *Service) Policy() Policy {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.policy
+}
+
+// Now is the service clock's time.
+func (s *Service) Now() time.Time { return s.clock.Now().UTC() }
+
+func (s *Service) job(id string) (Job, error) {
+	j, ok := s.Runbook().Job(id)
+	if !ok {
+		return Job{}, Errf(KindNotFound, "unknown_job", map[string]any{"job": id, "jobs": s.Runbook().JobIDs()})
+	}
+	return j, nil
+}
+
+func (s *Service) stepEnv(o Occurrence, j Job) StepEnv {
+	next := j.Window.Next(o.Slot)
+	if o.Window.After(next) {
+		next = j.Window.Next(o.Window)
+	}
+	return StepEnv{Now: s.Now(), Policy: s.Policy(), Reminders: s.set.Reminders, NextSlot: next, Autorun: s.set.Autorun}
+}
+
+// persist writes an outcome inside tx: the occurrence, audit rows (and ITSM events),
+// notices for the chat outbox, check-in and delay-log deliveries, and timer changes.
+func (s *Service) persist(tx Tx, out Outcome) error {
+	if err := tx.SaveOccurrence(out.Occ); err != nil {
+		return err
+	}
+	for i := range out.Records {
+		if err := s.addRecord(tx, out.Occ.ID, &out.Records[i]); err != nil {
+			return err
+		}
+	}
+	for _, n := range out.Notices {
+		if err := s.enqueue(tx, SinkChat, n.Key, n); err != nil {
+			return err
+		}
+	}
+	if len(out.Disarm) > 0 {
+		if err := tx.DisarmTimers(out.Occ.ID, out.Disarm...); err != nil {
+			return err
+		}
+	}
+	for _, t := range out.Arm {
+		t.Occ = out.Occ.ID
+		if err := tx.ArmTimer(&t); err != nil {
+			return err
+		}
+	}
+	if out.Checkin && out.Occ.Attempts > 0 {
+		if err := s.enqueue(tx, SinkCheckin, out.Occ.RunKey(out.Occ.Attempts), out.Occ); err != nil {
+			return err
+		}
+	}
+	if out.DelayLog != "" {
+		line := DelayLine{At: s.Now(), Job: out.Occ.Job, Window: out.Occ.Window, Text: out.DelayLog, By: out.Records[len(out.Records)-1].Actor}
+		if err := s.enqueue(tx, SinkDelayLog, out.Occ.Job, line); err != nil {
+			return err
+		}
+	}
+	if len(out.Arm) > 0 {
+		s.poke(s.wake)
+	}
+	return nil
+}
+
+func (s *Service) addRecord(tx Tx, occ int64, r *Record) error {
+	r.Occurrence = occ
+	for k, v := range r.Fields {
+		r.Fields[k] = s.redact(v)
+	}
+	if err := tx.AddRecord(r); err != nil {
+		return err
+	}
+	if s.set.ITSM {
+		return s.enqueue(tx, SinkITSM, r.Kind.String(), r)
+	}
+	return nil
+}
+
+func (s *Service) enqueue(tx Tx, sink, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	if err := tx.Enqueue(&Delivery{Sink: sink, Key: key, Payload: b, NextAt: now, CreatedAt: now}); err != nil {
+		return err
+	}
+	s.poke(s.deliver)
+	return nil
+}
+
+func (s *Service) poke(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// String returns the kind's name.
+func (k RecordKind) String() string { return string(k) }

@@ -1,0 +1,304 @@
+package runbook
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Request is who asks for a command and the ids that make it idempotent.
+type Request struct {
+	User      string // Slack user ID
+	RequestID string // the payload's own identity (trigger_id, event_id); empty: not deduplicated
+	Envelope  string // the transport envelope id, for the audit log
+}
+
+// ErrDuplicate is returned for a request whose id was already processed: it changed nothing.
+var ErrDuplicate = Errf(KindConflict, "duplicate", nil)
+
+// actor resolves who the requester is for the job.
+func (s *Service) actor(ctx context.Context, r Request, j Job) Actor {
+	a := Actor{User: r.User, Envelope: r.Envelope}
+	if r.User == "" {
+		return a
+	}
+	for _, id := range s.OwnerIDs(ctx, j) {
+		if id == r.User {
+			a.Owner = true
+		}
+	}
+	for _, g := range s.ownerGroups(j) {
+		if s.inGroup(ctx, r.User, g) {
+			a.Owner = true
+		}
+	}
+	for _, op := range s.set.Operators {
+		if op == r.User || (len(op) > 0 && op[0] == 'S' && s.inGroup(ctx, r.User, op)) {
+			a.Operator = true
+		}
+	}
+	return a
+}
+
+// OwnerIDs are the Slack user IDs of the job's primary and backup persons.
+func (s *Service) OwnerIDs(ctx context.Context, j Job) []string {
+	var ids []string
+	for _, o := range []Owner{j.Primary, j.Backup} {
+		if id := s.userID(ctx, o.Person); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// ownerGroups are user groups named as owners without a person.
+func (s *Service) ownerGroups(j Job) []string {
+	var gs []string
+	for _, o := range []Owner{j.Primary, j.Backup} {
+		if o.Person != "" {
+			continue
+		}
+		if c, ok := s.Runbook().Contact(o.Team); ok && c.Kind == ContactGroup {
+			gs = append(gs, c.Ref)
+		}
+	}
+	return gs
+}
+
+func (s *Service) userID(ctx context.Context, name string) string {
+	if name == "" {
+		return ""
+	}
+	c, ok := s.Runbook().Contact(name)
+	if !ok {
+		return ""
+	}
+	switch c.Kind {
+	case ContactUser:
+		return c.Ref
+	case ContactEmail:
+		if s.dir != nil {
+			if id, err := s.dir.UserByEmail(ctx, c.Ref); err == nil {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
+func (s *Service) inGroup(ctx context.Context, user, group string) bool {
+	if s.dir == nil {
+		return false
+	}
+	ok, err := s.dir.InGroup(ctx, user, group)
+	if err != nil {
+		s.log.Warn("group membership lookup failed", "group", group, "err", err)
+	}
+	return ok
+}
+
+// Confirm approves the job's next unstarted occurrence.
+func (s *Service) Confirm(ctx context.Context, r Request, job string) (Occurrence, error) {
+	return s.command(ctx, r, job, targetConfirm, Event{Kind: EvConfirm})
+}
+
+// Decline declines the job's next unstarted occurrence, with a reason.
+func (s *Service) Decline(ctx context.Context, r Request, job, reason string) (Occurrence, error) {
+	return s.command(ctx, r, job, targetConfirm, Event{Kind: EvDecline, Text: s.redact(reason)})
+}
+
+// Cancel stops the job's running script.
+func (s *Service) Cancel(ctx context.Context, r Request, job string) (Occurrence, error) {
+	return s.command(ctx, r, job, targetRunning, Event{Kind: EvCancel})
+}
+
+// Justify records why the job's current occurrence is late.
+func (s *Service) Justify(ctx context.Context, r Request, job, text string) (Occurrence, error) {
+	return s.command(ctx, r, job, targetDelayed, Event{Kind: EvJustify, Text: s.redact(text)})
+}
+
+// Reschedule moves the job's next unstarted occurrence to a new time.
+func (s *Service) Reschedule(ctx context.Context, r Request, job string, to time.Time, text string) (Occurrence, error) {
+	return s.command(ctx, r, job, targetUnstarted, Event{Kind: EvReschedule, To: to, Text: s.redact(text)})
+}
+
+// Incident records the incident reference of the job's latest failure.
+func (s *Service) Incident(ctx context.Context, r Request, job, ref string) (Occurrence, error) {
+	return s.command(ctx, r, job, targetFailed, Event{Kind: EvIncident, Text: s.redact(ref)})
+}
+
+// Learnings adds the runner's learnings to the job's latest execution.
+func (s *Service) Learnings(ctx context.Context, r Request, job, text string) (Occurrence, error) {
+	return s.command(ctx, r, job, targetFinished, Event{Kind: EvLearnings, Text: s.redact(text)})
+}
+
+// Run starts the job's current occurrence after a fresh pre-flight.
+func (s *Service) Run(ctx context.Context, r Request, job string) (Occurrence, error) {
+	j, err := s.job(job)
+	if err != nil {
+		return Occurrence{}, err
+	}
+	pf := Preflight{}
+	if s.checker != nil {
+		pf = s.checker.Check(ctx, j)
+	}
+	return s.command(ctx, r, job, targetRun, Event{Kind: EvRunStart, Preflight: &pf})
+}
+
+// targeting picks the occurrence a command applies to.
+type targeting func(os []Occurrence, now time.Time) (Occurrence, bool)
+
+func (s *Service) command(ctx context.Context, r Request, job string, target targeting, ev Event) (Occurrence, error) {
+	j, err := s.job(job)
+	if err != nil {
+		return Occurrence{}, err
+	}
+	ev.Actor = s.actor(ctx, r, j)
+	var out Outcome
+	var stepErr error
+	err = s.store.Update(ctx, func(tx Tx) error {
+		if r.RequestID != "" {
+			fresh, err := tx.Claim(r.RequestID, s.Now())
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				return ErrDuplicate
+			}
+		}
+		os, err := tx.Occurrences(Query{Job: job, WindowFrom: j.Previous(s.Now()).Add(-7 * 24 * time.Hour)})
+		if err != nil {
+			return err
+		}
+		o, ok := target(os, s.Now())
+		if !ok {
+			return Errf(KindNotFound, "no_occurrence", map[string]any{"job": job, "next": j.Window.Next(s.Now())})
+		}
+		out, stepErr = Step(o, ev, s.stepEnv(o, j))
+		if stepErr != nil && KindOf(stepErr) == KindInternal {
+			return stepErr
+		}
+		if stepErr != nil { // refused: audit the refusal, change nothing else
+			for i := range out.Records {
+				if err := s.addRecord(tx, o.ID, &out.Records[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return s.persist(tx, out)
+	})
+	if err != nil {
+		return Occurrence{}, err
+	}
+	if stepErr != nil {
+		s.log.Info("refused", "job", job, "user", r.User, "event", ev.Kind, "reason", stepErr)
+		return out.Occ, stepErr
+	}
+	if out.StartRun {
+		s.startExecution(out.Occ)
+	}
+	if out.Cancel {
+		if e, ok := s.runs.Load(out.Occ.ID); ok {
+			e.(Execution).Cancel()
+		}
+	}
+	return out.Occ, nil
+}
+
+func notStarted(o Occurrence) bool { return !o.State.Started() }
+
+// targetConfirm: the earliest unstarted occurrence still open for approval, else the earliest unstarted.
+func targetConfirm(os []Occurrence, now time.Time) (Occurrence, bool) {
+	for _, o := range os {
+		switch {
+		case o.State == Scheduled || o.State == AwaitingConfirmation:
+			return o, true
+		case o.State == Declined && now.Before(o.Window):
+			return o, true
+		}
+	}
+	return targetUnstarted(os, now)
+}
+
+// targetUnstarted: the earliest occurrence not started whose window has not been superseded.
+func targetUnstarted(os []Occurrence, now time.Time) (Occurrence, bool) {
+	cur, hasCur := current(os, now)
+	for _, o := range os {
+		if notStarted(o) && (!hasCur || !o.Window.Before(cur.Window)) {
+			return o, true
+		}
+	}
+	return Occurrence{}, false
+}
+
+// targetRun: the current occurrence (latest window passed); when it succeeded or none passed yet, the next one.
+func targetRun(os []Occurrence, now time.Time) (Occurrence, bool) {
+	cur, ok := current(os, now)
+	if ok && cur.State != Succeeded && cur.State != Declined {
+		return cur, true
+	}
+	for _, o := range os {
+		if o.Window.After(now) {
+			return o, true
+		}
+	}
+	return cur, ok
+}
+
+// targetRunning: the running occurrence.
+func targetRunning(os []Occurrence, now time.Time) (Occurrence, bool) {
+	for _, o := range os {
+		if o.State == Running {
+			return o, true
+		}
+	}
+	return current(os, now)
+}
+
+// targetDelayed: the latest past occurrence that has not started.
+func targetDelayed(os []Occurrence, now time.Time) (Occurrence, bool) {
+	for i := len(os) - 1; i >= 0; i-- {
+		if !os[i].Window.After(now) && notStarted(os[i]) {
+			return os[i], true
+		}
+	}
+	return current(os, now)
+}
+
+// targetFailed: the latest occurrence with a failure awaiting its incident reference, else the latest failure.
+func targetFailed(os []Occurrence, _ time.Time) (Occurrence, bool) {
+	for i := len(os) - 1; i >= 0; i-- {
+		if os[i].FailedAt != nil && os[i].IncidentRef == "" {
+			return os[i], true
+		}
+	}
+	for i := len(os) - 1; i >= 0; i-- {
+		if os[i].FailedAt != nil {
+			return os[i], true
+		}
+	}
+	return Occurrence{}, false
+}
+
+// targetFinished: the latest occurrence that ran.
+func targetFinished(os []Occurrence, _ time.Time) (Occurrence, bool) {
+	for i := len(os) - 1; i >= 0; i-- {
+		if os[i].State.Finished() {
+			return os[i], true
+		}
+	}
+	return Occurrence{}, false
+}
+
+// current is the latest occurrence whose window has passed.
+func current(os []Occurrence, now time.Time) (Occurrence, bool) {
+	os = slices.Clone(os)
+	slices.SortFunc(os, func(a, b Occurrence) int { return a.Window.Compare(b.Window) })
+	for i := len(os) - 1; i >= 0; i-- {
+		if !os[i].Window.After(now) {
+			return os[i], true
+		}
+	}
+	return Occurrence{}, false
+}

@@ -1,0 +1,113 @@
+package runbook
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+)
+
+// CountdownEvery is how often the incident countdown is refreshed: deadline/15,
+// but never more often than every 5 s nor less often than every minute.
+func CountdownEvery(deadline time.Duration) time.Duration {
+	return min(max(deadline/15, 5*time.Second), time.Minute)
+}
+
+// Start recovers interrupted runs, materialises occurrences and runs the timer
+// loop and the periodic jobs (materialisation every minute, countdown refreshes,
+// and watch — typically the runbook file watcher — every 2 s) until ctx ends.
+// gocron does the periodic ticking; the durable timers live in the store, which
+// is the truth across restarts.
+func (s *Service) Start(ctx context.Context, watch func(context.Context)) error {
+	if err := s.Recover(ctx); err != nil {
+		return err
+	}
+	if err := s.Materialize(ctx); err != nil {
+		return err
+	}
+	sched, err := gocron.NewScheduler(gocron.WithClock(s.clock))
+	if err != nil {
+		return err
+	}
+	every := func(d time.Duration, fn func()) error {
+		_, err := sched.NewJob(gocron.DurationJob(d), gocron.NewTask(fn), gocron.WithSingletonMode(gocron.LimitModeReschedule))
+		return err
+	}
+	if err := every(time.Minute, func() {
+		if err := s.Materialize(ctx); err != nil {
+			s.log.Error("materialising occurrences", "err", err)
+		}
+	}); err != nil {
+		return err
+	}
+	if err := every(CountdownEvery(s.Policy().IncidentDeadline), func() { s.RefreshCountdowns(ctx) }); err != nil {
+		return err
+	}
+	if watch != nil {
+		if err := every(2*time.Second, func() { watch(ctx) }); err != nil {
+			return err
+		}
+	}
+	sched.Start()
+	go func() {
+		<-ctx.Done()
+		_ = sched.Shutdown()
+	}()
+	go s.RunTimers(ctx)
+	return nil
+}
+
+// RefreshCountdowns queues an in-place update of every running incident countdown.
+func (s *Service) RefreshCountdowns(ctx context.Context) {
+	now := s.Now()
+	err := s.store.Update(ctx, func(tx Tx) error {
+		os, err := tx.Occurrences(Query{States: []State{Failed, Running, Cancelled, Succeeded}, WindowFrom: now.Add(-8 * 24 * time.Hour)})
+		if err != nil {
+			return err
+		}
+		for _, o := range os {
+			if !o.CountdownActive(now) {
+				continue
+			}
+			n := Notice{Kind: NoticeIncident, Key: o.IncidentKey(), Update: true, Channel: ChannelIncident, Occ: o, At: now}
+			if err := s.enqueue(tx, SinkChat, n.Key, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Error("refreshing countdowns", "err", err)
+	}
+}
+
+// Reload puts a newly parsed runbook in force, or — when it has problems —
+// keeps the last good one and reports the problems to the runbook channel once.
+func (s *Service) Reload(ctx context.Context, rb *Runbook, problems Problems) {
+	if len(problems) > 0 {
+		sum := sha256.Sum256([]byte(problems.Error()))
+		key := "runbook/invalid/" + hex.EncodeToString(sum[:8])
+		lines := make([]string, len(problems))
+		for i, p := range problems {
+			lines[i] = p.String()
+		}
+		err := s.store.Update(ctx, func(tx Tx) error {
+			if fresh, err := tx.Claim(key, s.Now()); err != nil || !fresh {
+				return err
+			}
+			return s.enqueue(tx, SinkChat, key, Notice{Kind: NoticeRunbookBroken, Key: key, Channel: ChannelRunbook, Lines: lines, Text: s.Runbook().File, At: s.Now()})
+		})
+		if err != nil {
+			s.log.Error("reporting runbook problems", "err", err)
+		}
+		s.log.Warn("runbook has problems; the last good version stays in force", "problems", len(problems))
+		return
+	}
+	s.setRunbook(rb)
+	s.log.Info("runbook reloaded", "jobs", len(rb.Jobs))
+	if err := s.Materialize(ctx); err != nil {
+		s.log.Error("materialising occurrences", "err", err)
+	}
+}

@@ -1,0 +1,233 @@
+package runbook
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Output batching for run threads: at most one post per batchEvery, at most
+// batchLines lines each, and at most maxBatches posts per run (the full log is kept).
+const (
+	batchEvery = 2 * time.Second
+	batchLines = 40
+	maxBatches = 30
+)
+
+// startExecution starts the script of an occurrence that just became running.
+func (s *Service) startExecution(o Occurrence) {
+	j, ok := s.Runbook().Job(o.Job)
+	if !ok || s.exec == nil {
+		s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{"no executor"}})
+		return
+	}
+	s.runWG.Add(1)
+	go func() {
+		defer s.runWG.Done()
+		out := newBatcher(s, o, o.RunKey(o.Attempts))
+		e, err := s.exec.Execute(context.Background(), j, j.Command, out.add)
+		if err != nil {
+			s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{s.redact(err.Error())}})
+			return
+		}
+		s.runs.Store(o.ID, e)
+		res := e.Wait()
+		s.runs.Delete(o.ID)
+		out.close()
+		s.finishRun(o.ID, res)
+	}()
+}
+
+// DryRun runs the job's script in its own plan/validate mode. It changes no
+// occurrence; it is audited and its output goes to a thread of its own.
+func (s *Service) DryRun(ctx context.Context, r Request, job string, argv []string) error {
+	j, err := s.job(job)
+	if err != nil {
+		return err
+	}
+	a := s.actor(ctx, r, j)
+	rec := Record{At: s.Now(), Kind: RecDryRun, Job: job, Actor: r.User, Envelope: r.Envelope, Fields: map[string]string{"argv": joinArgv(argv)}}
+	if !Allowed(a, ActDryRun) {
+		rec.Kind, rec.Fields = RecRefused, map[string]string{"action": "dry_run", "reason": "not_allowed"}
+	}
+	var key string
+	err = s.store.Update(ctx, func(tx Tx) error {
+		if r.RequestID != "" {
+			if fresh, err := tx.Claim(r.RequestID, s.Now()); err != nil || !fresh {
+				if err == nil {
+					err = ErrDuplicate
+				}
+				return err
+			}
+		}
+		if err := s.addRecord(tx, 0, &rec); err != nil {
+			return err
+		}
+		if rec.Kind == RecRefused {
+			return nil
+		}
+		key = "dry/" + strconv.FormatInt(rec.ID, 10)
+		return s.enqueue(tx, SinkChat, key, Notice{Kind: NoticeRunStarted, Key: key, Channel: ChannelRunbook, Occ: Occurrence{Job: job}, Actor: r.User, Text: "dry-run", At: s.Now()})
+	})
+	if err != nil {
+		return err
+	}
+	if rec.Kind == RecRefused {
+		return Errf(KindNotAllowed, "not_allowed", map[string]any{"action": string(ActDryRun), "state": ""})
+	}
+	if s.exec == nil {
+		return Errf(KindInternal, "no_executor", nil)
+	}
+	s.runWG.Add(1)
+	go func() {
+		defer s.runWG.Done()
+		o := Occurrence{Job: job}
+		out := newBatcher(s, o, key)
+		e, err := s.exec.Execute(context.Background(), j, argv, out.add)
+		res := RunResult{Reason: ReasonStart}
+		if err == nil {
+			res = e.Wait()
+		}
+		out.close()
+		fields := map[string]string{"argv": joinArgv(argv), "dry_run": "true", "reason": res.Reason, "log_sha256": res.LogSHA256}
+		if res.ExitCode != nil {
+			fields["exit_code"] = strconv.Itoa(*res.ExitCode)
+		}
+		_ = s.store.Update(context.Background(), func(tx Tx) error {
+			done := Record{At: s.Now(), Kind: RecRunFinished, Job: job, Actor: r.User, Fields: fields}
+			if err := s.addRecord(tx, 0, &done); err != nil {
+				return err
+			}
+			o.State, o.ExitCode, o.Reason = Succeeded, res.ExitCode, res.Reason
+			if res.Reason != "" {
+				o.State = Failed
+			}
+			return s.enqueue(tx, SinkChat, key, Notice{Kind: NoticeRunResult, Key: key, Update: true, Channel: ChannelRunbook, Occ: o, Actor: r.User, Text: "dry-run", Tail: res.Tail, At: s.Now()})
+		})
+	}()
+	return nil
+}
+
+// finishRun records how an execution ended.
+func (s *Service) finishRun(id int64, res RunResult) {
+	var out Outcome
+	err := s.store.Update(context.Background(), func(tx Tx) error {
+		o, err := tx.Occurrence(id)
+		if err != nil {
+			return err
+		}
+		j, _ := s.Runbook().Job(o.Job)
+		out, err = Step(o, Event{Kind: EvRunFinish, Run: &res}, s.stepEnv(o, j))
+		if err != nil || out.Skipped {
+			return err
+		}
+		return s.persist(tx, out)
+	})
+	if err != nil {
+		s.log.Error("recording run result", "occurrence", id, "err", err)
+	}
+}
+
+// Recover marks every occurrence left running by a previous process as failed (interrupted).
+// It is never re-run by itself.
+func (s *Service) Recover(ctx context.Context) error {
+	var running []Occurrence
+	if err := s.store.View(ctx, func(tx Tx) (err error) {
+		running, err = tx.Occurrences(Query{States: []State{Running}})
+		return
+	}); err != nil {
+		return err
+	}
+	for _, o := range running {
+		if _, live := s.runs.Load(o.ID); live {
+			continue
+		}
+		s.finishRun(o.ID, RunResult{Reason: ReasonInterrupted})
+	}
+	return nil
+}
+
+// Wait blocks until every started execution has been recorded.
+func (s *Service) Wait() { s.runWG.Wait() }
+
+// batcher turns output lines into a few thread posts.
+type batcher struct {
+	s      *Service
+	occ    Occurrence
+	parent string
+	mu     sync.Mutex
+	lines  []string
+	posts  int
+	over   bool
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+func newBatcher(s *Service, o Occurrence, parent string) *batcher {
+	b := &batcher{s: s, occ: o, parent: parent, stop: make(chan struct{}), done: make(chan struct{})}
+	go b.loop()
+	return b
+}
+
+func (b *batcher) add(line string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.over {
+		return
+	}
+	b.lines = append(b.lines, line)
+	if len(b.lines) >= batchLines {
+		b.flushLocked()
+	}
+}
+
+func (b *batcher) loop() {
+	defer close(b.done)
+	t := b.s.clock.NewTicker(batchEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.Chan():
+			b.mu.Lock()
+			b.flushLocked()
+			b.mu.Unlock()
+		case <-b.stop:
+			b.mu.Lock()
+			b.flushLocked()
+			b.mu.Unlock()
+			return
+		}
+	}
+}
+
+func (b *batcher) close() { close(b.stop); <-b.done }
+
+func (b *batcher) flushLocked() {
+	if len(b.lines) == 0 || b.over {
+		return
+	}
+	b.posts++
+	lines := b.lines
+	b.lines = nil
+	if b.posts >= maxBatches {
+		b.over = true
+		lines = append(lines, "…")
+	}
+	key := b.parent + "/out/" + strconv.Itoa(b.posts)
+	n := Notice{Kind: NoticeRunOutput, Key: key, Thread: b.parent, Channel: ChannelRunbook, Occ: b.occ, Lines: lines, At: b.s.Now()}
+	if err := b.s.store.Update(context.Background(), func(tx Tx) error { return b.s.enqueue(tx, SinkChat, key, n) }); err != nil {
+		b.s.log.Error("queueing run output", "err", err)
+	}
+}
+
+func joinArgv(argv []string) string {
+	out := ""
+	for i, a := range argv {
+		if i > 0 {
+			out += " "
+		}
+		out += a
+	}
+	return out
+}

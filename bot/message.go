@@ -1,0 +1,93 @@
+package bot
+
+import "time"
+
+// Message is a chat-neutral message: adapters render it as Block Kit or text.
+// All text in it is plain text already redacted; adapters escape it for their medium.
+// Mentions are kept apart so adapters can render them as real pings.
+type Message struct {
+	Channel  string    // a channel role (runbook.ChannelRunbook, runbook.ChannelIncident) or a channel name/id; empty for replies
+	Fallback string    // one-line summary (notification text)
+	Title    string    // header line, may be empty
+	Mentions []Mention // who the message pings, shown on their own line
+	Here     bool      // ping everyone present in the channel (escalations only)
+	Sections []Section // body blocks, in order
+	Buttons  []Button  // actions under the body
+	Context  []string  // small print lines (ids, times)
+}
+
+// Mention is a user or user group to ping.
+type Mention struct {
+	ID   string // U…/W… for users, S… for user groups
+	Name string // display name, for adapters that cannot ping (terminal)
+}
+
+// Section is a block of text with optional fields shown as label/value pairs.
+type Section struct {
+	Text   string   // may hold several lines; "**bold**"-free plain text
+	Fields []Field  // short label/value pairs
+	Lines  []string // preformatted lines (script output), shown monospaced
+	Checks []Check  // pre-flight results or checklist items
+}
+
+// Field is a label and its value.
+type Field struct {
+	Label string
+	Value string
+	Time  *time.Time // when set, adapters may render it in the reader's own zone; Value is the fallback
+}
+
+// Check is one line of a pre-flight list.
+type Check struct {
+	OK     bool
+	Manual bool // a checklist item to tick, neither passed nor failed
+	Text   string
+	Detail string
+}
+
+// Button is an action on a message. Pressing it is a command on the job,
+// from the user who pressed it; when Prompt is set the adapter asks for text
+// first (a modal in Slack) and appends it to the command.
+type Button struct {
+	ID      string // action id: confirm, decline, run, incident, justify, reschedule, learnings, cancel
+	Label   string
+	Job     string
+	Style   string  // "", "primary" or "danger"
+	Prompt  *Prompt // ask for text before acting
+	Confirm string  // ask "are you sure?" with this text first (e.g. run), empty for none
+}
+
+// Prompt describes the text asked for before a button acts.
+type Prompt struct {
+	Title       string // at most 24 characters
+	Label       string
+	Placeholder string
+	Submit      string
+}
+
+// Reply is the answer to a command or button press, for the user who asked.
+type Reply struct {
+	Message
+	Public bool // also worth showing in the channel (unused for errors)
+	Quiet  bool // a duplicate delivery: nothing to say
+}
+
+// Input is one command from a user.
+type Input struct {
+	User      string // Slack user ID
+	Channel   string // channel id or name it was typed in
+	Text      string // everything after "/runbook"
+	RequestID string // trigger_id (or event id): identity of the request, for idempotency
+	Envelope  string // transport envelope id, for the audit log
+}
+
+// Press is a button pressed by a user, with the text asked for when the button has a Prompt.
+type Press struct {
+	User      string
+	Channel   string
+	ButtonID  string
+	Job       string
+	Text      string
+	RequestID string
+	Envelope  string
+}

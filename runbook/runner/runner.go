@@ -1,0 +1,430 @@
+// Package runner runs a job's script as argv (never through a shell) in its own
+// process group, with a timeout and cancellation that kill the whole group,
+// streams its merged, redacted output line by line to a hashed log file and to
+// a callback, and keeps a bounded tail for the result.
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+	"unicode/utf8"
+)
+
+// Defaults for optional Spec fields.
+const (
+	DefaultGrace     = 5 * time.Second // SIGTERM → SIGKILL delay
+	DefaultTailLines = 50              // lines kept in Result.Tail
+	MaxLineBytes     = 64 << 10        // longer lines are split
+)
+
+// drainTimeout bounds how long the runner waits for the output pipe to close
+// after the group was swept (a descendant that left the group may hold it).
+const drainTimeout = 2 * time.Second
+
+// Result reasons.
+const (
+	ReasonOK        = ""          // exited with status 0
+	ReasonExit      = "exit"      // non-zero exit status
+	ReasonTimeout   = "timeout"   // killed at Spec.Timeout
+	ReasonCancelled = "cancelled" // killed by Cancel or the context
+	ReasonStart     = "start"     // could not start (not found, not executable, log not writable)
+)
+
+// ErrBusy reports that a run of the job is already in progress.
+var ErrBusy = errors.New("a run of this job is already in progress")
+
+// Spec describes one run of a script.
+type Spec struct {
+	Job       string
+	Argv      []string            // argv[0] is the script path relative to Dir (or absolute); no shell ever
+	Dir       string              // RUNBOOK_WORKDIR
+	Env       []string            // full environment for the script (nil: ScriptEnv(os.Environ()))
+	Timeout   time.Duration       // kill the whole process group when exceeded; <= 0 means none
+	Grace     time.Duration       // SIGTERM → wait Grace → SIGKILL (default 5s)
+	LogPath   string              // full log file (created with parents, 0600); content is redacted; "" keeps none
+	Redact    func(string) string // applied to every line before it goes anywhere (nil = identity)
+	OnLine    func(line string)   // called with each redacted line, from one goroutine, in order; must not block long
+	TailLines int                 // lines kept in memory for the result (default 50)
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	ExitCode  int    // -1 when killed by a signal or not started
+	Reason    string // "" success, "exit", "timeout", "cancelled", "start"
+	Err       error  // start error detail, or the first error writing the log
+	Started   time.Time
+	Finished  time.Time
+	LogSHA256 string // hex SHA-256 of the log file as written
+	LogBytes  int64
+	Lines     int64
+	Tail      []string // last TailLines redacted lines
+}
+
+// Runner starts runs and allows one run per job at a time. It is safe for concurrent use.
+type Runner struct {
+	mu   sync.Mutex
+	runs map[string]*Run
+}
+
+// New returns an idle runner.
+func New() *Runner { return &Runner{runs: map[string]*Run{}} }
+
+// Run is one started run of a script.
+type Run struct {
+	spec       Spec
+	started    time.Time
+	cancelCh   chan struct{}
+	cancelOnce sync.Once
+	done       chan struct{}
+	res        Result
+	release    func()
+}
+
+// Running returns the run of job in progress, if any.
+func (r *Runner) Running(job string) (*Run, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	run, ok := r.runs[job]
+	return run, ok
+}
+
+// Start starts a run of s. It returns ErrBusy (wrapped) when the job already
+// runs; a script that cannot start yields a Run whose Result has Reason "start".
+// ctx bounds the run: its cancellation kills the script (Reason "cancelled").
+func (r *Runner) Start(ctx context.Context, s Spec) (*Run, error) {
+	if s.Grace <= 0 {
+		s.Grace = DefaultGrace
+	}
+	if s.TailLines <= 0 {
+		s.TailLines = DefaultTailLines
+	}
+	if s.Redact == nil {
+		s.Redact = func(l string) string { return l }
+	}
+	if s.Env == nil {
+		s.Env = ScriptEnv(os.Environ())
+	}
+	run := &Run{spec: s, cancelCh: make(chan struct{}), done: make(chan struct{})}
+
+	r.mu.Lock()
+	if _, busy := r.runs[s.Job]; busy {
+		r.mu.Unlock()
+		return nil, fmt.Errorf("job %s: %w", s.Job, ErrBusy)
+	}
+	r.runs[s.Job] = run
+	r.mu.Unlock()
+	run.release = func() {
+		r.mu.Lock()
+		if r.runs[s.Job] == run {
+			delete(r.runs, s.Job)
+		}
+		r.mu.Unlock()
+	}
+
+	run.start(ctx)
+	return run, nil
+}
+
+// Job returns the job id of the run.
+func (run *Run) Job() string { return run.spec.Job }
+
+// Started returns when the run started.
+func (run *Run) Started() time.Time { return run.started }
+
+// Cancel terminates the run: SIGTERM to the group, SIGKILL after Grace. It is idempotent.
+func (run *Run) Cancel() { run.cancelOnce.Do(func() { close(run.cancelCh) }) }
+
+// Done is closed when the run has finished and its result is final.
+func (run *Run) Done() <-chan struct{} { return run.done }
+
+// Wait blocks until the run has finished and returns its result.
+func (run *Run) Wait() Result {
+	<-run.done
+	res := run.res
+	res.Tail = append([]string(nil), res.Tail...)
+	return res
+}
+
+// finish publishes the result, frees the job slot and wakes waiters.
+func (run *Run) finish(res Result) {
+	run.res = res
+	run.release()
+	close(run.done)
+}
+
+// failStart records a run that never started.
+func (run *Run) failStart(err error, log *logFile) {
+	res := Result{ExitCode: -1, Reason: ReasonStart, Err: err, Started: run.started}
+	if log != nil {
+		res.LogSHA256, res.LogBytes, _ = log.close()
+	}
+	res.Finished = time.Now()
+	run.finish(res)
+}
+
+// start launches the process and the goroutines that watch it.
+func (run *Run) start(ctx context.Context) {
+	s := run.spec
+	run.started = time.Now()
+	if len(s.Argv) == 0 || s.Argv[0] == "" {
+		run.failStart(errors.New("empty command"), nil)
+		return
+	}
+	log, err := openLog(s.LogPath)
+	if err != nil {
+		run.failStart(fmt.Errorf("log file: %w", err), nil)
+		return
+	}
+	path := s.Argv[0]
+	if !filepath.IsAbs(path) {
+		// exec resolves a relative Path against Dir; make it absolute so a
+		// relative Dir is not applied twice and PATH is never searched.
+		if path, err = filepath.Abs(filepath.Join(s.Dir, path)); err != nil {
+			run.failStart(err, log)
+			return
+		}
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		run.failStart(err, log)
+		return
+	}
+	cmd := &exec.Cmd{
+		Path:        path,
+		Args:        append([]string(nil), s.Argv...),
+		Dir:         s.Dir,
+		Env:         s.Env,
+		Stdout:      pw, // one pipe for both: the script's own order is kept
+		Stderr:      pw,
+		SysProcAttr: groupAttr(),
+	}
+	err = cmd.Start()
+	pw.Close()
+	if err != nil {
+		pr.Close()
+		run.failStart(err, log)
+		return
+	}
+	run.started = time.Now()
+	readDone := make(chan readStats, 1)
+	go func() { readDone <- readLines(pr, log, s) }()
+	go run.supervise(ctx, cmd, pr, log, readDone)
+}
+
+// readStats is what the output reader reports when the pipe is closed.
+type readStats struct {
+	lines int64
+	tail  []string
+}
+
+// supervise waits for the script's end, enforces the timeout and cancellation,
+// sweeps the process group and assembles the result.
+func (run *Run) supervise(ctx context.Context, cmd *exec.Cmd, pr *os.File, log *logFile, readDone <-chan readStats) {
+	s := run.spec
+	pgid := cmd.Process.Pid
+
+	exited := make(chan struct{})
+	var waitErr error
+	reaped := false
+	go func() {
+		if err := waitExitNoReap(pgid); err != nil {
+			waitErr = cmd.Wait()
+			reaped = true
+		}
+		close(exited)
+	}()
+
+	var timeout <-chan time.Time
+	if s.Timeout > 0 {
+		t := time.NewTimer(s.Timeout)
+		defer t.Stop()
+		timeout = t.C
+	}
+	reason := ReasonOK
+	select {
+	case <-exited:
+	case <-timeout:
+		reason = ReasonTimeout
+	case <-run.cancelCh:
+		reason = ReasonCancelled
+	case <-ctx.Done():
+		reason = ReasonCancelled
+	}
+	if reason != ReasonOK {
+		select {
+		case <-exited: // it ended on its own at the same moment
+			reason = ReasonOK
+		default:
+			terminate(pgid, s.Grace, exited)
+		}
+	}
+	<-exited
+	// Sweep what is left of the group (background children) while the
+	// leader is still unreaped, so the group id cannot have been reused.
+	_ = signalGroup(pgid, syscall.SIGKILL)
+	if !reaped {
+		waitErr = cmd.Wait()
+	}
+
+	var stats readStats
+	select {
+	case stats = <-readDone:
+	case <-time.After(drainTimeout):
+		// A descendant that left the group still holds the pipe: stop reading.
+		_ = pr.SetReadDeadline(time.Now())
+		stats = <-readDone
+	}
+	pr.Close()
+
+	res := Result{Started: run.started, Lines: stats.lines, Tail: stats.tail}
+	res.LogSHA256, res.LogBytes, res.Err = log.close()
+	res.ExitCode = cmd.ProcessState.ExitCode()
+	switch {
+	case reason != ReasonOK:
+		res.Reason = reason
+	case res.ExitCode != 0:
+		res.Reason = ReasonExit
+	}
+	if res.Err == nil && waitErr != nil && cmd.ProcessState == nil {
+		res.Err = waitErr
+	}
+	res.Finished = time.Now()
+	run.finish(res)
+}
+
+// terminate sends SIGTERM to the group, then SIGKILL if the script has not
+// exited within grace.
+func terminate(pgid int, grace time.Duration, exited <-chan struct{}) {
+	_ = signalGroup(pgid, syscall.SIGTERM)
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-exited:
+	case <-t.C:
+		_ = signalGroup(pgid, syscall.SIGKILL)
+	}
+}
+
+// readLines splits the merged output into lines (at most MaxLineBytes each),
+// redacts them and hands them to the log, the tail and OnLine, in order.
+func readLines(pr *os.File, log *logFile, s Spec) readStats {
+	tail := newRing(s.TailLines)
+	var lines int64
+	emit := func(b []byte) {
+		b = bytes.TrimSuffix(b, []byte{'\r'})
+		line := s.Redact(string(b))
+		log.line(line)
+		tail.add(line)
+		lines++
+		if s.OnLine != nil {
+			s.OnLine(line)
+		}
+	}
+	buf := make([]byte, MaxLineBytes)
+	start, end, scanned := 0, 0, 0
+	for {
+		if i := bytes.IndexByte(buf[scanned:end], '\n'); i >= 0 {
+			nl := scanned + i
+			emit(buf[start:nl])
+			start, scanned = nl+1, nl+1
+			continue
+		}
+		scanned = end
+		if end-start == len(buf) {
+			cut := splitPoint(buf[start:end])
+			emit(buf[start : start+cut])
+			start += cut
+			scanned = start
+			continue
+		}
+		if start > 0 {
+			n := copy(buf, buf[start:end])
+			end, scanned, start = n, n, 0
+		}
+		n, err := pr.Read(buf[end:])
+		end += n
+		if err != nil {
+			if end > start {
+				emit(buf[start:end])
+			}
+			break
+		}
+	}
+	return readStats{lines: lines, tail: tail.slice()}
+}
+
+// splitPoint chooses where to cut an over-long line: after the last blank in
+// its second half (so a secret is less likely to be cut in two and escape
+// redaction), else on a UTF-8 boundary.
+func splitPoint(b []byte) int {
+	if i := bytes.LastIndexAny(b[len(b)/2:], " \t"); i >= 0 {
+		return len(b)/2 + i + 1
+	}
+	cut := len(b)
+	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+		if utf8.RuneStart(b[len(b)-i]) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				cut = len(b) - i // do not split the last rune
+			}
+			break
+		}
+	}
+	if cut == 0 {
+		cut = len(b)
+	}
+	return cut
+}
+
+// ScriptEnv returns the bot's environment minus every SLACK_* variable.
+func ScriptEnv(environ []string) []string {
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(strings.ToUpper(k), "SLACK_") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// dryRunModes are the script modes that change nothing.
+var dryRunModes = map[string]bool{"validate": true, "plan": true, "verify": true}
+
+// DryRunArgv returns argv for the script's own dry run: the value after
+// "--mode" becomes "plan" unless it already is validate/plan/verify, and
+// "--mode plan" is appended when there is no --mode.
+func DryRunArgv(argv []string) []string {
+	out := append([]string(nil), argv...)
+	found := false
+	for i := 1; i < len(out); i++ {
+		switch {
+		case out[i] == "--mode":
+			found = true
+			if i+1 >= len(out) {
+				out = append(out, "plan")
+			} else if !dryRunModes[out[i+1]] {
+				out[i+1] = "plan"
+			}
+			i++
+		case strings.HasPrefix(out[i], "--mode="):
+			found = true
+			if !dryRunModes[strings.TrimPrefix(out[i], "--mode=")] {
+				out[i] = "--mode=plan"
+			}
+		}
+	}
+	if !found {
+		out = append(out, "--mode", "plan")
+	}
+	return out
+}

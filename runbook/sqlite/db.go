@@ -1,0 +1,490 @@
+// Package sqlite is the SQLite store of runbook-bot: occurrences, the
+// append-only audit log, durable timers, processed request ids, the outbox and
+// chat message references, in one file in WAL mode with synchronous=FULL.
+//
+// Times are stored as fixed-width UTC text ("2006-01-02T15:04:05.000000000Z"):
+// exact to the nanosecond, sortable as strings, readable with the sqlite3
+// shell, and able to hold the zero time. They come back in UTC.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+	msqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// DB is the SQLite store; it implements runbook.Store.
+type DB struct {
+	path string
+	w    *sql.DB // the one writer connection: BEGIN IMMEDIATE
+	r    *sql.DB // read pool: deferred read-only transactions, never blocks the writer (WAL)
+}
+
+var _ runbook.Store = (*DB)(nil)
+
+// migrations are applied in order inside one transaction each; user_version is
+// the number applied. Append only: never edit a released entry.
+var migrations = []string{
+	// 1: initial schema.
+	`
+CREATE TABLE occurrences (
+	id                INTEGER PRIMARY KEY,
+	job               TEXT    NOT NULL,
+	slot              TEXT    NOT NULL,
+	window            TEXT    NOT NULL,
+	state             TEXT    NOT NULL,
+	requested_at      TEXT,
+	reschedules       INTEGER NOT NULL DEFAULT 0,
+	approved_by       TEXT    NOT NULL DEFAULT '',
+	approved_at       TEXT,
+	declined_by       TEXT    NOT NULL DEFAULT '',
+	decline_reason    TEXT    NOT NULL DEFAULT '',
+	run_by            TEXT    NOT NULL DEFAULT '',
+	started_at        TEXT,
+	finished_at       TEXT,
+	exit_code         INTEGER,
+	reason            TEXT    NOT NULL DEFAULT '',
+	attempts          INTEGER NOT NULL DEFAULT 0,
+	log_sha256        TEXT    NOT NULL DEFAULT '',
+	delayed           INTEGER NOT NULL DEFAULT 0,
+	justification     TEXT    NOT NULL DEFAULT '',
+	failed_at         TEXT,
+	incident_deadline TEXT,
+	incident_ref      TEXT    NOT NULL DEFAULT '',
+	incident_by       TEXT    NOT NULL DEFAULT '',
+	incident_at       TEXT,
+	escalated         INTEGER NOT NULL DEFAULT 0,
+	learnings         TEXT    NOT NULL DEFAULT '',
+	UNIQUE (job, slot)
+);
+CREATE INDEX occurrences_window ON occurrences (window);
+CREATE INDEX occurrences_job_window ON occurrences (job, window);
+CREATE INDEX occurrences_state ON occurrences (state);
+
+CREATE TABLE records (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	occurrence INTEGER NOT NULL DEFAULT 0,
+	at         TEXT    NOT NULL,
+	kind       TEXT    NOT NULL,
+	job        TEXT    NOT NULL DEFAULT '',
+	window     TEXT    NOT NULL,
+	actor      TEXT    NOT NULL DEFAULT '',
+	envelope   TEXT    NOT NULL DEFAULT '',
+	fields     TEXT
+);
+CREATE INDEX records_occurrence ON records (occurrence, id);
+CREATE INDEX records_kind ON records (kind);
+CREATE TRIGGER records_no_update BEFORE UPDATE ON records
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER records_no_delete BEFORE DELETE ON records
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+
+CREATE TABLE timers (
+	id       INTEGER PRIMARY KEY,
+	occ      INTEGER NOT NULL REFERENCES occurrences (id) ON DELETE CASCADE,
+	kind     TEXT    NOT NULL,
+	seq      INTEGER NOT NULL DEFAULT 0,
+	due      TEXT    NOT NULL,
+	fired_at TEXT,
+	UNIQUE (occ, kind, seq)
+);
+CREATE INDEX timers_pending ON timers (fired_at, due);
+
+CREATE TABLE claims (
+	id TEXT PRIMARY KEY,
+	at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE outbox (
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	sink         TEXT    NOT NULL,
+	key          TEXT    NOT NULL DEFAULT '',
+	payload      BLOB    NOT NULL,
+	attempts     INTEGER NOT NULL DEFAULT 0,
+	next_at      TEXT    NOT NULL,
+	created_at   TEXT    NOT NULL,
+	delivered_at TEXT,
+	last_error   TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_pending ON outbox (sink, delivered_at, next_at);
+
+CREATE TABLE message_refs (
+	key     TEXT PRIMARY KEY,
+	channel TEXT NOT NULL,
+	ts      TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+`,
+}
+
+// SchemaVersion is the schema version this build writes (PRAGMA user_version).
+func SchemaVersion() int { return len(migrations) }
+
+// Meta keys written by the store itself.
+const (
+	MetaCreatedAt = "created_at" // RFC 3339 (nanoseconds, UTC) time the database was created
+	MetaOpenedAt  = "opened_at"  // last time Open succeeded; written at every open as a write probe
+)
+
+// openOptions are test hooks.
+type openOptions struct {
+	readOnly bool // open the writer with mode=ro: simulates a file we cannot write, even as root
+}
+
+// Open opens (creating it and its parent directories when missing) the database
+// at path, checks it, and brings its schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, openOptions{})
+}
+
+func open(ctx context.Context, path string, opt openOptions) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("%s: cannot create directory %s: %w", path, dir, unwrapPathErr(err))
+		}
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not a database file", path)
+	}
+
+	wq := []string{
+		"_pragma=busy_timeout(5000)",
+		"_pragma=foreign_keys(1)",
+		"_pragma=journal_mode(WAL)",
+		"_pragma=synchronous(FULL)",
+		"_txlock=immediate",
+	}
+	if opt.readOnly {
+		wq = append(wq, "mode=ro")
+	}
+	w, err := sql.Open("sqlite", dsn(path, wq))
+	if err != nil {
+		return nil, describe(path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	db := &DB{path: path, w: w}
+	if err := db.init(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+
+	r, err := sql.Open("sqlite", dsn(path, []string{
+		"_pragma=busy_timeout(5000)",
+		"_pragma=foreign_keys(1)",
+		"_pragma=query_only(1)",
+	}))
+	if err != nil {
+		w.Close()
+		return nil, describe(path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	db.r = r
+	if err := r.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, describe(path, err)
+	}
+	return db, nil
+}
+
+// dsn builds a modernc.org/sqlite URI for path with the query parameters q.
+func dsn(path string, q []string) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
+	return "file:" + esc + "?" + strings.Join(q, "&")
+}
+
+// init checks the file, migrates it and probes that it is writable.
+func (db *DB) init(ctx context.Context) error {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return describe(db.path, err)
+	}
+	defer conn.Close()
+
+	rows, err := conn.QueryContext(ctx, "PRAGMA quick_check")
+	if err != nil {
+		return describe(db.path, err)
+	}
+	var problems []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return describe(db.path, err)
+		}
+		if s != "ok" {
+			problems = append(problems, s)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return describe(db.path, err)
+	}
+	rows.Close()
+	if len(problems) > 0 {
+		if len(problems) > 3 {
+			problems = append(problems[:3], fmt.Sprintf("and %d more", len(problems)-3))
+		}
+		return fmt.Errorf("%s: database is corrupt (integrity check: %s)", db.path, strings.Join(problems, "; "))
+	}
+
+	var version int
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return describe(db.path, err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("%s: schema version %d is newer than this runbook-bot supports (%d): upgrade runbook-bot", db.path, version, len(migrations))
+	}
+	if version < 0 {
+		return fmt.Errorf("%s: invalid schema version %d", db.path, version)
+	}
+	for v := version; v < len(migrations); v++ {
+		if err := migrate(ctx, conn, v); err != nil {
+			return describe(db.path, fmt.Errorf("migration %d: %w", v+1, err))
+		}
+	}
+	// Write probe: a store that cannot write state is useless, say so at start.
+	now := fmtTime(time.Now())
+	if _, err := conn.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, MetaOpenedAt, now); err != nil {
+		return describe(db.path, err)
+	}
+	return nil
+}
+
+// migrate applies migration v (0-based) and sets user_version to v+1, in one transaction.
+func migrate(ctx context.Context, conn *sql.Conn, v int) (err error) {
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			conn.ExecContext(context.Background(), "ROLLBACK") //nolint:errcheck // the first error matters
+		}
+	}()
+	// Re-read under the write lock: another process may have migrated meanwhile.
+	var cur int
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
+		return err
+	}
+	if cur > v {
+		_, err = conn.ExecContext(ctx, "COMMIT")
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, migrations[v]); err != nil {
+		return err
+	}
+	if v == 0 {
+		if _, err := conn.ExecContext(ctx, "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+			MetaCreatedAt, time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+			return err
+		}
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "COMMIT")
+	return err
+}
+
+// describe turns an open-time error into one that names the path and what is wrong.
+func describe(path string, err error) error {
+	var se *msqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("%s: file is not a database", path)
+		case sqlite3.SQLITE_CORRUPT:
+			return fmt.Errorf("%s: database is corrupt: %w", path, err)
+		case sqlite3.SQLITE_READONLY:
+			return fmt.Errorf("%s: read-only: cannot write state (check permissions of the file and its directory): %w", path, err)
+		case sqlite3.SQLITE_CANTOPEN:
+			return fmt.Errorf("%s: cannot open or create the database (check that the directory exists and is writable): %w", path, err)
+		case sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
+			return fmt.Errorf("%s: permission denied: %w", path, err)
+		case sqlite3.SQLITE_FULL:
+			return fmt.Errorf("%s: disk full: %w", path, err)
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return fmt.Errorf("%s: database is locked by another process: %w", path, err)
+		case sqlite3.SQLITE_IOERR:
+			return fmt.Errorf("%s: I/O error: %w", path, err)
+		}
+	}
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return fmt.Errorf("%s: read-only: cannot write state (check permissions): %w", path, err)
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// unwrapPathErr drops the *PathError wrapper (its path would repeat ours).
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// Path returns the database file path.
+func (db *DB) Path() string { return db.path }
+
+// Ping checks that the database answers, for readiness probes.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.w.PingContext(ctx); err != nil {
+		return describe(db.path, err)
+	}
+	var one int
+	if err := db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return describe(db.path, err)
+	}
+	return nil
+}
+
+// Close closes the read pool, then the writer (the last connection checkpoints the WAL).
+func (db *DB) Close() error {
+	var err error
+	if db.r != nil {
+		err = db.r.Close()
+	}
+	if werr := db.w.Close(); werr != nil {
+		err = werr
+	}
+	return err
+}
+
+// Update runs fn in one write transaction (BEGIN IMMEDIATE) committed durably.
+// fn's error or panic rolls it back (the panic goes on). fn must not call
+// Update itself: there is one writer connection.
+func (db *DB) Update(ctx context.Context, fn func(runbook.Tx) error) error {
+	return db.run(ctx, db.w, false, fn)
+}
+
+// View runs fn in a read-only transaction; it sees one snapshot and does not block the writer.
+func (db *DB) View(ctx context.Context, fn func(runbook.Tx) error) error {
+	return db.run(ctx, db.r, true, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(runbook.Tx) error) (err error) {
+	stx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			stx.Rollback() //nolint:errcheck // fn's error or panic matters more
+		}
+	}()
+	t := &tx{ctx: ctx, tx: stx}
+	if err := fn(t); err != nil {
+		return err
+	}
+	done = true
+	if readOnly {
+		return stx.Rollback()
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// tx implements runbook.Tx on one SQL transaction.
+type tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+var _ runbook.Tx = (*tx)(nil)
+
+func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, q, args...)
+}
+
+func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, q, args...)
+}
+
+func (t *tx) row(q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, q, args...)
+}
+
+// timeLayout is the fixed-width UTC text form of stored times.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// fmtTime formats t for storage.
+func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// checkTime rejects times the text form cannot hold in sort order.
+func checkTime(name string, t time.Time) error {
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		return runbook.Errf(runbook.KindInvalid, "time_out_of_range", map[string]any{"field": name, "time": t})
+	}
+	return nil
+}
+
+// parseTime reads a stored time.
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("sqlite: bad stored time %q: %w", s, err)
+	}
+	return t.UTC(), nil
+}
+
+// nullTime maps a nil pointer to NULL.
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return fmtTime(*t)
+}
+
+// parseNullTime reads a nullable stored time.
+func parseNullTime(s sql.NullString) (*time.Time, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	t, err := parseTime(s.String)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// sqliteCode returns the extended result code of err, 0 when it is not an SQLite error.
+func sqliteCode(err error) int {
+	var se *msqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()
+	}
+	return 0
+}
+
+// notFound is the KindNotFound error of a missing row.
+func notFound(code string, id any) error {
+	return runbook.Errf(runbook.KindNotFound, code, map[string]any{"id": id})
+}

@@ -65,6 +65,14 @@ func (s *Service) ownerGroups(j Job) []string {
 	return gs
 }
 
+// ContactID is the Slack ID (user or group) of a person or team named in the runbook, empty when unknown.
+func (s *Service) ContactID(ctx context.Context, name string) string {
+	if c, ok := s.Runbook().Contact(name); ok && c.Kind == ContactGroup {
+		return c.Ref
+	}
+	return s.userID(ctx, name)
+}
+
 func (s *Service) userID(ctx context.Context, name string) string {
 	if name == "" {
 		return ""

@@ -41,11 +41,12 @@ func (s *Service) startExecution(o Occurrence) {
 
 // DryRun runs the job's script in its own plan/validate mode. It changes no
 // occurrence; it is audited and its output goes to a thread of its own.
-func (s *Service) DryRun(ctx context.Context, r Request, job string, argv []string) error {
+func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 	j, err := s.job(job)
 	if err != nil {
 		return err
 	}
+	argv := DryRunArgv(j.Command)
 	a := s.actor(ctx, r, j)
 	rec := Record{At: s.Now(), Kind: RecDryRun, Job: job, Actor: r.User, Envelope: r.Envelope, Fields: map[string]string{"argv": joinArgv(argv)}}
 	if !Allowed(a, ActDryRun) {
@@ -230,4 +231,22 @@ func joinArgv(argv []string) string {
 		out += a
 	}
 	return out
+}
+
+// DryRunArgv is the script's own dry-run: the value after "--mode" becomes "plan"
+// unless it already is a read-only mode (validate, plan, verify); with no --mode,
+// "--mode plan" is appended.
+func DryRunArgv(argv []string) []string {
+	out := append([]string(nil), argv...)
+	for i := 0; i+1 < len(out); i++ {
+		if out[i] == "--mode" {
+			switch out[i+1] {
+			case "validate", "plan", "verify":
+			default:
+				out[i+1] = "plan"
+			}
+			return out
+		}
+	}
+	return append(out, "--mode", "plan")
 }

@@ -1,0 +1,55 @@
+# runbook-bot — `make help` lists the targets.
+
+GO          ?= go
+BIN         ?= bin/runbook-bot
+VERSION     ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS     := -X main.version=$(VERSION)
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME    ?= 60s
+TEST_TIMEOUT ?= 20m
+
+.DEFAULT_GOAL := help
+.PHONY: help run build test lint bench fuzz chaos clean
+
+help: ## List the targets
+	@echo 'Usage: make <target> [VAR=value]'
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-8s %s\n", $$1, $$2}'
+	@echo
+	@echo 'Variables: FUZZTIME=$(FUZZTIME) TEST_TIMEOUT=$(TEST_TIMEOUT) VERSION=$(VERSION)'
+
+run: build ## Build and start the bot: Slack (serve) if both tokens are set in the environment or .env, else the terminal chat (shell)
+	@./scripts/run.sh
+
+build: ## Build bin/runbook-bot, version from git describe
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/runbook-bot
+
+test: ## Run every test with the race detector (timeout TEST_TIMEOUT, 20m)
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+lint: ## gofmt, go vet, staticcheck and shellcheck
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
+		echo "gofmt: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+	@files="$$(find scripts -name '*.sh' -type f; echo .ci/run)"; \
+		echo shellcheck $$files; shellcheck $$files
+
+bench: ## Run the benchmarks (no tests)
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz: ## Run each Fuzz target for FUZZTIME (default 60s) in turn
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		list="$$($(GO) test -list '^Fuzz' "$$pkg")" || exit 1; \
+		for target in $$(echo "$$list" | grep '^Fuzz' || true); do \
+			echo "fuzz: $$pkg $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg"; \
+		done; \
+	done
+
+chaos: ## Run the tests named Chaos* (partial: not a full fault-injection suite yet)
+	$(GO) test -run Chaos -count=1 ./...
+
+clean: ## Remove build output (bin/); data/ and .env are kept
+	rm -rf bin/

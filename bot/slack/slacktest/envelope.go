@@ -116,6 +116,27 @@ func (s *Server) Replay(envelopeID string, opts ...EnvelopeOption) (string, erro
 	return s.sendEnvelope(&env, opts), nil
 }
 
+// RedeliverUnacked replays (see Replay) every envelope that was written to a
+// socket but never acked, as Slack does after a connection is lost, and returns
+// the new envelope ids.
+func (s *Server) RedeliverUnacked(opts ...EnvelopeOption) []string {
+	var ids []string
+	s.mu.Lock()
+	for _, id := range s.envOrder {
+		if _, acked := s.firstAck[id]; !acked && s.envelopes[id].Deliveries > 0 {
+			ids = append(ids, id)
+		}
+	}
+	s.mu.Unlock()
+	var out []string
+	for _, id := range ids {
+		if nid, err := s.Replay(id, opts...); err == nil {
+			out = append(out, nid)
+		}
+	}
+	return out
+}
+
 // Envelope returns the envelope with the given id.
 func (s *Server) Envelope(id string) (Envelope, bool) {
 	s.mu.Lock()

@@ -145,6 +145,7 @@ type Server struct {
 	allConns []*wsConn
 	rr       int
 	connects int
+	pongs    int
 
 	// deliverMu serialises envelope delivery and connection set-up so that
 	// hello is always first and queued envelopes keep their order.

@@ -102,6 +102,13 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	s.deliverMu.Unlock()
 
+	conn.SetPongHandler(func(string) error {
+		s.mu.Lock()
+		s.pongs++
+		s.notifyLocked()
+		s.mu.Unlock()
+		return nil
+	})
 	go s.pingLoop(wc)
 	s.readLoop(wc)
 }
@@ -253,6 +260,13 @@ func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.connects
+}
+
+// Pongs returns how many pongs clients sent in answer to the server's pings.
+func (s *Server) Pongs() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pongs
 }
 
 // ActiveConnections returns how many connections can receive envelopes right now.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -240,4 +241,44 @@ func TestViewSubmission(t *testing.T) {
 	ack, err := srv.WaitAck(id, waitTimeout)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"response_action":"errors","errors":{"reason":"too short"}}`, string(ack.Payload))
+}
+
+func TestPingsKeepSlackGoClientAlive(t *testing.T) {
+	srv := NewTB(t, WithPingInterval(20*time.Millisecond))
+	api := newAPI(srv)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	sm := socketmode.New(api, socketmode.OptionPingInterval(400*time.Millisecond))
+	go func() {
+		for {
+			select {
+			case <-sm.Events:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { _ = sm.RunContext(ctx) }()
+	require.NoError(t, srv.WaitConnected(1, waitTimeout))
+	// 50 pongs (about 1s) span more than two of the client's ping-timeout windows.
+	require.NoError(t, srv.WaitFor(waitTimeout, func(s *Server) bool { return s.Pongs() >= 50 }))
+	assert.Equal(t, 1, srv.Connections(), "client must not time out and reconnect while pinged")
+}
+
+func TestRedeliverUnackedAfterDrop(t *testing.T) {
+	srv := NewTB(t)
+	tc := startClient(t, srv, nil)
+	require.NoError(t, srv.WaitConnected(1, waitTimeout))
+	id := srv.SendSlashCommand(SlashCommand{Text: "lost ack"})
+	tc.next(t, socketmode.EventTypeSlashCommand) // received but never acked
+	srv.DropConnection()
+	ids := srv.RedeliverUnacked()
+	require.Len(t, ids, 1)
+	evt := tc.next(t, socketmode.EventTypeSlashCommand)
+	assert.Equal(t, ids[0], evt.Request.EnvelopeID)
+	assert.Equal(t, 1, evt.Request.RetryAttempt)
+	tc.ack(t, evt)
+	_, err := srv.WaitAck(ids[0], waitTimeout)
+	require.NoError(t, err)
+	assert.Equal(t, []string{id}, srv.Unacked())
 }

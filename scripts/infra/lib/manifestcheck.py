@@ -8,6 +8,7 @@ library only: it carries a small YAML reader for the block-style YAML that
 Usage:
   manifestcheck.py k8s --overlay DIR [--root DIR] < rendered.yaml
   manifestcheck.py compose --file FILE < rendered.yaml
+  manifestcheck.py list < rendered.yaml        (one "Kind namespace/name" a line)
 
 Each problem is printed on stdout as `FILE: KIND/NAME: FIELD: message`.
 Exit status: 0 no problem, 1 problems found, 2 usage or unreadable input.
@@ -486,7 +487,7 @@ def check_compose(docs, source):
 
 
 def main(argv):
-    if len(argv) < 2 or argv[1] not in ("k8s", "compose"):
+    if len(argv) < 2 or argv[1] not in ("k8s", "compose", "list"):
         sys.stderr.write(__doc__)
         return 2
     mode = argv[1]
@@ -505,6 +506,12 @@ def main(argv):
     except YAMLError as e:
         sys.stderr.write("manifestcheck: cannot read rendered YAML: %s\n" % e)
         return 2
+    if mode == "list":
+        for doc in docs:
+            if isinstance(doc, dict):
+                ns = dig(doc, "metadata", "namespace")
+                print("%s %s%s" % (doc.get("kind"), ns + "/" if ns else "", dig(doc, "metadata", "name")))
+        return 0
     if mode == "k8s":
         if "overlay" not in opts:
             sys.stderr.write("manifestcheck: k8s needs --overlay DIR\n")

@@ -2,7 +2,6 @@ package runbook
 
 import (
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -25,13 +24,6 @@ const (
 	slackTokenMask  = "[slack-token]"
 )
 
-var (
-	// urlPassword matches the userinfo of scheme://user:pass@host; group 1 is kept, group 2 is the password.
-	urlPassword = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^\s:@/"'<>]*:)([^\s@"'<>]+)@`)
-	// slackToken matches Slack bot/user/app/refresh tokens, even glued to other text.
-	slackToken = regexp.MustCompile(`(?:xox[abposre]|xapp)-[A-Za-z0-9\-]+`)
-)
-
 // secret is one value to mask and the mask that replaces it.
 type secret struct {
 	value string
@@ -41,8 +33,10 @@ type secret struct {
 // Redactor masks secrets in text before it leaves the bot. It is immutable
 // after construction and safe for concurrent use.
 type Redactor struct {
-	secrets []secret // longest value first
-	applied []string // variable names, sorted
+	secrets  []secret                 // longest value first
+	applied  []string                 // variable names, sorted
+	filter   *[filterBits / 64]uint64 // bitmap over hashed 4-byte prefixes of the secrets
+	byPrefix map[uint32][]int32       // 4-byte prefix -> indexes into secrets, longest first
 }
 
 // NewRedactor builds a redactor from environ ("K=V" pairs) and extra variable names whose values are secret.
@@ -106,6 +100,14 @@ func NewRedactor(environ []string, names []string) *Redactor {
 		}
 		return a.value < b.value
 	})
+	r.filter = new([filterBits / 64]uint64)
+	r.byPrefix = make(map[uint32][]int32)
+	for i, sec := range r.secrets {
+		k := prefix4(sec.value)
+		h := filterHash(k)
+		r.filter[h/64] |= 1 << (h % 64)
+		r.byPrefix[k] = append(r.byPrefix[k], int32(i))
+	}
 	for n := range appliedSet {
 		r.applied = append(r.applied, n)
 	}
@@ -136,7 +138,7 @@ func (r *Redactor) Applied() []string {
 type maskSpan struct {
 	start, end int
 	mask       string
-	size       int // length of the longest secret in the maskSpan, picks the mask
+	size       int // length of the longest secret in the span, picks the mask
 }
 
 // Redact masks secret values, URL passwords and Slack tokens in s.
@@ -147,64 +149,185 @@ func (r *Redactor) Redact(s string) string {
 	return redactPatterns(s)
 }
 
+// filterBits is the size of the prefix bitmap (8 KiB).
+const filterBits = 1 << 16
+
+// prefix4 packs the first four bytes of s (len(s) >= 4).
+func prefix4(s string) uint32 {
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+// filterHash maps a 4-byte prefix to a bit of the filter.
+func filterHash(k uint32) uint32 { return (k * 0x9E3779B1) >> 16 }
+
 // maskValues replaces every occurrence of every secret value; overlapping or
 // adjacent occurrences are merged and masked as one, named after the longest.
+// One pass over s: a rolling 4-byte window is checked against a bitmap of
+// the secrets' prefixes, so the cost does not grow with the number of secrets.
 func (r *Redactor) maskValues(s string) string {
-	var buf [8]maskSpan
-	spans := buf[:0]
-	for _, sec := range r.secrets {
-		if len(sec.value) > len(s) {
+	if len(s) < minSecretLen {
+		return s
+	}
+	var spans []maskSpan
+	filter := r.filter
+	k := uint32(s[0])<<8 | uint32(s[1])<<16 | uint32(s[2])<<24
+	for i := 3; i < len(s); i++ {
+		k = k>>8 | uint32(s[i])<<24
+		h := filterHash(k)
+		if filter[h/64]&(1<<(h%64)) == 0 {
 			continue
 		}
-		for off := 0; off <= len(s)-len(sec.value); {
-			i := strings.Index(s[off:], sec.value)
-			if i < 0 {
+		start := i - 3
+		for _, idx := range r.byPrefix[k] {
+			sec := &r.secrets[idx]
+			if strings.HasPrefix(s[start:], sec.value) { // longest first: the first match covers the others here
+				spans = append(spans, maskSpan{start: start, end: start + len(sec.value), mask: sec.mask, size: len(sec.value)})
 				break
 			}
-			start := off + i
-			spans = append(spans, maskSpan{start: start, end: start + len(sec.value), mask: sec.mask, size: len(sec.value)})
-			off = start + 1
 		}
 	}
 	if len(spans) == 0 {
 		return s
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	// spans are in start order already.
 	var b strings.Builder
 	b.Grow(len(s))
 	cur := spans[0]
 	last := 0
-	flush := func(sp maskSpan) {
-		b.WriteString(s[last:sp.start])
-		b.WriteString(sp.mask)
-		last = sp.end
-	}
 	for _, sp := range spans[1:] {
 		if sp.start < cur.end { // overlap: one mask covers both
-			if sp.end > cur.end {
-				cur.end = sp.end
-			}
+			cur.end = max(cur.end, sp.end)
 			if sp.size > cur.size {
 				cur.size, cur.mask = sp.size, sp.mask
 			}
 			continue
 		}
-		flush(cur)
+		b.WriteString(s[last:cur.start])
+		b.WriteString(cur.mask)
+		last = cur.end
 		cur = sp
 	}
-	flush(cur)
-	b.WriteString(s[last:])
+	b.WriteString(s[last:cur.start])
+	b.WriteString(cur.mask)
+	b.WriteString(s[cur.end:])
 	return b.String()
 }
 
 // redactPatterns masks URL passwords and Slack token shapes. Cheap substring
-// checks keep the regular expressions off lines that cannot match.
+// checks keep the scanners off lines that cannot match.
 func redactPatterns(s string) string {
 	if strings.Contains(s, "://") && strings.Contains(s, "@") {
-		s = urlPassword.ReplaceAllString(s, "${1}"+urlPasswordMask+"@")
+		s = maskURLPasswords(s)
 	}
 	if strings.Contains(s, "xox") || strings.Contains(s, "xapp-") {
-		s = slackToken.ReplaceAllString(s, slackTokenMask)
+		s = maskSlackTokens(s)
 	}
 	return s
+}
+
+// isSpace is the ASCII white space of RE2's \s.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+// endsUser ends the user part of a URL's userinfo.
+func endsUser(c byte) bool {
+	return isSpace(c) || c == ':' || c == '@' || c == '/' || c == '"' || c == '\'' || c == '<' || c == '>'
+}
+
+// endsPassword ends the password part of a URL's userinfo.
+func endsPassword(c byte) bool {
+	return isSpace(c) || c == '@' || c == '"' || c == '\'' || c == '<' || c == '>'
+}
+
+func isSchemeChar(c byte) bool {
+	return isLetter(c) || '0' <= c && c <= '9' || c == '+' || c == '.' || c == '-'
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// maskURLPasswords rewrites scheme://user:pass@host as scheme://user:***@host.
+// It is the hand-written equivalent of the regular expression
+// ([A-Za-z][A-Za-z0-9+.-]*://[^\s:@/"'<>]*:)([^\s@"'<>]+)@ (checked by FuzzRedact).
+func maskURLPasswords(s string) string {
+	var b strings.Builder
+	last := 0
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "://")
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 3
+		hasScheme := false
+		for j := i - 1; j >= 0 && isSchemeChar(s[j]); j-- {
+			if isLetter(s[j]) {
+				hasScheme = true
+				break
+			}
+		}
+		if !hasScheme {
+			continue
+		}
+		u := i + 3
+		for u < len(s) && !endsUser(s[u]) {
+			u++
+		}
+		if u >= len(s) || s[u] != ':' {
+			continue
+		}
+		p := u + 1
+		q := p
+		for q < len(s) && !endsPassword(s[q]) {
+			q++
+		}
+		if q == p || q >= len(s) || s[q] != '@' {
+			continue
+		}
+		b.WriteString(s[last:p])
+		b.WriteString(urlPasswordMask)
+		last = q
+		off = q + 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isTokenChar(c byte) bool { return isLetter(c) || '0' <= c && c <= '9' || c == '-' }
+
+// maskSlackTokens replaces xox[abposre]-… and xapp-… tokens, even glued to other text.
+func maskSlackTokens(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], 'x')
+		if j < 0 {
+			break
+		}
+		i += j
+		n := 0 // length of the prefix including '-'
+		switch {
+		case strings.HasPrefix(s[i:], "xapp-"):
+			n = 5
+		case strings.HasPrefix(s[i:], "xox") && len(s) > i+4 && strings.IndexByte("abposre", s[i+3]) >= 0 && s[i+4] == '-':
+			n = 5
+		}
+		if n == 0 || i+n >= len(s) || !isTokenChar(s[i+n]) {
+			i++
+			continue
+		}
+		e := i + n
+		for e < len(s) && isTokenChar(s[e]) {
+			e++
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(slackTokenMask)
+		last, i = e, e
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }

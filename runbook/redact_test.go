@@ -1,9 +1,12 @@
 package runbook
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestRedact(t *testing.T) {
@@ -86,6 +89,8 @@ func TestRedactOverlapping(t *testing.T) {
 		{"contained: longest wins", []string{"A_TOKEN=abcdefgh", "B_TOKEN=cdef"}, "xabcdefghx cdef", "x[A_TOKEN]x [B_TOKEN]"},
 		{"partial overlap masked as one", []string{"A_TOKEN=abcdef", "B_TOKEN=defghijk"}, "abcdefghijk", "[B_TOKEN]"},
 		{"shorter starts first", []string{"A_TOKEN=zzab", "B_TOKEN=abcd1234"}, "zzabcd1234!", "[B_TOKEN]!"},
+		{"shared prefix", []string{"A_TOKEN=abcd1111", "B_TOKEN=abcd22"}, "abcd22 abcd1111 abcd", "[B_TOKEN] [A_TOKEN] abcd"},
+		{"at both ends", []string{"A_TOKEN=edge"}, "edge mid edge", "[A_TOKEN] mid [A_TOKEN]"},
 		{"self overlap", []string{"A_TOKEN=aaaa"}, "aaaaaaa", "[A_TOKEN]"},
 		{"same value two names", []string{"B_KEY=samevalue", "A_KEY=samevalue"}, "samevalue", "[A_KEY]"},
 		{"last definition wins", []string{"A_KEY=first1", "A_KEY=second2"}, "first1 second2", "first1 [A_KEY]"},
@@ -132,6 +137,27 @@ func TestRedactConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
+// Reference definitions of the pattern rules; the hand-written scanners must agree.
+var (
+	urlPasswordRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^\s:@/"'<>]*:)([^\s@"'<>]+)@`)
+	slackTokenRE  = regexp.MustCompile(`(?:xox[abposre]|xapp)-[A-Za-z0-9\-]+`)
+)
+
+func patternsByRegexp(s string) string {
+	s = urlPasswordRE.ReplaceAllString(s, "${1}"+urlPasswordMask+"@")
+	return slackTokenRE.ReplaceAllString(s, slackTokenMask)
+}
+
+func TestRedactPatternsMatchRegexp(t *testing.T) {
+	for _, in := range []string{
+		"a://b://u:p@h", "x://a b://u:p@h", "1://u:p@h", "+a://u:p@h", "://u:p@h", "s3://k:v@b and s3://k2:v2@b2",
+		"http://u:@h", "http://u:p", "http://u:p q@h", "http://u/x:p@h", "ftp://:pw@h", "http://u:p@@h",
+		"xoxb-", "xoxb-1", "xoxz-1", "xoxbxoxb-1", "xapp-1-2 xapp-", "axoxp-a-b-c!", "xox", "xoxe-9",
+	} {
+		assert.Equal(t, patternsByRegexp(in), redactPatterns(in), "%q", in)
+	}
+}
+
 // fuzzMasks are texts the redactor itself writes; a "secret" that is part of one
 // of them, or that contains a mask character, can re-appear in the output by
 // construction and is outside the guarantee.
@@ -153,6 +179,7 @@ func FuzzRedact(f *testing.F) {
 	f.Add("p@ss/w0rd", "xoxb-1-2", "postgres://u:p@ss/w0rd@h/db xoxb-1-2")
 	f.Add("aaaa", "aaaaa", "aaaaaaaaaaaaaaaaaa")
 	f.Add("secret", "ecretsecre", "secretsecretsecret")
+	f.Add("tok1", "tok2", "https://user:tok1@h xoxb-tok2 xapp-1 a://b://c:d@e")
 	f.Fuzz(func(t *testing.T, a, b, line string) {
 		if strings.ContainsAny(a+b, "\x00") {
 			return
@@ -161,6 +188,9 @@ func FuzzRedact(f *testing.F) {
 			"FUZZ_TOKEN=" + a,
 			"PLAIN=" + b,
 			"FUZZ_URL=postgres://user:" + a + "@db:5432/x",
+		}
+		if got, want := redactPatterns(line), patternsByRegexp(line); got != want {
+			t.Fatalf("pattern scanners disagree with the regexps on %q:\n got %q\nwant %q", line, got, want)
 		}
 		r := NewRedactor(environ, []string{"PLAIN"})
 		out := r.Redact(line)

@@ -22,7 +22,8 @@ const VersionTimeout = 2 * time.Second
 const maxDetail = 120
 
 // Preflight evaluates a job's checks against workdir and environ (the
-// environment the script will get). Details name things, never show values.
+// environment the script will get, see ScriptEnv). Details name things, never
+// show values; tool checks run "<tool> --version" (at most VersionTimeout each).
 func Preflight(ctx context.Context, checks []runbook.Check, workdir string, environ []string) runbook.Preflight {
 	env := envMap(environ)
 	out := runbook.Preflight{Results: make([]runbook.CheckResult, 0, len(checks))}
@@ -97,7 +98,10 @@ func lookPathIn(name, pathList, workdir string) (string, bool) {
 	if name == "" {
 		return "", false
 	}
-	if strings.Contains(name, "/") {
+	if strings.Contains(name, "/") { // a path to the tool, relative to the workdir
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(workdir, name)
+		}
 		return name, isExecutable(name)
 	}
 	for _, dir := range filepath.SplitList(pathList) {

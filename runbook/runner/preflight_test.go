@@ -54,6 +54,7 @@ func TestPreflight(t *testing.T) {
 		{tool("notexec"), false, "notexec not on PATH"},
 		{tool("ls"), false, "ls not on PATH"}, // only the script's PATH counts, not the bot's
 		{tool("kubectl", "kustomize"), false, "none of kubectl, kustomize on PATH"},
+		{tool("./scripts/seed.sh"), true, "./scripts/seed.sh: " + filepath.Join(work, "scripts", "seed.sh")},
 		{path("scripts/seed.sh"), true, "exists"},
 		{path("./scripts/../scripts/seed.sh"), true, "exists"},
 		{path("data/seed/"), true, "directory exists"},

@@ -2,6 +2,10 @@
 // process group, with a timeout and cancellation that kill the whole group,
 // streams its merged, redacted output line by line to a hashed log file and to
 // a callback, and keeps a bounded tail for the result.
+//
+// When the script exits, whatever it left running in its process group is
+// killed too: a run ends with its script. All OnLine calls have returned
+// before Done is closed.
 package runner
 
 import (

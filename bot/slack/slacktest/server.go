@@ -123,6 +123,10 @@ type Server struct {
 
 	seq atomic.Uint64
 
+	// logMu keeps logging from outliving Close (t.Logf panics after a test ends).
+	logMu     sync.RWMutex
+	logClosed bool
+
 	mu      sync.Mutex
 	changed chan struct{}
 	closed  bool
@@ -231,6 +235,9 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
+	s.logMu.Lock()
+	s.logClosed = true
+	s.logMu.Unlock()
 	conns := append([]*wsConn(nil), s.allConns...)
 	s.notifyLocked()
 	s.mu.Unlock()
@@ -324,7 +331,12 @@ func (s *Server) WaitForContext(ctx context.Context, cond func(*Server) bool) er
 }
 
 func (s *Server) logf(format string, args ...any) {
-	if s.cfg.logf != nil {
+	if s.cfg.logf == nil {
+		return
+	}
+	s.logMu.RLock()
+	defer s.logMu.RUnlock()
+	if !s.logClosed {
 		s.cfg.logf("slacktest: "+format, args...)
 	}
 }

@@ -268,3 +268,14 @@ func TestWaitForWakesOnCalls(t *testing.T) {
 	err := srv.WaitFor(time.Millisecond, func(s *Server) bool { return false })
 	assert.Error(t, err)
 }
+
+func TestExpiredTrigger(t *testing.T) {
+	srv := NewTB(t, WithTriggerTTL(time.Nanosecond))
+	srv.SendSlashCommand(SlashCommand{})
+	var cmd slack.SlashCommand
+	require.NoError(t, json.Unmarshal(srv.Envelopes()[0].Payload, &cmd))
+	_, err := newAPI(srv).OpenView(cmd.TriggerID, slack.ModalViewRequest{
+		Type: slack.VTModal, Title: slack.NewTextBlockObject(slack.PlainTextType, "x", false, false),
+	})
+	assert.EqualError(t, err, "expired_trigger_id")
+}

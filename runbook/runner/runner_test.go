@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -224,8 +225,12 @@ func TestRunScriptExitsLeavingChildren(t *testing.T) {
 func TestRunDescendantLeftTheGroup(t *testing.T) {
 	// A descendant in its own session escapes the group kill and holds the
 	// pipe: Wait must still return (after the drain timeout).
+	if _, err := exec.LookPath("setsid"); err != nil {
+		t.Skip("no setsid")
+	}
 	run, pid := startBackgrounded(t, New(), context.Background(), Spec{Job: "escapee"},
-		"setsid sleep 1000 &\nsleep 0.2\npgrep -n -f 'sleep 1000' || echo 0\nexit 0\n")
+		"setsid sh -c 'echo $$ > ready.tmp && mv ready.tmp ready; exec sleep 1000' &\n"+
+			"while [ ! -s ready ]; do sleep 0.01; done\ncat ready\nexit 0\n")
 	t.Cleanup(func() {
 		if pid > 0 {
 			_ = syscall.Kill(pid, syscall.SIGKILL)

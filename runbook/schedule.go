@@ -24,7 +24,7 @@ func (w Window) Next(after time.Time) time.Time {
 	a := after.In(loc)
 	for d := 0; d < searchDays; d++ {
 		day := time.Date(a.Year(), a.Month(), a.Day()+d, 12, 0, 0, 0, loc)
-		if !w.Daily && day.Weekday() != w.Weekday {
+		if !w.Daily && day.Weekday() != w.weekday() {
 			continue
 		}
 		if t := w.on(day); t.After(after) {
@@ -41,7 +41,7 @@ func (w Window) Previous(at time.Time) time.Time {
 	a := at.In(loc)
 	for d := 0; d < searchDays; d++ {
 		day := time.Date(a.Year(), a.Month(), a.Day()-d, 12, 0, 0, 0, loc)
-		if !w.Daily && day.Weekday() != w.Weekday {
+		if !w.Daily && day.Weekday() != w.weekday() {
 			continue
 		}
 		if t := w.on(day); !t.After(at) {
@@ -55,10 +55,13 @@ func (w Window) Previous(at time.Time) time.Time {
 func (w Window) String() string {
 	day := "daily"
 	if !w.Daily {
-		day = w.Weekday.String()
+		day = w.weekday().String()
 	}
 	return fmt.Sprintf("%s %02d:%02d %s", day, w.Hour, w.Minute, w.loc())
 }
+
+// weekday is w.Weekday folded into Sunday…Saturday, so the search always ends.
+func (w Window) weekday() time.Weekday { return (w.Weekday%7 + 7) % 7 }
 
 func (w Window) loc() *time.Location {
 	if w.Location == nil {

@@ -205,7 +205,8 @@ func (s *Service) addRecord(tx Tx, occ int64, r *Record) error {
 		return err
 	}
 	if s.set.ITSM {
-		return s.enqueue(tx, SinkITSM, r.Kind.String(), r)
+		// One key for every event: a failed delivery holds back the later ones, so the ITSM sees them in order.
+		return s.enqueue(tx, SinkITSM, SinkITSM, r)
 	}
 	return nil
 }
@@ -229,6 +230,3 @@ func (s *Service) poke(ch chan struct{}) {
 	default:
 	}
 }
-
-// String returns the kind's name.
-func (k RecordKind) String() string { return string(k) }

@@ -60,13 +60,20 @@ func (o *Outbox) Run(ctx context.Context) {
 
 // Drain delivers what is due now and returns how many rows it handled.
 func (o *Outbox) Drain(ctx context.Context) (int, error) {
+	// Every undelivered row, in order: a row waiting for its retry holds back the
+	// later rows with the same key, so each key's rows arrive in order.
 	var ds []Delivery
-	if err := o.s.store.View(ctx, func(tx Tx) (err error) { ds, err = tx.PendingDeliveries(o.sink, o.s.Now(), 100); return }); err != nil {
+	now := o.s.Now()
+	if err := o.s.store.View(ctx, func(tx Tx) (err error) { ds, err = tx.PendingDeliveries(o.sink, now.Add(365*24*time.Hour), 500); return }); err != nil {
 		return 0, err
 	}
 	handled := 0
-	blocked := map[string]bool{} // keys that must keep their order behind a failed row
+	blocked := map[string]bool{}
 	for i, d := range ds {
+		if d.NextAt.After(now) {
+			blocked[d.Key] = true
+			continue
+		}
 		if blocked[d.Key] || supersededUpdate(ds[i+1:], d) {
 			if !blocked[d.Key] {
 				_ = o.s.store.Update(ctx, func(tx Tx) error { return tx.MarkDelivered(d.ID, o.s.Now()) })

@@ -1,0 +1,71 @@
+package bot
+
+import (
+	"regexp"
+	"sort"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+// catalogue maps a message id to its template; "{name}" is replaced by the argument name.
+type catalogue map[string]string
+
+// catalogues holds every user-facing string, one catalogue per language.
+var catalogues = map[runbook.Lang]catalogue{
+	runbook.LangPT: cataloguePT,
+	runbook.LangEN: catalogueEN,
+}
+
+var placeholderRE = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+// lookup returns the template of id in lang, falling back to English, then to the id itself.
+func lookup(lang runbook.Lang, id string) (string, bool) {
+	if c, ok := catalogues[lang]; ok {
+		if s, ok := c[id]; ok {
+			return s, true
+		}
+	}
+	if s, ok := catalogueEN[id]; ok {
+		return s, true
+	}
+	return id, false
+}
+
+// expand replaces each "{name}" in tmpl by args[name]; unknown names are left as written.
+func expand(tmpl string, args map[string]string) string {
+	return placeholderRE.ReplaceAllStringFunc(tmpl, func(m string) string {
+		if v, ok := args[m[1:len(m)-1]]; ok {
+			return v
+		}
+		return m
+	})
+}
+
+// placeholders lists the distinct names a template uses, sorted.
+func placeholders(tmpl string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range placeholderRE.FindAllStringSubmatch(tmpl, -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			out = append(out, m[1])
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Text returns the catalogue message id in the bot's language with its arguments filled in.
+func (b *Bot) Text(id string, args map[string]string) string {
+	tmpl, _ := lookup(b.Lang(), id)
+	return expand(tmpl, args)
+}
+
+// t is Text with arguments given as name, value pairs.
+func (b *Bot) t(id string, kv ...string) string {
+	args := make(map[string]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		args[kv[i]] = kv[i+1]
+	}
+	return b.Text(id, args)
+}

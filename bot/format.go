@@ -1,0 +1,151 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+// zoneOf is the job's zone, UTC when unknown.
+func (b *Bot) zoneOf(job string) *time.Location {
+	if j, ok := b.runbook().Job(job); ok && j.Window.Location != nil {
+		return j.Window.Location
+	}
+	return time.UTC
+}
+
+// zoneLabel names a zone at t: its abbreviation, or "UTC-03" for numeric ones.
+func zoneLabel(t time.Time) string {
+	abbr := t.Format("MST")
+	if strings.HasPrefix(abbr, "+") || strings.HasPrefix(abbr, "-") {
+		return "UTC" + abbr
+	}
+	return abbr
+}
+
+// when formats t in the job's zone and in UTC: "Fri 2025-01-10 19:00 UTC-03 · 22:00 UTC".
+func (b *Bot) when(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "—"
+	}
+	lt, ut := t.In(loc), t.UTC()
+	day := b.t("weekday." + strconv.Itoa(int(lt.Weekday())))
+	local := day + " " + lt.Format("2006-01-02 15:04") + " " + zoneLabel(lt)
+	if zoneLabel(lt) == "UTC" {
+		return local
+	}
+	if lt.Format("2006-01-02") == ut.Format("2006-01-02") {
+		return local + " · " + ut.Format("15:04") + " UTC"
+	}
+	return local + " · " + ut.Format("2006-01-02 15:04") + " UTC"
+}
+
+// clock formats t as "19:27 UTC-03 / 22:27 UTC".
+func clock(t time.Time, loc *time.Location) string {
+	lt := t.In(loc)
+	if zoneLabel(lt) == "UTC" {
+		return lt.Format("15:04") + " UTC"
+	}
+	return lt.Format("15:04") + " " + zoneLabel(lt) + " / " + t.UTC().Format("15:04") + " UTC"
+}
+
+// duration formats d as "1 h 5 min", "12 min" or "40 s".
+func (b *Bot) duration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	switch {
+	case d >= time.Hour:
+		return b.t("dur.hm", "h", strconv.Itoa(int(d/time.Hour)), "m", strconv.Itoa(int(d%time.Hour/time.Minute)))
+	case d >= time.Minute:
+		return b.t("dur.m", "m", strconv.Itoa(int(d/time.Minute)))
+	}
+	return b.t("dur.s", "s", strconv.Itoa(int(d/time.Second)))
+}
+
+// minutesCeil is d in whole minutes, rounded up.
+func minutesCeil(d time.Duration) int {
+	if d <= 0 {
+		return 0
+	}
+	return int((d + time.Minute - 1) / time.Minute)
+}
+
+// who names a Slack user ID for text: "@Name" when the runbook knows it, else "@U…".
+func (b *Bot) who(id string) string {
+	if id == "" {
+		return b.t("word.bot")
+	}
+	rb := b.runbook()
+	for _, c := range rb.Contacts {
+		if (c.Kind == runbook.ContactUser || c.Kind == runbook.ContactGroup) && c.Ref == id {
+			return "@" + c.Name
+		}
+	}
+	for _, c := range rb.Contacts {
+		if c.Kind == runbook.ContactEmail && b.svc.ContactID(context.Background(), c.Name) == id {
+			return "@" + c.Name
+		}
+	}
+	return "@" + id
+}
+
+// ownerName is "Person (Team)", "Person" or "Team".
+func ownerName(o runbook.Owner) string {
+	switch {
+	case o.Person != "" && o.Team != "":
+		return o.Person + " (" + o.Team + ")"
+	case o.Person != "":
+		return o.Person
+	}
+	return o.Team
+}
+
+// mention is a ping of a person or team named in the runbook, when it has an ID.
+func (b *Bot) mention(name string) (Mention, bool) {
+	if name == "" {
+		return Mention{}, false
+	}
+	id := b.svc.ContactID(context.Background(), name)
+	if id == "" {
+		return Mention{}, false
+	}
+	return Mention{ID: id, Name: name}, true
+}
+
+// mentions pings the named people and teams, once each, skipping unknown ones.
+func (b *Bot) mentions(names ...string) []Mention {
+	var out []Mention
+	seen := map[string]bool{}
+	for _, n := range names {
+		m, ok := b.mention(n)
+		if !ok || seen[m.ID] {
+			continue
+		}
+		seen[m.ID] = true
+		out = append(out, m)
+	}
+	return out
+}
+
+// state is the localized state name.
+func (b *Bot) state(s runbook.State) string { return b.t("state." + string(s)) }
+
+// reason is the localized failure reason.
+func (b *Bot) reason(r string) string {
+	if r == "" {
+		return ""
+	}
+	return b.t("reason." + r)
+}
+
+// timeField is a window-like field rendered in the reader's zone where the adapter can.
+func (b *Bot) timeField(label string, t time.Time, loc *time.Location) Field {
+	u := t.UTC()
+	return Field{Label: b.t(label), Value: b.when(t, loc), Time: &u}
+}
+
+func field(label, value string) Field { return Field{Label: label, Value: value} }

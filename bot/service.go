@@ -1,0 +1,44 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+// Service is what the bot needs from the runbook service (*runbook.Service implements it).
+type Service interface {
+	// Runbook returns the runbook in force.
+	Runbook() *runbook.Runbook
+	// Policy returns the effective escalation policy.
+	Policy() runbook.Policy
+	// Now is the service clock's time.
+	Now() time.Time
+	// Status returns the current and next occurrence of one job, or of all when job is empty.
+	Status(ctx context.Context, job string) ([]runbook.JobStatus, error)
+	// Check runs the job's pre-flight checks now.
+	Check(ctx context.Context, job string) (runbook.Job, runbook.Preflight, error)
+	// History lists the job's latest n occurrences, newest first.
+	History(ctx context.Context, job string, n int) ([]runbook.Occurrence, error)
+	// Confirm approves the job's next unstarted occurrence.
+	Confirm(ctx context.Context, r runbook.Request, job string) (runbook.Occurrence, error)
+	// Decline declines the job's next unstarted occurrence.
+	Decline(ctx context.Context, r runbook.Request, job, reason string) (runbook.Occurrence, error)
+	// Run starts the job's current occurrence.
+	Run(ctx context.Context, r runbook.Request, job string) (runbook.Occurrence, error)
+	// DryRun runs the job's script in its plan/validate mode.
+	DryRun(ctx context.Context, r runbook.Request, job string) error
+	// Cancel stops the job's running script.
+	Cancel(ctx context.Context, r runbook.Request, job string) (runbook.Occurrence, error)
+	// Justify records why the job's current occurrence is late.
+	Justify(ctx context.Context, r runbook.Request, job, text string) (runbook.Occurrence, error)
+	// Reschedule moves the job's next unstarted occurrence.
+	Reschedule(ctx context.Context, r runbook.Request, job string, to time.Time, text string) (runbook.Occurrence, error)
+	// Incident records the incident reference of the job's latest failure.
+	Incident(ctx context.Context, r runbook.Request, job, ref string) (runbook.Occurrence, error)
+	// Learnings adds learnings to the job's latest execution.
+	Learnings(ctx context.Context, r runbook.Request, job, text string) (runbook.Occurrence, error)
+	// ContactID is the Slack ID of a person or team named in the runbook, empty when unknown.
+	ContactID(ctx context.Context, name string) string
+}

@@ -174,6 +174,10 @@ func (s *Service) command(ctx context.Context, r Request, job string, target tar
 				return ErrDuplicate
 			}
 		}
+		// The next window exists as soon as someone acts on it, even before its confirmation time.
+		if err := s.ensure(tx, j, j.Window.Next(s.Now()).UTC(), s.Now(), s.Policy()); err != nil {
+			return err
+		}
 		os, err := tx.Occurrences(Query{Job: job, WindowFrom: j.Previous(s.Now()).Add(-7 * 24 * time.Hour)})
 		if err != nil {
 			return err

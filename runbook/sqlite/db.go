@@ -159,7 +159,7 @@ func open(ctx context.Context, path string, opt openOptions) (*DB, error) {
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("%s: cannot create directory %s: %w", path, dir, unwrapPathErr(err))
+			return nil, fmt.Errorf("%s: cannot create directory %s: %w", path, dir, unwrapPathErr(err, dir))
 		}
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
@@ -339,11 +339,11 @@ func describe(path string, err error) error {
 	return fmt.Errorf("%s: %w", path, err)
 }
 
-// unwrapPathErr drops the *PathError wrapper (its path would repeat ours).
-func unwrapPathErr(err error) error {
+// unwrapPathErr drops the path of a *PathError when it is dir (it would repeat it).
+func unwrapPathErr(err error, dir string) error {
 	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	if errors.As(err, &pe) && pe.Path == dir {
+		return pe.Err
 	}
 	return err
 }

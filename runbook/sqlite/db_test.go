@@ -209,7 +209,8 @@ func TestOpenErrors(t *testing.T) {
 		path := filepath.Join(dir, "runbook.db")
 		_, err := Open(ctx, path)
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), path+": ")
+		t.Log(err)
+		assert.Contains(t, err.Error(), path+": cannot open or create the database")
 	})
 	t.Run("read-only existing file (non-root only)", func(t *testing.T) {
 		if os.Geteuid() == 0 {
@@ -222,6 +223,7 @@ func TestOpenErrors(t *testing.T) {
 		require.NoError(t, os.Chmod(path, 0o400))
 		_, err = Open(ctx, path)
 		require.Error(t, err)
+		t.Log(err)
 		assert.Contains(t, err.Error(), path+": read-only")
 	})
 }

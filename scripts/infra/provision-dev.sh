@@ -59,7 +59,7 @@ while [[ $# -gt 0 ]]; do
   case $1 in
     -h | --help)
       usage
-      exit 0
+      rb_help_exit
       ;;
     --mode)
       [[ $# -ge 2 ]] || rb_usage_error "--mode needs a value (validate, plan or apply)"
@@ -105,7 +105,6 @@ for t in "${target_list[@]}"; do
 done
 RB_MODE=$MODE
 if [[ $CHECK_ONLY -eq 1 ]]; then RB_MODE=check; fi
-rb_summary_on
 
 DESIGN_DIR=${DESIGN_DIR:-$RB_REPO_ROOT/design}
 K8S_OVERLAY=${K8S_OVERLAY:-dev}

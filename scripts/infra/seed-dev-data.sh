@@ -59,7 +59,7 @@ while [[ $# -gt 0 ]]; do
   case $1 in
     -h | --help)
       usage
-      exit 0
+      rb_help_exit
       ;;
     --mode)
       [[ $# -ge 2 ]] || rb_usage_error "--mode needs a value (plan, apply or verify)"
@@ -87,7 +87,6 @@ case $MODE in
 esac
 RB_MODE=$MODE
 if [[ $CHECK_ONLY -eq 1 ]]; then RB_MODE=check; fi
-rb_summary_on
 
 SEED_DIR="$RB_INFRA_DIR/seed"
 SQL_DIR="$RB_INFRA_DIR/sql"

@@ -135,15 +135,20 @@ _rb_on_exit() {
   exit "$rc"
 }
 
-# rb_init: install traps. Call once, right after sourcing.
+# rb_init: install traps and turn the summary line on. Call once, right
+# after sourcing.
 rb_init() {
+  RB_SUMMARY_ENABLED=1
   trap '_rb_on_err $? $LINENO "$BASH_COMMAND"' ERR
   trap _rb_on_exit EXIT
   trap 'rb_error "interrupted"; RB_EXPECTED_EXIT=1; exit 1' INT TERM HUP
 }
 
-# rb_summary_on: from now on, print the summary line at exit.
-rb_summary_on() { RB_SUMMARY_ENABLED=1; }
+# rb_help_exit: leave after --help, without a summary line.
+rb_help_exit() {
+  RB_SUMMARY_ENABLED=0
+  exit 0
+}
 
 # rb_tmpdir: a private temp dir removed at exit (path in RB_TMP_DIR).
 rb_tmpdir() {

@@ -223,7 +223,7 @@ var catalogueEN = catalogue{
 	"reply.confirmed.tickets": "No ticket source is configured: open tickets were not checked.",
 	"reply.declined":          "{job} declined for {window}. Reason: {reason}",
 	"reply.run.started":       "{job} started (attempt {attempt}); the output follows in the run thread.",
-	"reply.run.preflight":     "{job} did not start: the pre-flight failed ({failed}). It is recorded as failed.",
+	"reply.run.preflight":     "{job} did not start: the pre-flight failed (see the run thread). It is recorded as failed.",
 	"reply.run.state":         "{job}: {state}.",
 	"reply.dry_run":           "Dry run of {job} started: {argv}. It changes no occurrence; the output follows in its thread.",
 	"reply.cancel":            "Cancel requested: the script of {job} is being stopped.",

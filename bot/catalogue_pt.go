@@ -223,7 +223,7 @@ var cataloguePT = catalogue{
 	"reply.confirmed.tickets": "Nenhuma fonte de tickets configurada: tickets abertos não foram verificados.",
 	"reply.declined":          "{job} recusado para {window}. Motivo: {reason}",
 	"reply.run.started":       "{job} iniciado (tentativa {attempt}); a saída segue na thread da execução.",
-	"reply.run.preflight":     "{job} não foi iniciado: a verificação pré-execução falhou ({failed}). Registrado como falha.",
+	"reply.run.preflight":     "{job} não foi iniciado: a verificação pré-execução falhou (veja a thread da execução). Registrado como falha.",
 	"reply.run.state":         "{job}: {state}.",
 	"reply.dry_run":           "Dry run de {job} iniciado: {argv}. Não altera nenhuma ocorrência; a saída segue na thread dele.",
 	"reply.cancel":            "Cancelamento solicitado: o script de {job} está sendo interrompido.",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
@@ -115,7 +114,7 @@ func (b *Bot) changed(c Command, o runbook.Occurrence) Reply {
 	case VerbRun:
 		switch {
 		case o.State == runbook.Failed && o.Reason == runbook.ReasonPreflight:
-			text = b.t("reply.run.preflight", "job", c.Job, "failed", b.failedChecks(c.Job, o))
+			text = b.t("reply.run.preflight", "job", c.Job)
 		case o.State == runbook.Running:
 			text = b.t("reply.run.started", "job", c.Job, "attempt", strconv.Itoa(o.Attempts))
 		default:
@@ -138,22 +137,6 @@ func (b *Bot) changed(c Command, o runbook.Occurrence) Reply {
 	return rep
 }
 
-// failedChecks names what the pre-flight found missing (from the service's latest check).
-func (b *Bot) failedChecks(job string, o runbook.Occurrence) string {
-	_, pf, err := b.svc.Check(context.Background(), job)
-	if err != nil {
-		return b.reason(o.Reason)
-	}
-	var names []string
-	for _, r := range pf.Failed() {
-		names = append(names, r.Check.Text)
-	}
-	if len(names) == 0 {
-		return b.reason(o.Reason)
-	}
-	return strings.Join(names, ", ")
-}
-
 func (b *Bot) dryRunReply(job string) Reply {
 	argv := ""
 	if j, ok := b.runbook().Job(job); ok {
@@ -174,6 +157,3 @@ func firstLine(s string) string {
 	}
 	return s
 }
-
-// localWhen is the window formatted for a job.
-func (b *Bot) localWhen(job string, t time.Time) string { return b.when(t, b.zoneOf(job)) }

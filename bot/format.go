@@ -132,7 +132,12 @@ func (b *Bot) mentions(names ...string) []Mention {
 }
 
 // state is the localized state name.
-func (b *Bot) state(s runbook.State) string { return b.t("state." + string(s)) }
+func (b *Bot) state(s runbook.State) string {
+	if s == "" {
+		return "—"
+	}
+	return b.t("state." + string(s))
+}
 
 // reason is the localized failure reason.
 func (b *Bot) reason(r string) string {

@@ -1,0 +1,220 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var _ Service = (*runbook.Service)(nil)
+
+func in(text string) Input {
+	return Input{User: "U03MARCOS", Text: text, RequestID: "trig-1", Envelope: "env-1"}
+}
+
+func TestCommand_GivenMutatingCommands_WhenTheServiceAccepts_ThenTheReplySaysWhatChanged(t *testing.T) {
+	win := time.Date(2025, 1, 10, 22, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		text, call, svcText string
+		occ                 runbook.Occurrence
+		want                []string
+	}{
+		{"confirm seed-dev-data", "confirm seed-dev-data", "", runbook.Occurrence{Window: win, State: runbook.Confirmed},
+			[]string{"seed-dev-data confirmed for Fri 2025-01-10 19:00 UTC-03 · 22:00 UTC."}},
+		{"confirm seed-dev-data --despite-tickets", "confirm seed-dev-data", "", runbook.Occurrence{Window: win, State: runbook.Confirmed},
+			[]string{"open tickets were not checked"}},
+		{"decline seed-dev-data <!channel> freeze", "decline seed-dev-data", "<!channel> freeze",
+			runbook.Occurrence{Window: win, State: runbook.Declined, DeclineReason: "<!channel> freeze"}, []string{"Reason: <!channel> freeze"}},
+		{"run seed-dev-data", "run seed-dev-data", "", runbook.Occurrence{Window: win, State: runbook.Running, Attempts: 2}, []string{"attempt 2"}},
+		{"run seed-dev-data", "run seed-dev-data", "", runbook.Occurrence{Window: win, State: runbook.Failed, Reason: runbook.ReasonPreflight, Attempts: 1},
+			[]string{"did not start: the pre-flight failed"}},
+		{"run seed-dev-data --dry-run", "dry-run seed-dev-data", "", runbook.Occurrence{}, []string{"scripts/infra/seed-dev-data.sh --mode plan"}},
+		{"cancel seed-dev-data", "cancel seed-dev-data", "", runbook.Occurrence{Window: win, State: runbook.Running}, []string{"being stopped"}},
+		{"delay seed-dev-data waiting", "delay seed-dev-data", "waiting", runbook.Occurrence{Window: win}, []string{"Justification recorded"}},
+		{"reschedule seed-dev-data 2025-01-10 21:30 later", "reschedule seed-dev-data", "later", runbook.Occurrence{Window: win.Add(150 * time.Minute)},
+			[]string{"moved to Fri 2025-01-10 21:30 UTC-03 · 2025-01-11 00:30 UTC"}},
+		{"incident seed-dev-data INC-7", "incident seed-dev-data", "INC-7", runbook.Occurrence{Window: win, IncidentRef: "INC-7"}, []string{"Incident INC-7 recorded"}},
+		{"learnings seed-dev-data vpn first", "learnings seed-dev-data", "vpn first", runbook.Occurrence{Window: win}, []string{"Learnings recorded"}},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			b, f, _ := newTestBot(t, runbook.LangEN)
+			f.occ = tc.occ
+			rep := b.Command(context.Background(), in(tc.text))
+			assert.False(t, rep.Quiet)
+			require.Equal(t, []string{tc.call}, f.Calls())
+			assert.Equal(t, runbook.Request{User: "U03MARCOS", RequestID: "trig-1", Envelope: "env-1"}, f.reqs[0])
+			assert.Equal(t, tc.svcText, f.texts[0])
+			for _, w := range tc.want {
+				assert.Contains(t, allText(rep.Message), w)
+			}
+			if tc.call != "dry-run seed-dev-data" {
+				require.NotNil(t, rep.Sections[0].Fields[0].Time)
+				assert.Equal(t, tc.occ.Window, *rep.Sections[0].Fields[0].Time)
+			}
+		})
+	}
+}
+
+func TestCommand_GivenARefusal_WhenNotAllowed_ThenTheReplyNamesWhoMay(t *testing.T) {
+	for _, tc := range []struct {
+		lang runbook.Lang
+		act  runbook.Action
+		text string
+		want string
+	}{
+		{runbook.LangEN, runbook.ActConfirm, "confirm seed-dev-data", "Only the job's primary (@Marcos Paulo) or backup (@Bianca Ramos) may confirm seed-dev-data."},
+		{runbook.LangEN, runbook.ActRun, "run seed-dev-data", "Only the job's primary (@Marcos Paulo), backup (@Bianca Ramos) or a runbook operator may run seed-dev-data."},
+		{runbook.LangPT, runbook.ActConfirm, "confirm seed-dev-data", "Somente o responsável principal (@Marcos Paulo) ou o backup (@Bianca Ramos) do job pode confirmar seed-dev-data."},
+	} {
+		t.Run(string(tc.lang)+" "+tc.text, func(t *testing.T) {
+			b, f, _ := newTestBot(t, tc.lang)
+			f.err = runbook.Errf(runbook.KindNotAllowed, "not_allowed", map[string]any{"action": string(tc.act), "state": "awaiting_confirmation"})
+			rep := b.Command(context.Background(), in(tc.text))
+			assert.Equal(t, tc.want, rep.Sections[0].Text)
+			assert.Equal(t, []Mention{{ID: "U03MARCOS", Name: "Marcos Paulo"}, {ID: "U04BIANCA", Name: "Bianca Ramos"}}, rep.Mentions)
+		})
+	}
+}
+
+func TestCommand_GivenDomainErrors_ThenEachGetsItsCatalogueMessage(t *testing.T) {
+	at := time.Date(2025, 1, 10, 20, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{runbook.Errf(runbook.KindConflict, "already_confirmed", map[string]any{"by": "U01ANA", "at": at}), "seed-dev-data is already confirmed by @Ana Souza at Fri 2025-01-10 17:00 UTC-03 · 20:00 UTC."},
+		{runbook.Errf(runbook.KindConflict, "already_running", map[string]any{"by": "U04BIANCA", "at": at}), "started by @Bianca Ramos"},
+		{runbook.Errf(runbook.KindConflict, "not_confirmed", map[string]any{"window": at, "state": "awaiting_confirmation"}), "is not confirmed: an owner must confirm it first"},
+		{runbook.Errf(runbook.KindConflict, "before_window", map[string]any{"window": at}), "opens at Fri 2025-01-10 17:00 UTC-03"},
+		{runbook.Errf(runbook.KindConflict, "declined", map[string]any{"by": "U01ANA", "reason": "freeze"}), "declined by @Ana Souza (freeze)"},
+		{runbook.Errf(runbook.KindConflict, "not_delayed", map[string]any{"state": "confirmed"}), "is not delayed (state: confirmed)"},
+		{runbook.Errf(runbook.KindConflict, "incident_already_recorded", map[string]any{"ref": "INC-1", "by": "UX"}), "Incident INC-1 was already recorded for seed-dev-data by @UX."},
+		{runbook.Errf(runbook.KindNotFound, "no_occurrence", map[string]any{"job": "seed-dev-data", "next": at}), "next window is Fri 2025-01-10 17:00"},
+		{runbook.Errf(runbook.KindNotFound, "unknown_job", map[string]any{"job": "seed-dev-data", "jobs": []string{"a", "b"}}), "Unknown job “seed-dev-data”. Jobs: a, b."},
+		{runbook.Errf(runbook.KindInvalid, "reschedule_in_past", map[string]any{"to": at}), "The new time Fri 2025-01-10 17:00 UTC-03 · 20:00 UTC is not in the future."},
+		{runbook.Errf(runbook.KindConflict, "something_new", nil), "That cannot be done in the job's current state"},
+	} {
+		t.Run(tc.err.Error(), func(t *testing.T) {
+			b, f, _ := newTestBot(t, runbook.LangEN)
+			f.err = tc.err
+			rep := b.Command(context.Background(), in("confirm seed-dev-data"))
+			assert.Contains(t, rep.Sections[0].Text, tc.want)
+			assert.NotContains(t, rep.Sections[0].Text, "{")
+		})
+	}
+}
+
+func TestCommand_GivenAnUnknownJobOrVerb_ThenDidYouMeanAndNothingIsCalled(t *testing.T) {
+	b, f, _ := newTestBot(t, runbook.LangEN)
+	rep := b.Command(context.Background(), in("run seed-dev-dat"))
+	assert.Equal(t, "Unknown job “seed-dev-dat”. Did you mean “seed-dev-data”? Jobs: provision-dev, reset-staging, seed-dev-data.", rep.Sections[0].Text)
+	rep = b.Command(context.Background(), in("cnofirm seed-dev-data"))
+	assert.Equal(t, "Unknown command “cnofirm”. Did you mean “confirm”? Try /runbook help.", rep.Sections[0].Text)
+	rep = b.Command(context.Background(), in("run seed-dev-data --mode apply"))
+	assert.Equal(t, "Flag “--mode” is not accepted: nothing was done. Usage: /runbook run JOB [--dry-run].", rep.Sections[0].Text)
+	rep = b.Command(context.Background(), in("run seed-dev-data; rm -rf /"))
+	assert.Contains(t, rep.Sections[0].Text, "commands take no shell syntax")
+	assert.Empty(t, f.Calls())
+}
+
+func TestCommand_GivenADuplicateDelivery_ThenTheReplyIsQuiet(t *testing.T) {
+	b, f, _ := newTestBot(t, runbook.LangEN)
+	f.err = fmt.Errorf("store: %w", runbook.ErrDuplicate)
+	rep := b.Command(context.Background(), in("confirm seed-dev-data"))
+	assert.True(t, rep.Quiet)
+	assert.Empty(t, rep.Sections)
+}
+
+func TestCommand_GivenAnInternalError_ThenTheUserGetsAGenericTextAndTheLogHasItAll(t *testing.T) {
+	b, f, logs := newTestBot(t, runbook.LangPT)
+	f.err = errors.New("database is locked: /var/lib/secret.db")
+	rep := b.Command(context.Background(), in("confirm seed-dev-data"))
+	text := rep.Sections[0].Text
+	assert.Contains(t, text, "Algo deu errado")
+	assert.NotContains(t, text, "database")
+	assert.Contains(t, logs.String(), "database is locked")
+	ref := text[len("Algo deu errado; foi registrado no log (ref ") : len("Algo deu errado; foi registrado no log (ref ")+8]
+	assert.Contains(t, logs.String(), "ref="+ref)
+}
+
+func TestCommand_GivenReadCommands_ThenTheyAnswerFromTheService(t *testing.T) {
+	b, f, _ := newTestBot(t, runbook.LangEN)
+	win := time.Date(2025, 1, 10, 22, 0, 0, 0, time.UTC)
+	j, _ := f.rb.Job("seed-dev-data")
+	code := 3
+	f.sts = []runbook.JobStatus{{Job: j, Current: &runbook.Occurrence{Job: j.ID, Window: win.Add(-7 * 24 * time.Hour), State: runbook.Failed, RunBy: "U03MARCOS",
+		ExitCode: &code, Attempts: 1, Reason: runbook.ReasonExit, IncidentRef: "INC-9"},
+		Next: &runbook.Occurrence{Job: j.ID, Window: win, State: runbook.Confirmed, ApprovedBy: "U04BIANCA"}, NextAt: win}}
+	text := allText(b.Command(context.Background(), in("status seed-dev-data")).Message)
+	for _, w := range []string{"Status of seed-dev-data", "Current: failed", "Exit code: 3", "Incident: INC-9", "Next: confirmed", "Approved by: @Bianca Ramos"} {
+		assert.Contains(t, text, w)
+	}
+	text = allText(b.Command(context.Background(), in("schedule")).Message)
+	assert.Contains(t, text, "seed-dev-data — confirmed")
+	assert.Contains(t, text, "Window: Fri 2025-01-10 19:00 UTC-03 · 22:00 UTC")
+
+	f.pf = runbook.Preflight{Results: []runbook.CheckResult{{Check: j.Checks[0], OK: true, Detail: "psql 16"}, {Check: j.Checks[2], OK: false, Detail: "not set"}, {Check: j.Checks[3]}}}
+	rep := b.Command(context.Background(), in("check seed-dev-data"))
+	require.Len(t, rep.Sections, 3)
+	assert.Equal(t, []Check{{OK: true, Text: "psql", Detail: "tool: psql — psql 16"}, {OK: false, Text: "DEV_RELATIONAL_URL", Detail: "environment variable: DEV_RELATIONAL_URL — not set"}}, rep.Sections[0].Checks)
+	assert.Equal(t, []Check{{Manual: true, Text: "Acesso à VPN de dev"}}, rep.Sections[1].Checks)
+	assert.Equal(t, "1 automated check(s) failed.", rep.Sections[2].Text)
+
+	f.hist = []runbook.Occurrence{*f.sts[0].Next, *f.sts[0].Current}
+	text = allText(b.Command(context.Background(), in("history seed-dev-data")).Message)
+	assert.Contains(t, text, "History of seed-dev-data (last 10)")
+	assert.Contains(t, text, "• Fri 2025-01-03 19:00 UTC-03 · 22:00 UTC: failed · run by @Marcos Paulo · exit 3 · incident INC-9")
+
+	assert.Contains(t, allText(b.Command(context.Background(), in("tickets seed-dev-data")).Message), "Ticket source not configured")
+	help := allText(b.Command(context.Background(), in("help")).Message)
+	for _, v := range Verbs {
+		assert.Contains(t, help, "/runbook "+string(v))
+	}
+	assert.Contains(t, help, "Example: /runbook decline seed-dev-data staging freeze this week")
+}
+
+func TestPress_GivenButtons_ThenTheyRunTheSameCommands(t *testing.T) {
+	for _, tc := range []struct {
+		button, text, call, svcText string
+		code                        string
+	}{
+		{"confirm", "", "confirm seed-dev-data", "", ""},
+		{"decline", " freeze week ", "decline seed-dev-data", "freeze week", ""},
+		{"decline", "", "", "", "text_required"},
+		{"run", "ignored", "run seed-dev-data", "", ""},
+		{"cancel", "", "cancel seed-dev-data", "", ""},
+		{"incident", "INC-3", "incident seed-dev-data", "INC-3", ""},
+		{"justify", "agreed with platform", "delay seed-dev-data", "agreed with platform", ""},
+		{"reschedule", "2025-01-11 19:00 platform asked", "reschedule seed-dev-data", "platform asked", ""},
+		{"reschedule", "tomorrow", "", "", "time_required"},
+		{"learnings", "vpn", "learnings seed-dev-data", "vpn", ""},
+		{"explode", "", "", "", "unknown_button"},
+	} {
+		t.Run(tc.button+" "+tc.text, func(t *testing.T) {
+			b, f, _ := newTestBot(t, runbook.LangEN)
+			rep := b.Press(context.Background(), Press{User: "U03MARCOS", ButtonID: tc.button, Job: "seed-dev-data", Text: tc.text, RequestID: "t"})
+			if tc.code != "" {
+				assert.Empty(t, f.Calls())
+				assert.Equal(t, b.Text("err."+tc.code, nil)[:10], rep.Sections[0].Text[:10])
+				return
+			}
+			require.Equal(t, []string{tc.call}, f.Calls())
+			assert.Equal(t, tc.svcText, f.texts[0])
+			assert.Equal(t, "t", f.reqs[0].RequestID)
+		})
+	}
+}
+
+func TestLang_GivenOptionsOrRunbook_ThenTheOptionWins(t *testing.T) {
+	f := newFake(t, runbook.LangPT)
+	assert.Equal(t, runbook.LangPT, New(f, Options{}).Lang())
+	assert.Equal(t, runbook.LangEN, New(f, Options{Lang: runbook.LangEN}).Lang())
+	f.rb.Lang = ""
+	assert.Equal(t, runbook.LangEN, New(f, Options{}).Lang())
+}

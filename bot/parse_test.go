@@ -1,0 +1,161 @@
+package bot
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseCommand_GivenDocumentedCommands_WhenParsed_ThenTheCommandIsData(t *testing.T) {
+	rb := testRunbook(t, runbook.LangEN)
+	for _, tc := range []struct {
+		in   string
+		want Command
+	}{
+		{"", Command{Verb: VerbHelp}},
+		{"   ", Command{Verb: VerbHelp}},
+		{"help", Command{Verb: VerbHelp}},
+		{"help run", Command{Verb: VerbHelp, Topic: VerbRun}},
+		{"schedule", Command{Verb: VerbSchedule}},
+		{"status", Command{Verb: VerbStatus}},
+		{"status seed-dev-data", Command{Verb: VerbStatus, Job: "seed-dev-data"}},
+		{"STATUS Seed-Dev-Data", Command{Verb: VerbStatus, Job: "seed-dev-data"}},
+		{"check reset-staging", Command{Verb: VerbCheck, Job: "reset-staging"}},
+		{"confirm seed-dev-data", Command{Verb: VerbConfirm, Job: "seed-dev-data"}},
+		{"confirm seed-dev-data --despite-tickets", Command{Verb: VerbConfirm, Job: "seed-dev-data", DespiteTickets: true}},
+		{"decline seed-dev-data  staging freeze; see #ops  ", Command{Verb: VerbDecline, Job: "seed-dev-data", Text: "staging freeze; see #ops"}},
+		{"decline seed-dev-data --mode apply", Command{Verb: VerbDecline, Job: "seed-dev-data", Text: "--mode apply"}},
+		{"decline seed-dev-data line one\nline   two", Command{Verb: VerbDecline, Job: "seed-dev-data", Text: "line one\nline   two"}},
+		{"run seed-dev-data", Command{Verb: VerbRun, Job: "seed-dev-data"}},
+		{"run seed-dev-data --dry-run", Command{Verb: VerbRun, Job: "seed-dev-data", DryRun: true}},
+		{"run --dry-run seed-dev-data", Command{Verb: VerbRun, Job: "seed-dev-data", DryRun: true}},
+		{"run seed-dev-data —dry-run", Command{Verb: VerbRun, Job: "seed-dev-data", DryRun: true}},
+		{"cancel provision-dev", Command{Verb: VerbCancel, Job: "provision-dev"}},
+		{"delay seed-dev-data waiting for $PLATFORM `ok`", Command{Verb: VerbDelay, Job: "seed-dev-data", Text: "waiting for $PLATFORM `ok`"}},
+		{"reschedule seed-dev-data 2025-01-10 21:30 platform asked", Command{Verb: VerbReschedule, Job: "seed-dev-data",
+			At: time.Date(2025, 1, 11, 0, 30, 0, 0, time.UTC), Text: "platform asked"}},
+		{"reschedule reset-staging 2025-01-11 06:00 later", Command{Verb: VerbReschedule, Job: "reset-staging",
+			At: time.Date(2025, 1, 11, 6, 0, 0, 0, time.UTC), Text: "later"}},
+		{"incident seed-dev-data https://itsm.example.com/INC-1?a=b&c=<!here>", Command{Verb: VerbIncident, Job: "seed-dev-data", Text: "https://itsm.example.com/INC-1?a=b&c=<!here>"}},
+		{"learnings seed-dev-data needs the VPN", Command{Verb: VerbLearnings, Job: "seed-dev-data", Text: "needs the VPN"}},
+		{"history seed-dev-data", Command{Verb: VerbHistory, Job: "seed-dev-data"}},
+		{"tickets seed-dev-data", Command{Verb: VerbTickets, Job: "seed-dev-data"}},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseCommand(tc.in, rb)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestParseCommand_GivenBadInput_WhenParsed_ThenItIsRefusedPrecisely(t *testing.T) {
+	rb := testRunbook(t, runbook.LangEN)
+	long := strings.Repeat("x", MaxText+1)
+	for _, tc := range []struct {
+		in, code string
+		args     map[string]any
+	}{
+		{"launch seed-dev-data", "unknown_verb", map[string]any{"verb": "launch", "suggestion": ""}},
+		{"stauts", "unknown_verb", map[string]any{"verb": "stauts", "suggestion": "status"}},
+		{"Confrim seed-dev-data", "unknown_verb", map[string]any{"verb": "Confrim", "suggestion": "confirm"}},
+		{"sched", "unknown_verb", map[string]any{"verb": "sched", "suggestion": "schedule"}},
+		{"help rn", "unknown_verb", map[string]any{"verb": "rn", "suggestion": "run"}},
+		{"run seed-dev-dta", "unknown_job", map[string]any{"job": "seed-dev-dta", "suggestion": "seed-dev-data"}},
+		{"run SEED-DEV-DAT", "unknown_job", map[string]any{"job": "SEED-DEV-DAT", "suggestion": "seed-dev-data"}},
+		{"run seed", "unknown_job", map[string]any{"job": "seed", "suggestion": "seed-dev-data"}},
+		{"run nothing-like-it", "unknown_job", map[string]any{"job": "nothing-like-it", "suggestion": ""}},
+		{"run", "job_required", map[string]any{"verb": "run"}},
+		{"decline", "job_required", map[string]any{"verb": "decline"}},
+		{"run seed-dev-data --mode apply", "unknown_flag", map[string]any{"flag": "--mode"}},
+		{"run seed-dev-data --dry-run=false", "unknown_flag", map[string]any{"flag": "--dry-run=false"}},
+		{"run seed-dev-data -n", "unknown_flag", map[string]any{"flag": "-n"}},
+		{"confirm seed-dev-data --dry-run", "unknown_flag", map[string]any{"flag": "--dry-run"}},
+		{"run seed-dev-data --dry-run --dry-run", "unexpected_argument", map[string]any{"arg": "--dry-run"}},
+		{"run seed-dev-data; rm -rf /", "shell_syntax", map[string]any{"char": ";", "arg": "seed-dev-data;"}},
+		{"run seed-dev-data && reboot", "shell_syntax", map[string]any{"char": "&", "arg": "&&"}},
+		{"run $(reboot)", "shell_syntax", map[string]any{"char": "$"}},
+		{"decline seed-dev-data;reboot because", "shell_syntax", map[string]any{"char": ";"}},
+		{"run seed-dev-data extra", "unexpected_argument", map[string]any{"arg": "extra"}},
+		{"schedule now", "unexpected_argument", map[string]any{"arg": "now"}},
+		{"status seed-dev-data reset-staging", "unexpected_argument", map[string]any{"arg": "reset-staging"}},
+		{"decline seed-dev-data", "text_required", map[string]any{"verb": "decline"}},
+		{"decline seed-dev-data    ", "text_required", map[string]any{"verb": "decline"}},
+		{"incident seed-dev-data", "text_required", map[string]any{"verb": "incident"}},
+		{"learnings seed-dev-data " + long, "text_too_long", map[string]any{"max": MaxText, "length": MaxText + 1}},
+		{"reschedule seed-dev-data", "time_required", nil},
+		{"reschedule seed-dev-data 2025-01-10", "time_required", nil},
+		{"reschedule seed-dev-data tomorrow 21:00 why", "bad_time", map[string]any{"value": "tomorrow 21:00"}},
+		{"reschedule seed-dev-data 2025-01-10 25:00 why", "bad_time", nil},
+		{"reschedule seed-dev-data 2025-01-10 21:00", "text_required", nil},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			_, err := ParseCommand(tc.in, rb)
+			var e *runbook.Error
+			require.ErrorAs(t, err, &e)
+			assert.Equal(t, tc.code, e.Code)
+			for k, v := range tc.args {
+				assert.Equal(t, v, e.Args[k], k)
+			}
+			_, ok := catalogueEN["err."+e.Code]
+			assert.True(t, ok, "catalogue entry for %s", e.Code)
+		})
+	}
+}
+
+func TestCommand_GivenTheType_ThenItHoldsNoArgv(t *testing.T) {
+	ty := reflect.TypeOf(Command{})
+	for i := range ty.NumField() {
+		f := ty.Field(i)
+		assert.NotEqual(t, reflect.Slice, f.Type.Kind(), "field %s: a command carries no argv", f.Name)
+		assert.NotContains(t, strings.ToLower(f.Name), "arg")
+	}
+}
+
+func TestSuggest_GivenNearMisses_ThenTheClosestIsOffered(t *testing.T) {
+	jobs := []string{"provision-dev", "reset-staging", "seed-dev-data"}
+	assert.Equal(t, "reset-staging", suggest("rest-staging", jobs))
+	assert.Equal(t, "reset-staging", suggest("RESET-STAGNIG", jobs))
+	assert.Equal(t, "provision-dev", suggest("prov", jobs))
+	assert.Equal(t, "", suggest("xyz", jobs))
+	assert.Equal(t, 1, distance("ab", "ba"))
+	assert.Equal(t, 3, distance("", "abc"))
+}
+
+func FuzzParseCommand(f *testing.F) {
+	rb := testRunbook(f, runbook.LangEN)
+	for _, s := range []string{"", "help", "run seed-dev-data --dry-run", "run seed-dev-data; rm -rf /", "decline seed-dev-data reason",
+		"reschedule seed-dev-data 2025-01-10 21:00 why", "confirm reset-staging --despite-tickets", "status", "run x --mode apply",
+		"incident seed-dev-data <!channel>", "\x00run\tseed-dev-data", "learnings SEED-dev-data ok"} {
+		f.Add(s)
+	}
+	known := map[string]bool{"": true}
+	for _, id := range rb.JobIDs() {
+		known[id] = true
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		c, err := ParseCommand(in, rb)
+		if err != nil {
+			var e *runbook.Error
+			if !assert.ErrorAs(t, err, &e) {
+				return
+			}
+			_, ok := catalogueEN["err."+e.Code]
+			assert.True(t, ok, "code %q has a message", e.Code)
+			return
+		}
+		assert.True(t, known[c.Job], "job %q is a known id", c.Job)
+		assert.Contains(t, Verbs, c.Verb)
+		assert.LessOrEqual(t, len([]rune(c.Text)), MaxText)
+		if c.Text != "" {
+			assert.Equal(t, strings.TrimSpace(c.Text), c.Text)
+			assert.Contains(t, in, c.Text, "free text is kept verbatim")
+			assert.True(t, grammars[c.Verb].text)
+		}
+	})
+}

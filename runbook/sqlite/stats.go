@@ -14,6 +14,7 @@ type Stats struct {
 	LateTimers    int                   // unfired timers already due
 	Backlog       map[string]int        // undelivered outbox rows by sink; chat and itsm always present
 	Runs          map[string]int        // run_finished records by fields.result ("" when missing)
+	Escalated     int                   // occurrences escalated for want of an incident reference
 }
 
 // states lists every occurrence state, for zero-filled metrics.
@@ -46,6 +47,9 @@ func (db *DB) StatsAt(ctx context.Context, now time.Time) (Stats, error) {
 		}
 		if err := t.row(`SELECT count(*), coalesce(sum(due < ?), 0) FROM timers WHERE fired_at IS NULL`,
 			fmtTime(now)).Scan(&s.PendingTimers, &s.LateTimers); err != nil {
+			return err
+		}
+		if err := t.row(`SELECT count(*) FROM occurrences WHERE escalated = 1`).Scan(&s.Escalated); err != nil {
 			return err
 		}
 		if s.Backlog, err = rtx.Backlog(); err != nil {

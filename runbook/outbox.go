@@ -64,7 +64,10 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	// later rows with the same key, so each key's rows arrive in order.
 	var ds []Delivery
 	now := o.s.Now()
-	if err := o.s.store.View(ctx, func(tx Tx) (err error) { ds, err = tx.PendingDeliveries(o.sink, now.Add(365*24*time.Hour), 500); return }); err != nil {
+	if err := o.s.store.View(ctx, func(tx Tx) (err error) {
+		ds, err = tx.PendingDeliveries(o.sink, now.Add(365*24*time.Hour), 500)
+		return
+	}); err != nil {
 		return 0, err
 	}
 	handled := 0

@@ -218,10 +218,12 @@ report_checker() {
       rb_error "invalid manifest: $line"
       n=$((n + 1))
     done <"$problems"
-    PROBLEMS=$((PROBLEMS + n))
-    return 0
+    if [[ $n -gt 0 ]]; then
+      PROBLEMS=$((PROBLEMS + n))
+      return 0
+    fi
   fi
-  rb_error "$what: the field check could not read the rendered manifests:"
+  rb_error "$what: the field check (python3 lib/manifestcheck.py) failed (exit $rc):"
   rb_redact_stream <"$err" | sed "s|^|$RB_SCRIPT_NAME:   |" >&2
   PROBLEMS=$((PROBLEMS + 1))
 }

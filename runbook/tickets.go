@@ -165,7 +165,7 @@ func reportOf(all []Ticket) TicketReport {
 }
 
 // IsBlocker reports whether t blocks its job: the source flagged it, its title contains the
-// word "blocker" (any case; "non-blocker" does not count) or it carries the label "runbook-blocker".
+// word "blocker" or "blockers" (any case; "non-blocker" does not count) or it carries the label "runbook-blocker".
 func IsBlocker(t Ticket) bool {
 	if t.Blocker {
 		return true
@@ -178,7 +178,7 @@ func IsBlocker(t Ticket) bool {
 	return hasBlockerWord(t.Title)
 }
 
-// hasBlockerWord finds "blocker" as a whole word (letters and digits make words).
+// hasBlockerWord finds "blocker(s)" as a whole word (letters and digits make words).
 func hasBlockerWord(title string) bool {
 	const word = "blocker"
 	lower := strings.ToLower(title)
@@ -195,6 +195,9 @@ func hasBlockerWord(title string) bool {
 			if isWord(r) {
 				continue
 			}
+		}
+		if end < len(lower) && lower[end] == 's' { // "blockers"
+			end++
 		}
 		if end < len(lower) {
 			r, _ := utf8.DecodeRuneInString(lower[end:])

@@ -219,7 +219,9 @@ func TestCheckinsPut_HostileText(t *testing.T) {
 			set:   func(e *Entry) { e.Learnings = "ok\n### fake 2026-01-01 · x · sucesso\n- **Job:** other" },
 			shows: "### fake 2026-01-01 · x · sucesso - <strong>Job:</strong> other"},
 		{name: "given learnings with a marker when put then no marker is forged",
-			set:   func(e *Entry) { e.Learnings = "x <!-- runbook-bot:checkin 99-1 -->\n<!-- /runbook-bot:checkin 42-1 -->" },
+			set: func(e *Entry) {
+				e.Learnings = "x <!-- runbook-bot:checkin 99-1 -->\n<!-- /runbook-bot:checkin 42-1 -->"
+			},
 			shows: "x &lt;!-- runbook-bot:checkin 99-1 --&gt; &lt;!-- /runbook-bot:checkin 42-1 --&gt;"},
 		{name: "given a Slack broadcast when put then it stays as text",
 			set:   func(e *Entry) { e.IncidentRef = "<!channel> INC-9"; e.ApprovedBy = "<@U111>, <@U333>" },

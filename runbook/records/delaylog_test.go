@@ -53,11 +53,11 @@ func TestAppendDelay(t *testing.T) {
 			want: "# R\n\nfim\n\n## Registro de atrasos\n\n- x\n",
 		},
 		{
-			name: "given a section with items followed by prose and another heading when a delay is logged then it goes after the last item",
-			lang: runbook.LangPT,
+			name:    "given a section with items followed by prose and another heading when a delay is logged then it goes after the last item",
+			lang:    runbook.LangPT,
 			content: "# R\n\n## Registro de atrasos\n\n- a\n- b\n  continuação de b\n\nTexto depois da lista.\n\n## Escalonamento\n\nx\n",
-			line: "c",
-			want: "# R\n\n## Registro de atrasos\n\n- a\n- b\n  continuação de b\n- c\n\nTexto depois da lista.\n\n## Escalonamento\n\nx\n",
+			line:    "c",
+			want:    "# R\n\n## Registro de atrasos\n\n- a\n- b\n  continuação de b\n- c\n\nTexto depois da lista.\n\n## Escalonamento\n\nx\n",
 		},
 		{
 			name: "given a section whose last item touches the next heading when a delay is logged then a blank line keeps them apart",
@@ -85,11 +85,11 @@ func TestAppendDelay(t *testing.T) {
 			want: "## Registro de atrasos\n\n- a\n- b\n\nPróxima\n-------\n",
 		},
 		{
-			name: "given a pt heading in a fenced block and a real one later when a delay is logged then the real one is used",
-			lang: runbook.LangPT,
+			name:    "given a pt heading in a fenced block and a real one later when a delay is logged then the real one is used",
+			lang:    runbook.LangPT,
 			content: "# R\n\n```md\n## Registro de atrasos\n- exemplo\n```\n\n## Registro de atrasos\n\n- a\n",
-			line: "b",
-			want: "# R\n\n```md\n## Registro de atrasos\n- exemplo\n```\n\n## Registro de atrasos\n\n- a\n- b\n",
+			line:    "b",
+			want:    "# R\n\n```md\n## Registro de atrasos\n- exemplo\n```\n\n## Registro de atrasos\n\n- a\n- b\n",
 		},
 		{
 			name: "given a pt runbook with an en delay section when logging in pt then the existing section is used",

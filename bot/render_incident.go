@@ -1,0 +1,81 @@
+package bot
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+// renderIncident is the failure post in the incident channel: it carries the
+// countdown, then who recorded the incident, or that it was escalated. It never pings @here.
+func (b *Bot) renderIncident(n runbook.Notice, now time.Time) Message {
+	o, j := n.Occ, b.job(n.Occ.Job)
+	loc := b.zoneOf(o.Job)
+	title := b.t("notice.incident.title", "job", o.Job)
+	if n.Thread != "" {
+		title = b.t("notice.incident.again", "job", o.Job, "attempt", strconv.Itoa(o.Attempts))
+	}
+	reason := b.reason(o.Reason)
+	if reason == "" {
+		reason = "—"
+	}
+	fields := []Field{b.timeField("label.window", o.Window, loc), field(b.t("label.run_by"), b.who(o.RunBy)), field(b.t("label.reason"), reason)}
+	if o.ExitCode != nil {
+		fields = append(fields, field(b.t("label.exit_code"), strconv.Itoa(*o.ExitCode)))
+	}
+	if o.FailedAt != nil {
+		fields = append(fields, b.timeField("label.failed_at", *o.FailedAt, loc))
+	}
+	m := Message{
+		Title:    title,
+		Mentions: b.mentions(j.Primary.Person, j.Backup.Person),
+		Sections: []Section{{Text: b.t("notice.incident.body", "job", o.Job, "window", b.when(o.Window, loc), "by", b.who(o.RunBy), "reason", reason), Fields: fields}},
+	}
+	m = b.withTail(m, n.Tail, "notice.incident.tail")
+	switch {
+	case o.IncidentRef != "":
+		after := "—"
+		if o.IncidentAt != nil && o.FailedAt != nil {
+			after = strconv.Itoa(int(o.IncidentAt.Sub(*o.FailedAt) / time.Minute))
+		}
+		at := "—"
+		if o.IncidentAt != nil {
+			at = clock(*o.IncidentAt, loc)
+		}
+		m.Sections = append(m.Sections, Section{Text: b.t("notice.incident.recorded", "ref", o.IncidentRef, "by", b.who(o.IncidentBy), "at", at, "min", after)})
+	case o.Escalated:
+		m.Sections = append(m.Sections, Section{Text: b.t("notice.incident.escalated")})
+	case o.IncidentDeadline != nil:
+		left := minutesCeil(o.IncidentDeadline.Sub(now))
+		m.Sections = append(m.Sections, Section{Text: b.t("notice.incident.countdown", "min", strconv.Itoa(left), "deadline", clock(*o.IncidentDeadline, loc))})
+		m.Buttons = []Button{{ID: "incident", Label: b.t("button.incident"), Job: o.Job, Style: "primary", Prompt: b.prompt("incident")}}
+	}
+	if n.Update {
+		m.Mentions = nil // edits notify nobody
+	}
+	return m
+}
+
+// renderEscalation is a new post: @here, the backup and both owners' teams.
+func (b *Bot) renderEscalation(n runbook.Notice) Message {
+	o, j := n.Occ, b.job(n.Occ.Job)
+	loc := b.zoneOf(o.Job)
+	failed, deadline := "—", "—"
+	fields := []Field{b.timeField("label.window", o.Window, loc)}
+	if o.FailedAt != nil {
+		failed = clock(*o.FailedAt, loc)
+		fields = append(fields, b.timeField("label.failed_at", *o.FailedAt, loc))
+	}
+	if o.IncidentDeadline != nil {
+		deadline = clock(*o.IncidentDeadline, loc)
+		fields = append(fields, b.timeField("label.deadline", *o.IncidentDeadline, loc))
+	}
+	return Message{
+		Title:    b.t("notice.escalation.title", "job", o.Job),
+		Here:     true,
+		Mentions: b.mentions(j.Backup.Person, j.Primary.Team, j.Backup.Team),
+		Sections: []Section{{Text: b.t("notice.escalation.body", "job", o.Job, "failed", failed, "deadline", deadline), Fields: fields}},
+		Buttons:  []Button{{ID: "incident", Label: b.t("button.incident"), Job: o.Job, Style: "primary", Prompt: b.prompt("incident")}},
+	}
+}

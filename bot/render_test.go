@@ -1,0 +1,200 @@
+package bot
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+func tp(t time.Time) *time.Time { return &t }
+func ip(i int) *int             { return &i }
+
+// window is seed-dev-data's window: Friday 19:00 in São Paulo (22:00 UTC).
+var window = time.Date(2025, 1, 10, 22, 0, 0, 0, time.UTC)
+
+func seedPreflight(t testing.TB) *runbook.Preflight {
+	j, _ := testRunbook(t, runbook.LangEN).Job("seed-dev-data")
+	return &runbook.Preflight{Results: []runbook.CheckResult{
+		{Check: j.Checks[0], OK: true, Detail: "psql (PostgreSQL) 16.2"},
+		{Check: j.Checks[1], OK: true, Detail: "mongosh 2.1"},
+		{Check: j.Checks[2], OK: false, Detail: "not set"},
+		{Check: j.Checks[3]},
+	}}
+}
+
+// notices is one notice of every kind (and the updates worth seeing), at testNow.
+func notices(t testing.TB) map[string]runbook.Notice {
+	base := runbook.Occurrence{ID: 7, Job: "seed-dev-data", Slot: window, Window: window, RequestedAt: tp(window.Add(-24 * time.Hour))}
+	occ := func(f func(o *runbook.Occurrence)) runbook.Occurrence { o := base; f(&o); return o }
+	failedAt := window.Add(12 * time.Minute)
+	failed := occ(func(o *runbook.Occurrence) {
+		o.State, o.ApprovedBy, o.ApprovedAt = runbook.Failed, "U03MARCOS", tp(window.Add(-3*time.Hour))
+		o.RunBy, o.StartedAt, o.FinishedAt, o.ExitCode, o.Reason, o.Attempts = "U03MARCOS", tp(window.Add(2*time.Minute)), tp(failedAt), ip(2), runbook.ReasonExit, 1
+		o.LogSHA256, o.FailedAt, o.IncidentDeadline = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", tp(failedAt), tp(failedAt.Add(15*time.Minute))
+	})
+	tail := []string{"importing users.json", "ERROR: connection refused to postgres://***@db:5432/dev", "<!channel> & done"}
+	return map[string]runbook.Notice{
+		"confirm_request": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Check: seedPreflight(t), At: testNow},
+		"confirm_request_confirmed": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) {
+				o.State, o.ApprovedBy, o.ApprovedAt = runbook.Confirmed, "U04BIANCA", tp(window.Add(-3*time.Hour))
+			}), At: testNow},
+		"confirm_request_declined": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) {
+				o.State, o.DeclinedBy, o.DeclineReason = runbook.Declined, "U03MARCOS", "staging freeze <!here>"
+			}), At: testNow},
+		"reminder": {Kind: runbook.NoticeReminder, Key: "occ/7/request/0/reminder/0", Thread: "occ/7/request/0", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), At: testNow},
+		"reminder_last": {Kind: runbook.NoticeReminder, Key: "occ/7/request/0/reminder/1", Thread: "occ/7/request/0", Channel: runbook.ChannelRunbook, Last: true, Late: true,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), At: testNow},
+		"window_open": {Kind: runbook.NoticeWindowOpen, Key: "occ/7/request/0/open", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State, o.ApprovedBy = runbook.Confirmed, "U03MARCOS" }), At: window},
+		"window_open_unconfirmed": {Kind: runbook.NoticeWindowOpen, Key: "occ/7/request/0/open", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), At: window},
+		"run_started": {Kind: runbook.NoticeRunStarted, Key: "occ/7/run/1", Channel: runbook.ChannelRunbook, Actor: "U03MARCOS", Check: seedPreflight(t),
+			Occ: occ(func(o *runbook.Occurrence) {
+				o.State, o.RunBy, o.Attempts, o.StartedAt = runbook.Running, "U03MARCOS", 1, tp(window.Add(2*time.Minute))
+			}), At: window},
+		"run_started_dry": {Kind: runbook.NoticeRunStarted, Key: "dry/41", Channel: runbook.ChannelRunbook, Actor: "U02LUCAS", Text: "dry-run",
+			Occ: runbook.Occurrence{Job: "seed-dev-data"}, At: testNow},
+		"run_output": {Kind: runbook.NoticeRunOutput, Key: "occ/7/run/1/out/1", Thread: "occ/7/run/1", Channel: runbook.ChannelRunbook,
+			Occ: failed, Lines: []string{"[seed] connecting", "[seed] <@U999> & <!channel> are text", "[seed] 120 rows"}, At: window},
+		"run_result": {Kind: runbook.NoticeRunResult, Key: "occ/7/run/1", Update: true, Channel: runbook.ChannelRunbook, Occ: failed, Tail: tail, At: failedAt},
+		"run_result_dry": {Kind: runbook.NoticeRunResult, Key: "dry/41", Update: true, Channel: runbook.ChannelRunbook, Text: "dry-run", Actor: "U02LUCAS",
+			Occ: runbook.Occurrence{Job: "seed-dev-data", State: runbook.Succeeded, ExitCode: ip(0)}, Tail: []string{"plan: 3 collections"}, At: testNow},
+		"delay_alert": {Kind: runbook.NoticeDelay, Key: "occ/7/request/0/delay/1", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State, o.Delayed = runbook.AwaitingConfirmation, true }), At: window.Add(30 * time.Minute)},
+		"incident": {Kind: runbook.NoticeIncident, Key: "occ/7/incident", Channel: runbook.ChannelIncident, Occ: failed, Tail: tail, At: failedAt},
+		"incident_recorded": {Kind: runbook.NoticeIncident, Key: "occ/7/incident", Update: true, Channel: runbook.ChannelIncident,
+			Occ: func() runbook.Occurrence {
+				o := failed
+				o.IncidentRef, o.IncidentBy, o.IncidentAt = "INC-4321", "U01ANA", tp(failedAt.Add(9*time.Minute))
+				return o
+			}(), At: testNow},
+		"incident_escalated": {Kind: runbook.NoticeIncident, Key: "occ/7/incident", Update: true, Channel: runbook.ChannelIncident,
+			Occ: func() runbook.Occurrence { o := failed; o.Escalated = true; return o }(), At: testNow},
+		"escalation": {Kind: runbook.NoticeEscalation, Key: "occ/7/incident/escalation", Channel: runbook.ChannelIncident,
+			Occ: func() runbook.Occurrence { o := failed; o.Escalated = true; return o }(), At: testNow},
+		"rescheduled": {Kind: runbook.NoticeRescheduled, Key: "occ/7/request/0/rescheduled", Channel: runbook.ChannelRunbook, Actor: "U03MARCOS",
+			Text: "platform asked for 21:00", Occ: occ(func(o *runbook.Occurrence) {
+				o.Window, o.State, o.Reschedules, o.Justification = window.Add(2*time.Hour), runbook.Scheduled, 1, "platform asked for 21:00"
+			}), At: testNow},
+		"runbook_invalid": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/ab", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
+			Lines: []string{"docs/runbook.md:9: unknown weekday \"Sextou\"", "docs/runbook.md:31: no contact for \"Bianca Ramos\""}, At: testNow},
+	}
+}
+
+// renderNow is the time the golden messages are rendered at: 3 minutes after the failure.
+var renderNow = window.Add(15 * time.Minute)
+
+func TestRender_GivenEveryNoticeKind_ThenMessagesMatchTheGoldenFiles(t *testing.T) {
+	for _, lang := range []runbook.Lang{runbook.LangEN, runbook.LangPT} {
+		b, _, _ := newTestBot(t, lang)
+		for name, n := range notices(t) {
+			t.Run(string(lang)+"/"+name, func(t *testing.T) {
+				got, err := json.MarshalIndent(b.Render(n, renderNow), "", "  ")
+				require.NoError(t, err)
+				got = append(got, '\n')
+				path := filepath.Join("testdata", "golden", name+"."+string(lang)+".json")
+				if *update {
+					require.NoError(t, os.WriteFile(path, got, 0o644))
+				}
+				want, err := os.ReadFile(path)
+				require.NoError(t, err, "run go test ./bot/ -run TestRender -update")
+				assert.Equal(t, string(want), string(got))
+			})
+		}
+	}
+}
+
+func TestRender_GivenEveryKind_ThenAllKindsAreCovered(t *testing.T) {
+	seen := map[runbook.NoticeKind]bool{}
+	for _, n := range notices(t) {
+		seen[n.Kind] = true
+	}
+	for _, k := range []runbook.NoticeKind{runbook.NoticeRequest, runbook.NoticeReminder, runbook.NoticeWindowOpen, runbook.NoticeRunStarted,
+		runbook.NoticeRunOutput, runbook.NoticeRunResult, runbook.NoticeDelay, runbook.NoticeIncident, runbook.NoticeEscalation,
+		runbook.NoticeRescheduled, runbook.NoticeRunbookBroken} {
+		assert.True(t, seen[k], k)
+	}
+}
+
+func TestRender_GivenTheIncident_ThenTheCountdownAndChannelsAreRight(t *testing.T) {
+	b, _, _ := newTestBot(t, runbook.LangEN)
+	ns := notices(t)
+	inc := b.Render(ns["incident"], renderNow)
+	assert.Equal(t, "#infra-incident", inc.Channel)
+	assert.False(t, inc.Here, "the first post carries no @here")
+	assert.Contains(t, allText(inc), "Open an incident within 12 min — deadline 19:27 UTC-03 / 22:27 UTC.")
+	assert.Contains(t, allText(b.Render(ns["incident"], renderNow.Add(30*time.Second))), "within 12 min")
+	assert.Contains(t, allText(b.Render(ns["incident"], renderNow.Add(11*time.Minute+1))), "within 1 min")
+	require.Len(t, inc.Buttons, 1)
+	assert.Equal(t, "incident", inc.Buttons[0].ID)
+	assert.NotNil(t, inc.Buttons[0].Prompt)
+
+	rec := b.Render(ns["incident_recorded"], renderNow)
+	assert.Contains(t, allText(rec), "Incident INC-4321 recorded by @Ana Souza at 19:21 UTC-03 / 22:21 UTC (9 min after the failure).")
+	assert.Empty(t, rec.Buttons)
+
+	esc := b.Render(ns["escalation"], renderNow)
+	assert.True(t, esc.Here)
+	assert.Equal(t, []Mention{{ID: "U04BIANCA", Name: "Bianca Ramos"}, {ID: "S03DEVOPS", Name: "DevOps"}, {ID: "S01PLAT", Name: "Time de Plataforma"}}, esc.Mentions)
+	assert.Equal(t, "#plataforma", b.Render(ns["confirm_request"], renderNow).Channel)
+}
+
+func TestRender_GivenTheRequest_ThenOwnersAreMentionedAndButtonsOffered(t *testing.T) {
+	b, _, _ := newTestBot(t, runbook.LangEN)
+	m := b.Render(notices(t)["confirm_request"], renderNow)
+	assert.Equal(t, []Mention{{ID: "U03MARCOS", Name: "Marcos Paulo"}, {ID: "U04BIANCA", Name: "Bianca Ramos"}, {ID: "S03DEVOPS", Name: "DevOps"}, {ID: "S01PLAT", Name: "Time de Plataforma"}}, m.Mentions)
+	require.Len(t, m.Buttons, 2)
+	assert.Equal(t, "confirm", m.Buttons[0].ID)
+	assert.Equal(t, "decline", m.Buttons[1].ID)
+	require.NotNil(t, m.Buttons[1].Prompt)
+	assert.LessOrEqual(t, len([]rune(m.Buttons[1].Prompt.Title)), 24)
+	upd := b.Render(notices(t)["confirm_request_confirmed"], renderNow)
+	assert.Empty(t, upd.Buttons)
+	assert.Contains(t, allText(upd), "Confirmed by @Bianca Ramos at Fri 2025-01-10 16:00 UTC-03 · 19:00 UTC.")
+}
+
+func TestPrompts_GivenBothLanguages_ThenTitlesFitSlacksLimit(t *testing.T) {
+	for _, c := range catalogues {
+		for k, v := range c {
+			if strings.HasPrefix(k, "prompt.") && strings.HasSuffix(k, ".title") {
+				assert.LessOrEqual(t, len([]rune(v)), 24, k)
+			}
+		}
+	}
+}
+
+func TestOutputSections_GivenHugeOutput_ThenSectionsAndBlocksAreCapped(t *testing.T) {
+	var lines []string
+	for range 5000 {
+		lines = append(lines, strings.Repeat("<&>", 40))
+	}
+	lines = append(lines, strings.Repeat("x", 10000))
+	secs := outputSections(lines, maxBlocks)
+	assert.Len(t, secs, maxBlocks)
+	for _, s := range secs {
+		assert.LessOrEqual(t, escapedLen(strings.Join(s.Lines, "\n")), maxSectionChars)
+	}
+	last := secs[len(secs)-1].Lines
+	assert.Equal(t, "…", last[len(last)-1])
+
+	one := outputSections([]string{strings.Repeat("y", 5000)}, maxBlocks)
+	require.Len(t, one, 1)
+	assert.True(t, strings.HasSuffix(one[0].Lines[0], "…"))
+	assert.LessOrEqual(t, escapedLen(one[0].Lines[0]), maxSectionChars)
+	assert.Equal(t, []Section{{Lines: []string{"a", "b"}}}, outputSections([]string{"a", "b"}, maxBlocks))
+	assert.Empty(t, outputSections(nil, maxBlocks))
+}

@@ -67,7 +67,6 @@ func server(t *testing.T, statuses []int, header http.Header, body string) (*htt
 	}
 }
 
-
 func TestSend_Statuses(t *testing.T) {
 	tests := []struct {
 		name          string

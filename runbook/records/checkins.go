@@ -17,7 +17,7 @@ type Entry struct {
 	Job         string        // job id
 	Window      time.Time     // the occurrence's window, shown in UTC
 	Result      string        // succeeded | failed | cancelled (state names), shown translated
-	Reason      string        // failure reason (exit, timeout, interrupted, preflight…), optional
+	Reason      string        // failure reason (exit, timeout, interrupted, preflight, cancelled, start), optional
 	Date        time.Time     // when the execution finished
 	Duration    time.Duration // how long it ran
 	ExitCode    *int          // nil when the script never exited (pre-flight failure, interruption)
@@ -197,12 +197,12 @@ var reasonNames = map[runbook.Lang]map[string]string{
 	runbook.LangPT: {
 		"exit": "código de saída diferente de zero", "timeout": "tempo limite excedido",
 		"interrupted": "interrompida (o bot parou durante a execução)", "preflight": "pré-verificação falhou",
-		"cancelled": "cancelada",
+		"cancelled": "cancelada", "start": "o script não pôde ser iniciado",
 	},
 	runbook.LangEN: {
 		"exit": "non-zero exit code", "timeout": "timed out",
 		"interrupted": "interrupted (the bot stopped during the run)", "preflight": "pre-flight check failed",
-		"cancelled": "cancelled",
+		"cancelled": "cancelled", "start": "the script could not be started",
 	},
 }
 

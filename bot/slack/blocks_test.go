@@ -128,8 +128,8 @@ func checkLimits(t *testing.T, text string, raw json.RawMessage) {
 	t.Helper()
 	assert.LessOrEqual(t, utf8.RuneCountInString(text), maxFallback)
 	var blocks []struct {
-		Type     string `json:"type"`
-		Text     *struct{ Text string } `json:"text"`
+		Type     string                  `json:"type"`
+		Text     *struct{ Text string }  `json:"text"`
 		Fields   []struct{ Text string } `json:"fields"`
 		Elements []struct {
 			Type     string `json:"type"`

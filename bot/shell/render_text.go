@@ -1,0 +1,92 @@
+package shell
+
+import (
+	"strings"
+
+	"github.com/runbook-bot/runbook-bot/bot"
+)
+
+// Format renders a message as readable terminal text: title, mentions as @Name,
+// sections with "Label: value" fields, ✅/❌/☐ checks and indented output lines,
+// buttons as [Label] with the :press hint, then the small print.
+func Format(m bot.Message) string {
+	var out []string
+	if m.Title != "" {
+		out = append(out, m.Title)
+	}
+	var pings []string
+	if m.Here {
+		pings = append(pings, "@here")
+	}
+	for _, mn := range m.Mentions {
+		name := mn.Name
+		if name == "" {
+			name = mn.ID
+		}
+		pings = append(pings, "@"+name)
+	}
+	if len(pings) > 0 {
+		out = append(out, strings.Join(pings, " "))
+	}
+	for _, s := range m.Sections {
+		if s.Text != "" {
+			out = append(out, strings.Split(s.Text, "\n")...)
+		}
+		for _, f := range s.Fields {
+			out = append(out, "  "+f.Label+": "+f.Value)
+		}
+		for _, c := range s.Checks {
+			out = append(out, "  "+checkLine(c))
+		}
+		for _, l := range s.Lines {
+			out = append(out, "  │ "+l)
+		}
+	}
+	if len(m.Buttons) > 0 {
+		var labels, hints []string
+		for _, b := range m.Buttons {
+			labels = append(labels, "["+b.Label+"]")
+			h := ":press " + b.ID
+			if b.Prompt != nil {
+				h += " <" + strings.ToLower(b.Prompt.Label) + ">"
+			}
+			hints = append(hints, h)
+		}
+		out = append(out, strings.Join(labels, " ")+"   ("+strings.Join(hints, " · ")+")")
+	}
+	for _, c := range m.Context {
+		out = append(out, "  ("+c+")")
+	}
+	if len(out) == 0 && m.Fallback != "" {
+		out = append(out, m.Fallback)
+	}
+	return strings.Join(out, "\n")
+}
+
+func checkLine(c bot.Check) string {
+	mark := "❌"
+	switch {
+	case c.Manual:
+		mark = "☐"
+	case c.OK:
+		mark = "✅"
+	}
+	line := mark + " " + c.Text
+	if c.Detail != "" {
+		line += " — " + c.Detail
+	}
+	return line
+}
+
+// indent prefixes the first line with first and the others with rest.
+func indent(text, first, rest string) string {
+	lines := strings.Split(text, "\n")
+	for i := range lines {
+		if i == 0 {
+			lines[i] = first + lines[i]
+		} else {
+			lines[i] = rest + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
+}

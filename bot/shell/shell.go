@@ -1,0 +1,261 @@
+// Package shell is the terminal adapter: lines typed are /runbook commands from a
+// chosen user or button presses, and the bot's messages print as text.
+package shell
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/runbook-bot/runbook-bot/bot"
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+// helpText explains the shell's own commands.
+const helpText = `Type /runbook commands (the "/runbook" prefix is optional), e.g. "/runbook help" or "status".
+  :as U123              act as another Slack user ID
+  :press ACTION [text]  press a button of the last message that had buttons (by id or label)
+  :help                 this help
+  :quit                 leave (end of input works too)`
+
+// Shell runs the bot in a terminal.
+type Shell struct {
+	b    *bot.Bot
+	out  io.Writer
+	mu   sync.Mutex // serialises output and guards the fields below
+	user string
+	last []bot.Button // buttons of the last message that had any
+	seq  int
+	run  string // random prefix of this session's request ids
+}
+
+// New builds a shell writing to out, acting as user.
+func New(b *bot.Bot, out io.Writer, user string) *Shell {
+	var buf [4]byte
+	_, _ = rand.Read(buf[:])
+	return &Shell{b: b, out: out, user: user, run: hex.EncodeToString(buf[:])}
+}
+
+// Run reads lines from in until end of input, :quit or ctx ends; it returns nil then.
+func (s *Shell) Run(ctx context.Context, in io.Reader) error {
+	tty := isTerminal(in)
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-done:
+				return
+			}
+		}
+		errc <- sc.Err()
+		close(lines)
+	}()
+	for {
+		if tty {
+			s.printf("runbook-bot (%s)> ", s.currentUser())
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				return <-errc
+			}
+			if quit := s.handle(ctx, line); quit {
+				return nil
+			}
+		}
+	}
+}
+
+// handle runs one line; it reports whether the user asked to quit.
+func (s *Shell) handle(ctx context.Context, line string) bool {
+	line = strings.TrimSpace(line)
+	switch {
+	case line == "":
+		return false
+	case strings.HasPrefix(line, ":"):
+		return s.meta(ctx, line)
+	}
+	text := line
+	if rest, ok := cutWord(line, "/runbook"); ok {
+		text = rest
+	}
+	rep := s.b.Command(ctx, bot.Input{User: s.currentUser(), Channel: "shell", Text: text, RequestID: s.nextID(), Envelope: "shell"})
+	s.reply(rep)
+	return false
+}
+
+// meta runs a ":" command.
+func (s *Shell) meta(ctx context.Context, line string) bool {
+	word, rest, _ := strings.Cut(line, " ")
+	rest = strings.TrimSpace(rest)
+	switch strings.ToLower(word) {
+	case ":quit", ":q", ":exit":
+		return true
+	case ":help":
+		s.println(helpText)
+	case ":as":
+		if rest == "" || strings.ContainsAny(rest, " \t") {
+			s.println("usage: :as U123")
+			return false
+		}
+		s.mu.Lock()
+		s.user = rest
+		s.mu.Unlock()
+		s.println("now acting as " + rest)
+	case ":press":
+		s.press(ctx, rest)
+	default:
+		s.println("unknown shell command " + word + " — try :help")
+	}
+	return false
+}
+
+// press finds the button named by id or label (case-insensitive) and presses it with the rest as text.
+func (s *Shell) press(ctx context.Context, args string) {
+	s.mu.Lock()
+	buttons := append([]bot.Button(nil), s.last...)
+	s.mu.Unlock()
+	if len(buttons) == 0 {
+		s.println("no message with buttons yet")
+		return
+	}
+	var hit *bot.Button
+	var text string
+	best := 0
+	for i, b := range buttons {
+		for _, name := range []string{b.ID, b.Label} {
+			if rest, ok := cutWord(args, name); ok && len(name) > best {
+				hit, text, best = &buttons[i], rest, len(name)
+			}
+		}
+	}
+	if hit == nil {
+		var names []string
+		for _, b := range buttons {
+			names = append(names, b.ID)
+		}
+		s.println("no such button; the last message offers: " + strings.Join(names, ", "))
+		return
+	}
+	if hit.Prompt != nil && text == "" {
+		s.println(fmt.Sprintf("%s asks for %s: :press %s <%s>", hit.Label, hit.Prompt.Label, hit.ID, strings.ToLower(hit.Prompt.Label)))
+		return
+	}
+	rep := s.b.Press(ctx, bot.Press{User: s.currentUser(), Channel: "shell", ButtonID: hit.ID, Job: hit.Job, Text: text, RequestID: s.nextID(), Envelope: "shell"})
+	s.reply(rep)
+}
+
+// Deliver is the chat outbox sink in shell mode: it prints the rendered notice.
+func (s *Shell) Deliver(_ context.Context, d runbook.Delivery) error {
+	var n runbook.Notice
+	if err := json.Unmarshal(d.Payload, &n); err != nil {
+		return permanentError{fmt.Errorf("decoding notice %s: %w", d.Key, err)}
+	}
+	m := s.b.Render(n, s.b.Now())
+	text := Format(m)
+	prefix := "[" + m.Channel + "] "
+	if n.Update {
+		prefix += "(updated) "
+	}
+	first, rest := prefix, "  "
+	if n.Thread != "" {
+		first, rest = "    ↳ "+prefix, "      "
+	}
+	if m.Title == "" { // output batches and the like: the channel on a line of its own
+		text = strings.TrimRight(first, " ") + "\n" + indent(text, rest, rest)
+	} else {
+		text = indent(text, first, rest)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(m.Buttons) > 0 {
+		s.last = m.Buttons
+	}
+	_, err := fmt.Fprintln(s.out, text)
+	return err
+}
+
+// reply prints the answer to a command; duplicates say nothing.
+func (s *Shell) reply(r bot.Reply) {
+	if r.Quiet {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(r.Buttons) > 0 {
+		s.last = r.Buttons
+	}
+	fmt.Fprintln(s.out, Format(r.Message))
+}
+
+func (s *Shell) currentUser() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.user
+}
+
+func (s *Shell) nextID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	return "shell-" + s.run + "-" + strconv.Itoa(s.seq)
+}
+
+func (s *Shell) println(text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintln(s.out, text)
+}
+
+func (s *Shell) printf(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.out, format, args...)
+}
+
+// cutWord removes word (case-insensitive) from the start of s when it is followed by a space or the end.
+func cutWord(s, word string) (string, bool) {
+	if word == "" || len(s) < len(word) || !strings.EqualFold(s[:len(word)], word) {
+		return "", false
+	}
+	rest := s[len(word):]
+	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+		return "", false
+	}
+	return strings.TrimSpace(rest), true
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// permanentError is a delivery that can never succeed (a payload that does not decode).
+type permanentError struct{ error }
+
+// Permanent tells the outbox not to retry.
+func (permanentError) Permanent() bool { return true }
+
+// Unwrap returns the cause.
+func (e permanentError) Unwrap() error { return e.error }

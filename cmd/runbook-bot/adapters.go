@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+	"github.com/runbook-bot/runbook-bot/runbook/runner"
+)
+
+// executor runs scripts through the process runner: argv from the workdir,
+// no shell, the bot's environment minus SLACK_*, a timeout and a redacted log.
+type executor struct {
+	r      *runner.Runner
+	cfg    Config
+	redact func(string) string
+}
+
+// Execute implements runbook.Executor.
+func (x *executor) Execute(ctx context.Context, j runbook.Job, argv []string, onLine func(string)) (runbook.Execution, error) {
+	name := j.ID + "-" + time.Now().UTC().Format("20060102T150405.000000000Z") + ".log"
+	run, err := x.r.Start(ctx, runner.Spec{
+		Job:     j.ID,
+		Argv:    argv,
+		Dir:     x.cfg.Workdir,
+		Env:     runner.ScriptEnv(os.Environ()),
+		Timeout: x.cfg.RunTimeout,
+		LogPath: filepath.Join(x.cfg.DataDir, "logs", name),
+		Redact:  x.redact,
+		OnLine:  onLine,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return execution{run}, nil
+}
+
+type execution struct{ run *runner.Run }
+
+func (e execution) Cancel() { e.run.Cancel() }
+
+func (e execution) Wait() runbook.RunResult {
+	res := e.run.Wait()
+	out := runbook.RunResult{Reason: res.Reason, LogSHA256: res.LogSHA256, Tail: res.Tail, Duration: res.Finished.Sub(res.Started)}
+	if res.ExitCode >= 0 && res.Reason != runner.ReasonStart {
+		code := res.ExitCode
+		out.ExitCode = &code
+	}
+	if res.Err != nil && res.Reason == runner.ReasonStart {
+		out.Tail = append(out.Tail, res.Err.Error())
+	}
+	return out
+}
+
+// checker runs pre-flight checks against the real environment.
+type checker struct{ workdir string }
+
+// Check implements runbook.Checker.
+func (c checker) Check(ctx context.Context, j runbook.Job) runbook.Preflight {
+	return runner.Preflight(ctx, j.Checks, c.workdir, os.Environ())
+}
+
+// redactingHandler masks secrets in every log message and string attribute.
+type redactingHandler struct {
+	h slog.Handler
+	r *runbook.Redactor
+}
+
+func (h redactingHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.h.Enabled(ctx, l) }
+
+func (h redactingHandler) Handle(ctx context.Context, rec slog.Record) error {
+	out := slog.NewRecord(rec.Time, rec.Level, h.r.Redact(rec.Message), rec.PC)
+	rec.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(h.attr(a))
+		return true
+	})
+	return h.h.Handle(ctx, out)
+}
+
+func (h redactingHandler) attr(a slog.Attr) slog.Attr {
+	switch a.Value.Kind() {
+	case slog.KindString:
+		return slog.String(a.Key, h.r.Redact(a.Value.String()))
+	case slog.KindAny:
+		if err, ok := a.Value.Any().(error); ok {
+			return slog.String(a.Key, h.r.Redact(err.Error()))
+		}
+		return slog.String(a.Key, h.r.Redact(a.Value.String()))
+	}
+	return a
+}
+
+func (h redactingHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	for i := range as {
+		as[i] = h.attr(as[i])
+	}
+	return redactingHandler{h: h.h.WithAttrs(as), r: h.r}
+}
+
+func (h redactingHandler) WithGroup(name string) slog.Handler {
+	return redactingHandler{h: h.h.WithGroup(name), r: h.r}
+}
+
+var errNoExecutor = errors.New("no executor")
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+	"github.com/runbook-bot/runbook-bot/runbook/runner"
+	"github.com/runbook-bot/runbook-bot/runbook/sqlite"
+)
+
+// appEnv is the configuration and the runbook, loaded once per command.
+type appEnv struct {
+	cfg    Config
+	rb     *runbook.Runbook
+	redact *runbook.Redactor
+	log    *slog.Logger
+}
+
+// loadEnv reads .env, the configuration and the runbook. Problems are printed to stderr.
+func loadEnv(stderr io.Writer) (*appEnv, error) {
+	if err := loadDotEnv(".env"); err != nil {
+		return nil, err
+	}
+	cfg, err := LoadConfig(os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	rb, problems, err := readRunbook(cfg.File, cfg.TZ)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, p.String())
+		}
+		return nil, fmt.Errorf("%s: %d problem(s); fix them and try again", cfg.File, len(problems))
+	}
+	if err := cfg.CheckReminders(runbook.EffectivePolicy(rb.Policy, settings(cfg)).ConfirmLead); err != nil {
+		return nil, err
+	}
+	e := &appEnv{cfg: cfg, rb: rb, log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	e.redact = runbook.NewRedactor(os.Environ(), dependencyVars(rb))
+	e.log = slog.New(redactingHandler{h: e.log.Handler(), r: e.redact})
+	return e, nil
+}
+
+// readRunbook parses the runbook file; err is for an unreadable file only.
+func readRunbook(path string, loc *time.Location) (*runbook.Runbook, runbook.Problems, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("runbook: %w", err)
+	}
+	rb, problems := runbook.Parse(path, src, runbook.ParseOptions{DefaultZone: loc})
+	return rb, problems, nil
+}
+
+// dependencyVars are the environment variables the jobs depend on: their values are masked everywhere.
+func dependencyVars(rb *runbook.Runbook) []string {
+	var names []string
+	for _, j := range rb.Jobs {
+		for _, c := range j.Checks {
+			if c.Kind == runbook.CheckEnv {
+				names = append(names, c.Names...)
+			}
+		}
+	}
+	return names
+}
+
+// settings are the service switches from the configuration.
+func settings(c Config) runbook.Settings {
+	return runbook.Settings{IncidentChannel: c.IncidentChannel, IncidentDeadline: c.IncidentDeadline, DelayThreshold: c.DelayThreshold,
+		ConfirmLead: c.ConfirmLead, Reminders: c.Reminders, Autorun: c.Autorun, Operators: c.Operators, ITSM: c.ITSMWebhookURL != ""}
+}
+
+// openService opens the database and builds the service with the process runner and pre-flight.
+func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbook.Service, *sqlite.DB, error) {
+	db, err := sqlite.Open(ctx, e.cfg.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc := runbook.NewService(e.rb, settings(e.cfg), runbook.Deps{
+		Store:     db,
+		Executor:  &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact},
+		Checker:   checker{workdir: e.cfg.Workdir},
+		Directory: dir,
+		Redact:    e.redact.Redact,
+		Log:       e.log,
+	})
+	return svc, db, nil
+}
+
+// parseFlags parses a subcommand's flags; a bad flag is a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	return nil
+}

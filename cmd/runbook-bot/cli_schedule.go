@@ -1,0 +1,61 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+// cmdSchedule prints the upcoming windows with their local and UTC times, confirmation times and owners.
+func cmdSchedule(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("schedule", flag.ContinueOnError)
+	from := fs.String("from", "", "start instant (RFC 3339); default now")
+	count := fs.Int("count", 10, "how many windows")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	start := time.Now()
+	if *from != "" {
+		t, err := time.Parse(time.RFC3339, *from)
+		if err != nil {
+			return usageError{fmt.Sprintf("--from %q is not an RFC 3339 time (e.g. 2026-12-04T12:00:00Z)", *from)}
+		}
+		start = t
+	}
+	if *count < 1 || *count > 10000 {
+		return usageError{"--count must be between 1 and 10000"}
+	}
+	e, err := loadEnv(stderr)
+	if err != nil {
+		return err
+	}
+	pol := runbook.EffectivePolicy(e.rb.Policy, settings(e.cfg))
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "WINDOW (LOCAL)\tWINDOW (UTC)\tJOB\tCONFIRM BY (UTC)\tPRIMARY\tBACKUP")
+	for _, s := range e.rb.Upcoming(start, *count, pol.ConfirmLead, e.cfg.Reminders) {
+		j, _ := e.rb.Job(s.Job)
+		local := s.Window.In(j.Window.Location)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", local.Format("Mon 2006-01-02 15:04 MST"), s.Window.UTC().Format("Mon 2006-01-02 15:04"),
+			s.Job, s.ConfirmAt.UTC().Format("Mon 2006-01-02 15:04"), ownerName(j.Primary), ownerName(j.Backup))
+	}
+	return tw.Flush()
+}
+
+func ownerName(o runbook.Owner) string {
+	return strings.TrimSpace(strings.Join([]string{o.Person, paren(o.Team)}, " "))
+}
+
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(" + s + ")"
+}

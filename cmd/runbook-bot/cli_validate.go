@@ -1,0 +1,98 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+// cmdValidate checks the runbook and prints what it understood, or every problem as FILE:LINE: message.
+func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return usageError{"at most one FILE"}
+	}
+	if err := loadDotEnv(".env"); err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	file := cfg.File
+	if fs.NArg() == 1 {
+		file = fs.Arg(0)
+	}
+	rb, problems, err := readRunbook(file, cfg.TZ)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, p.String())
+		}
+		fmt.Fprintf(stderr, "%s: %d problem(s)\n", file, len(problems))
+		return errReported
+	}
+	pol := runbook.EffectivePolicy(rb.Policy, settings(cfg))
+	if err := cfg.CheckReminders(pol.ConfirmLead); err != nil {
+		return err
+	}
+	printRunbook(stdout, rb, pol)
+	return nil
+}
+
+func printRunbook(w io.Writer, rb *runbook.Runbook, pol runbook.Policy) {
+	fmt.Fprintf(w, "%s: OK — %d job(s), language %s\n\n", rb.File, len(rb.Jobs), rb.Lang)
+	for _, j := range rb.Jobs {
+		fmt.Fprintf(w, "%s  (line %d)\n", j.ID, j.Line)
+		fmt.Fprintf(w, "  window:    %s (%s)\n", j.Window, j.Frequency)
+		fmt.Fprintf(w, "  command:   %s\n", strings.Join(j.Command, " "))
+		fmt.Fprintf(w, "  primary:   %s\n", ownerText(rb, j.Primary))
+		fmt.Fprintf(w, "  backup:    %s\n", ownerText(rb, j.Backup))
+		for _, c := range j.Checks {
+			fmt.Fprintf(w, "  check:     %-6s %s\n", c.Kind, checkText(c))
+		}
+		fmt.Fprintln(w)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "policy\tvalue\tfrom")
+	fmt.Fprintf(tw, "incident channel\t%s\t%s\n", pol.IncidentChannel, pol.IncidentChannelSource)
+	fmt.Fprintf(tw, "incident deadline\t%s\t%s\n", pol.IncidentDeadline, pol.IncidentDeadlineSrc)
+	fmt.Fprintf(tw, "delay threshold\t%s\t%s\n", pol.DelayThreshold, pol.DelayThresholdSrc)
+	fmt.Fprintf(tw, "confirmation lead\t%s\t%s\n", pol.ConfirmLead, pol.ConfirmLeadSrc)
+	_ = tw.Flush()
+}
+
+func ownerText(rb *runbook.Runbook, o runbook.Owner) string {
+	var parts []string
+	for _, name := range []string{o.Team, o.Person} {
+		if name == "" {
+			continue
+		}
+		ref := "?"
+		if c, ok := rb.Contact(name); ok {
+			ref = c.Ref
+		}
+		parts = append(parts, fmt.Sprintf("%s <%s>", name, ref))
+	}
+	return strings.Join(parts, " / ")
+}
+
+func checkText(c runbook.Check) string {
+	switch c.Kind {
+	case runbook.CheckTool:
+		return strings.Join(c.Names, " or ")
+	case runbook.CheckManual:
+		return "☐ " + c.Text
+	}
+	return strings.Join(c.Names, ", ")
+}

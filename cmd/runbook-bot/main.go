@@ -1,0 +1,83 @@
+// Command runbook-bot runs the platform runbook in Slack (serve) or in the
+// terminal (shell), and answers operators' questions about it (validate,
+// schedule, status, evidence).
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `usage: runbook-bot <command> [flags]
+
+commands:
+  serve                      run the bot in Slack (socket mode)
+  shell [--as U123]          run the same bot in the terminal
+  validate [FILE]            check the runbook and print what was understood
+  schedule [--from RFC3339] [--count N]
+                             list the upcoming windows
+  status [--json]            current and next occurrence of every job
+  evidence JOB [--window TIME] [--json]
+                             the evidence of one occurrence
+  version                    print the version
+`
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// usageError is a bad command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
+		"serve": cmdServe, "shell": cmdShell, "validate": cmdValidate, "schedule": cmdSchedule,
+		"status": cmdStatus, "evidence": cmdEvidence,
+		"version": func(_ []string, _ io.Reader, out, _ io.Writer) error {
+			_, err := fmt.Fprintln(out, "runbook-bot", version)
+			return err
+		},
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "runbook-bot: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	err := cmd(args[1:], stdin, stdout, stderr)
+	switch err.(type) {
+	case nil:
+		return exitOK
+	case usageError:
+		fmt.Fprintf(stderr, "runbook-bot %s: %v\n", args[0], err)
+		return exitUsage
+	default:
+		if err != errReported {
+			fmt.Fprintf(stderr, "runbook-bot %s: %v\n", args[0], err)
+		}
+		return exitFailure
+	}
+}
+
+// errReported is a failure whose message was already printed.
+var errReported = fmt.Errorf("reported")

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os/signal"
+	"sync"
+	"syscall"
+
+	"github.com/runbook-bot/runbook-bot/bot"
+	"github.com/runbook-bot/runbook-bot/bot/slack"
+	"github.com/runbook-bot/runbook-bot/runbook"
+	"github.com/runbook-bot/runbook-bot/runbook/records"
+	"github.com/runbook-bot/runbook-bot/runbook/sqlite"
+	"github.com/runbook-bot/runbook-bot/runbook/webhook"
+)
+
+// cmdServe runs the bot in Slack socket mode until SIGINT or SIGTERM.
+func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	e, err := loadEnv(stderr)
+	if err != nil {
+		return err
+	}
+	if !e.cfg.SlackMode() {
+		return errors.New("serve needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (see .env.example); without Slack, try `runbook-bot shell`")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	dir := &lateDirectory{}
+	svc, db, err := e.openService(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	b := bot.New(svc, bot.Options{Lang: runbook.Lang(e.cfg.Lang), Channel: e.cfg.Channel, Log: e.log})
+	ad, err := slack.New(slack.Config{BotToken: e.cfg.SlackBotToken, AppToken: e.cfg.SlackAppToken, APIURL: e.cfg.SlackAPIURL, Log: e.log, Now: svc.Now}, b, chatStore{db})
+	if err != nil {
+		return err
+	}
+	dir.set(ad)
+	if err := ad.Start(ctx); err != nil {
+		return err
+	}
+	if err := e.startWorkers(ctx, svc, db, ad.Deliver, ad.Connected); err != nil {
+		return err
+	}
+	e.log.Info("runbook-bot serving in Slack", "version", version, "jobs", len(e.rb.Jobs), "channel", e.cfg.Channel)
+	<-ctx.Done()
+	e.log.Info("shutting down")
+	return nil
+}
+
+// startWorkers starts the outbox sinks, the service's timers and the HTTP server.
+func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sqlite.DB, chat runbook.SinkFunc, connected func() bool) error {
+	lang := e.rb.Lang
+	if e.cfg.Lang != "" {
+		lang = runbook.Lang(e.cfg.Lang)
+	}
+	sinks := map[string]runbook.SinkFunc{
+		runbook.SinkChat:     chat,
+		runbook.SinkCheckin:  checkinSink(&records.Checkins{Path: e.cfg.CheckinsFile, Lang: lang}),
+		runbook.SinkDelayLog: delayLogSink(e.cfg.File, lang, e.log),
+	}
+	if e.cfg.ITSMWebhookURL != "" {
+		sinks[runbook.SinkITSM] = itsmSink(&webhook.Client{URL: e.cfg.ITSMWebhookURL})
+	}
+	for name, fn := range sinks {
+		go svc.Outbox(name, fn).Run(ctx)
+	}
+	watcher := newRunbookWatcher(e.cfg.File, e.cfg.TZ, svc)
+	if err := svc.Start(ctx, watcher.poll); err != nil {
+		return err
+	}
+	if e.cfg.HTTPAddr != "" {
+		ops := &opsServer{svc: svc, db: db, connected: connected, log: e.log}
+		if err := ops.serve(ctx, e.cfg.HTTPAddr); err != nil {
+			return fmt.Errorf("RUNBOOK_HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
+		}
+	}
+	return nil
+}
+
+// chatStore gives the chat adapter its slice of the database.
+type chatStore struct{ db *sqlite.DB }
+
+func (s chatStore) Claim(ctx context.Context, id string) (fresh bool, err error) {
+	err = s.db.Update(ctx, func(tx runbook.Tx) error { fresh, err = tx.Claim(id, timeNow()); return err })
+	return fresh, err
+}
+
+func (s chatStore) MessageRef(ctx context.Context, key string) (channel, ts string, ok bool, err error) {
+	err = s.db.View(ctx, func(tx runbook.Tx) error { channel, ts, ok, err = tx.MessageRef(key); return err })
+	return
+}
+
+func (s chatStore) SetMessageRef(ctx context.Context, key, channel, ts string) error {
+	return s.db.Update(ctx, func(tx runbook.Tx) error { return tx.SetMessageRef(key, channel, ts) })
+}
+
+// lateDirectory breaks the construction cycle service → directory → Slack adapter → bot → service.
+type lateDirectory struct {
+	mu sync.RWMutex
+	d  runbook.Directory
+}
+
+func (l *lateDirectory) set(d runbook.Directory) { l.mu.Lock(); l.d = d; l.mu.Unlock() }
+
+func (l *lateDirectory) get() runbook.Directory { l.mu.RLock(); defer l.mu.RUnlock(); return l.d }
+
+// UserByEmail implements runbook.Directory.
+func (l *lateDirectory) UserByEmail(ctx context.Context, email string) (string, error) {
+	if d := l.get(); d != nil {
+		return d.UserByEmail(ctx, email)
+	}
+	return "", errors.New("directory not ready")
+}
+
+// InGroup implements runbook.Directory.
+func (l *lateDirectory) InGroup(ctx context.Context, user, group string) (bool, error) {
+	if d := l.get(); d != nil {
+		return d.InGroup(ctx, user, group)
+	}
+	return false, errors.New("directory not ready")
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/bot"
+	"github.com/runbook-bot/runbook-bot/bot/shell"
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+// timeNow is the wall clock, for claims made outside the service.
+var timeNow = func() time.Time { return time.Now().UTC() }
+
+// cmdShell runs the same bot, store and timers in the terminal. It exits 0 at end of input.
+func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("shell", flag.ContinueOnError)
+	as := fs.String("as", "", "Slack user ID to act as (also :as U123 at the prompt)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	e, err := loadEnv(stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	svc, db, err := e.openService(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	b := bot.New(svc, bot.Options{Lang: runbook.Lang(e.cfg.Lang), Channel: e.cfg.Channel, Log: e.log})
+	user := *as
+	if user == "" {
+		user = "U0SHELLUSER"
+	}
+	sh := shell.New(b, stdout, user)
+	if err := e.startWorkers(ctx, svc, db, sh.Deliver, nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "runbook-bot %s — %d job(s) from %s. Type :help for help, /runbook help for commands.\n", version, len(e.rb.Jobs), e.cfg.File)
+	if err := sh.Run(ctx, stdin); err != nil {
+		return err
+	}
+	// End of input: let running scripts finish and their messages print.
+	svc.Wait()
+	out := svc.Outbox(runbook.SinkChat, sh.Deliver)
+	for n := 1; n > 0; {
+		n, _ = out.Drain(context.Background())
+	}
+	return nil
+}

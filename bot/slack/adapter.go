@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -30,15 +31,21 @@ type Config struct {
 
 // Store is the adapter's slice of the database: request ids seen and posted message references.
 type Store interface {
+	// Claim records a request id; fresh is false when it was seen before.
 	Claim(ctx context.Context, id string) (fresh bool, err error)
+	// MessageRef returns where the message posted for a notice key is.
 	MessageRef(ctx context.Context, key string) (channel, ts string, ok bool, err error)
+	// SetMessageRef records where the message for a notice key was posted.
 	SetMessageRef(ctx context.Context, key, channel, ts string) error
 }
 
 // Handler is the chat-neutral bot the adapter drives.
 type Handler interface {
+	// Command runs a /runbook command and returns the reply for its user.
 	Command(ctx context.Context, in bot.Input) bot.Reply
+	// Press runs a button press (with the modal's text, if it prompted).
 	Press(ctx context.Context, p bot.Press) bot.Reply
+	// Render turns a notice into a message to post.
 	Render(n runbook.Notice, now time.Time) bot.Message
 }
 
@@ -61,6 +68,12 @@ type Adapter struct {
 
 // workers is how many envelopes are handled at once; acks never wait for them.
 const workers = 32
+
+// apiTimeout bounds one Web API call; workTimeout bounds the handling of one envelope.
+const (
+	apiTimeout  = 30 * time.Second
+	workTimeout = 2 * time.Minute
+)
 
 var _ runbook.Directory = (*Adapter)(nil)
 
@@ -101,7 +114,8 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 		sem:  make(chan struct{}, workers),
 		pace: newPacer(time.Second),
 	}
-	a.api = slackapi.New(cfg.BotToken, slackapi.OptionAppLevelToken(cfg.AppToken), slackapi.OptionAPIURL(cfg.APIURL))
+	a.api = slackapi.New(cfg.BotToken, slackapi.OptionAppLevelToken(cfg.AppToken), slackapi.OptionAPIURL(cfg.APIURL),
+		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout}))
 	return a, nil
 }
 

@@ -191,6 +191,8 @@ func (a *Adapter) async(ctx context.Context, req *socketmode.Request, requestKey
 				return
 			}
 		}
+		ctx, cancel := context.WithTimeout(ctx, workTimeout)
+		defer cancel()
 		fn(ctx)
 	}()
 }

@@ -31,6 +31,9 @@ func (a *Adapter) Deliver(ctx context.Context, d runbook.Delivery) error {
 	msg := a.h.Render(n, a.cfg.Now())
 	a.prompts.remember(msg)
 	blocks, text := Blocks(msg)
+	if len(blocks) == 0 && text == "" {
+		return &PermanentError{Code: "no_text", Err: fmt.Errorf("chat notice %s (%s) renders as an empty message", n.Key, n.Kind)}
+	}
 	opts := []slackapi.MsgOption{slackapi.MsgOptionBlocks(blocks...), slackapi.MsgOptionText(text, false)}
 
 	if n.Update {

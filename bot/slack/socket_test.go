@@ -272,3 +272,26 @@ func TestLogsNeverCarryTokens(t *testing.T) {
 	assert.NotContains(t, logs.String(), srv.BotToken())
 	assert.NotContains(t, logs.String(), srv.AppToken())
 }
+
+func TestConnectedFalseAfterStop(t *testing.T) {
+	srv := slacktest.NewTB(t)
+	ad, err := New(Config{BotToken: srv.BotToken(), AppToken: srv.AppToken(), APIURL: srv.APIURL()}, &fakeHandler{}, newMemStore())
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	require.NoError(t, ad.Start(ctx))
+	require.NoError(t, srv.WaitConnected(1, 10*time.Second))
+	eventually(t, "connected", ad.Connected)
+	require.Error(t, ad.Start(ctx), "a second Start is refused")
+	cancel()
+	eventually(t, "not connected", func() bool { return !ad.Connected() })
+}
+
+func TestPublicReplyPostedInChannel(t *testing.T) {
+	r := newRig(t)
+	r.start(t)
+	r.ad.reply(r.ctx, slacktest.DefaultUserID, slacktest.DefaultChannelID, bot.Reply{Public: true, Message: bot.Message{Fallback: "approved <!channel>"}})
+	msgs := r.srv.Messages(slacktest.DefaultChannelID)
+	require.Len(t, msgs, 1)
+	assert.Equal(t, "approved &lt;!channel&gt;", msgs[0].Text)
+	assert.Empty(t, r.srv.Ephemerals(""))
+}

@@ -503,7 +503,9 @@ func run(t *testing.T, env []string, script string, args ...string) result {
 	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	started := time.Now()
 	err := cmd.Run()
+	t.Logf("%s %s: %s", script, strings.Join(args, " "), time.Since(started).Round(10*time.Millisecond))
 	r := result{stdout: stdout.String(), stderr: stderr.String()}
 	var ee *exec.ExitError
 	switch {

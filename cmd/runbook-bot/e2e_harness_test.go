@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -174,11 +175,27 @@ func waitFor(t *testing.T, srv *slacktest.Server, timeout time.Duration, what st
 	require.NoError(t, srv.WaitFor(timeout, cond), "waiting for %s", what)
 }
 
+// plain is JSON as text without the \u003c-style escapes of HTML characters, so markup can be searched.
+func plain(raw json.RawMessage) string {
+	var v any
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+		return string(raw)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return b.String()
+}
+
+// content is a message's text and blocks, searchable.
+func content(m slacktest.Message) string { return m.Text + "\n" + plain(m.Blocks) }
+
 // messagesWith returns the messages of a channel whose text or blocks contain s.
 func messagesWith(srv *slacktest.Server, channel, s string) []slacktest.Message {
 	var out []slacktest.Message
 	for _, m := range srv.Messages(channel) {
-		if strings.Contains(m.Text, s) || strings.Contains(string(m.Blocks), s) {
+		if strings.Contains(content(m), s) {
 			out = append(out, m)
 		}
 	}
@@ -189,7 +206,7 @@ func messagesWith(srv *slacktest.Server, channel, s string) []slacktest.Message 
 func ephemeralWith(srv *slacktest.Server, user, s string) []slacktest.Ephemeral {
 	var out []slacktest.Ephemeral
 	for _, e := range srv.Ephemerals(user) {
-		if strings.Contains(e.Text, s) || strings.Contains(string(e.Blocks), s) {
+		if strings.Contains(e.Text+plain(e.Blocks), s) {
 			out = append(out, e)
 		}
 	}

@@ -41,9 +41,9 @@ func TestE2E_GivenARequest_WhenAStrangerThenTheBackupConfirms_ThenOnlyTheBackupI
 	command(srv, lucas, "confirm ok")
 	waitFor(t, srv, 10*time.Second, "the request updated in place", func(s *slacktest.Server) bool {
 		m, ok := s.Message(request.Channel, request.TS)
-		return ok && m.Updates > 0 && !hasActions(m) && strings.Contains(string(m.Blocks), lucas)
+		return ok && m.Updates > 0 && !hasActions(m) && strings.Contains(content(m), "Lucas")
 	})
-	require.Len(t, messagesWith(srv, runbookChannel, ana), 1, "updated, not posted again")
+	require.Len(t, srv.Messages(runbookChannel), 1, "updated, not posted again")
 }
 
 func TestE2E_GivenTheSocketIsDisconnected_WhenSlackAsksToReconnect_ThenTheNextCommandWorks(t *testing.T) {
@@ -112,8 +112,8 @@ func TestE2E_GivenAFailingScript_WhenNobodyRecordsAnIncident_ThenOneEscalationAt
 
 	waitFor(t, srv, 10*time.Second, "the incident post", func(s *slacktest.Server) bool { return len(s.Messages(incidentChannel)) > 0 })
 	first := srv.Messages(incidentChannel)[0]
-	require.NotContains(t, first.Text+string(first.Blocks), "<!here>", "the first post pings nobody")
-	require.Contains(t, string(first.Blocks), ana)
+	require.NotContains(t, content(first), "<!here>", "the first post pings nobody")
+	require.Contains(t, content(first), ana)
 
 	waitFor(t, srv, 20*time.Second, "countdown updates", func(s *slacktest.Server) bool {
 		m, _ := s.Message(first.Channel, first.TS)
@@ -138,7 +138,7 @@ func TestE2E_GivenAFailingScript_WhenTheIncidentIsRecordedInTime_ThenNoEscalatio
 	command(srv, stranger, "incident seed INC-4242")
 	waitFor(t, srv, 15*time.Second, "the countdown showing the incident", func(s *slacktest.Server) bool {
 		m, _ := s.Message(first.Channel, first.TS)
-		return strings.Contains(string(m.Blocks), "INC-4242") && !hasActions(m)
+		return strings.Contains(content(m), "INC-4242") && !hasActions(m)
 	})
 	time.Sleep(time.Until(window.Add(30 * time.Second)))
 	require.Empty(t, messagesWith(srv, incidentChannel, "<!here>"), "no escalation once the incident is recorded")
@@ -180,7 +180,7 @@ func TestE2E_GivenNobodyRunsTheWindow_WhenTheThresholdPasses_ThenADelayAlertAndT
 	time.Sleep(time.Until(window))
 	waitFor(t, srv, 25*time.Second, "the delay alert", func(s *slacktest.Server) bool {
 		for _, m := range s.Messages(runbookChannel) {
-			if hasActions(m) && strings.Contains(string(m.Blocks), `"justify`) {
+			if hasActions(m) && strings.Contains(plain(m.Blocks), `"justify`) {
 				return true
 			}
 		}
@@ -193,7 +193,7 @@ func TestE2E_GivenNobodyRunsTheWindow_WhenTheThresholdPasses_ThenADelayAlertAndT
 		return strings.Contains(string(doc), "## Delay log") && strings.Contains(string(doc), "waiting for the DBA")
 	}, 10*time.Second, 100*time.Millisecond)
 	for _, m := range srv.Messages(runbookChannel) {
-		require.NotContains(t, m.Text+string(m.Blocks), "<!channel>", "user text never pings")
+		require.NotContains(t, content(m), "<!channel>", "user text never pings")
 	}
 
 	to := time.Now().UTC().Add(48 * time.Hour).Format("2006-01-02 15:04")
@@ -207,7 +207,7 @@ func TestE2E_GivenNobodyRunsTheWindow_WhenTheThresholdPasses_ThenADelayAlertAndT
 func runThreads(srv *slacktest.Server) []slacktest.Message {
 	var out []slacktest.Message
 	for _, m := range srv.Messages(runbookChannel) {
-		if m.ThreadTS == "" && strings.Contains(string(m.Blocks), "scripts/seed.sh") && !strings.Contains(string(m.Blocks), `"confirm"`) {
+		if m.ThreadTS == "" && len(m.Versions) > 0 && strings.Contains(m.Versions[0].Text, "started by") {
 			out = append(out, m)
 		}
 	}
@@ -222,7 +222,7 @@ func assertNoSecrets(t *testing.T, srv *slacktest.Server, w *workspace) {
 	for _, ch := range srv.Channels() {
 		for _, m := range srv.Messages(ch) {
 			for _, v := range m.Versions {
-				slackTexts = append(slackTexts, v.Text, string(v.Blocks))
+				slackTexts = append(slackTexts, v.Text, plain(v.Blocks))
 			}
 		}
 	}

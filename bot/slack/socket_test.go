@@ -112,7 +112,7 @@ func TestQuietReplySaysNothing(t *testing.T) {
 	require.NoError(t, err)
 	eventually(t, "handler called", func() bool { return len(r.h.Commands()) == 1 })
 	// A second command proves the first was fully handled before we look.
-	id = r.srv.SendSlashCommand(slacktest.SlashCommand{Text: "help"})
+	r.srv.SendSlashCommand(slacktest.SlashCommand{Text: "help"})
 	r.waitFor(t, "reply to help", func() bool { return len(r.srv.Ephemerals("")) >= 1 })
 	assert.Len(t, r.srv.Ephemerals(""), 1)
 	assert.Contains(t, r.srv.Ephemerals("")[0].Text, "help")
@@ -195,7 +195,7 @@ func TestDisconnectThenReconnectThenCommandWorks(t *testing.T) {
 
 	require.Equal(t, 1, r.srv.DropConnection())
 	require.NoError(t, r.srv.WaitConnected(3, 20*time.Second))
-	id = r.srv.SendSlashCommand(slacktest.SlashCommand{Text: "help"})
+	r.srv.SendSlashCommand(slacktest.SlashCommand{Text: "help"})
 	_, err = r.srv.WaitAck(id, 3*time.Second)
 	require.NoError(t, err)
 	r.waitFor(t, "second reply", func() bool { return len(r.srv.Ephemerals("")) == 2 })

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
@@ -105,7 +103,3 @@ func (h redactingHandler) WithAttrs(as []slog.Attr) slog.Handler {
 func (h redactingHandler) WithGroup(name string) slog.Handler {
 	return redactingHandler{h: h.h.WithGroup(name), r: h.r}
 }
-
-var errNoExecutor = errors.New("no executor")
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -242,7 +242,7 @@ func (s *Server) SendViewSubmission(vs ViewSubmission, opts ...EnvelopeOption) s
 
 	s.mu.Lock()
 	vs.TriggerID = s.triggerLocked(vs.TriggerID, vs.UserID)
-	view := map[string]any{}
+	var view map[string]any
 	if v := s.views[vs.ViewID]; v != nil {
 		view = s.viewJSON(v)
 	} else {

@@ -35,19 +35,18 @@ var ErrClosed = errors.New("slacktest: server closed")
 type Option func(*config)
 
 type config struct {
-	botToken, appToken   string
-	teamID, teamName     string
-	botUserID, botID     string
-	botName, appID       string
-	pingInterval         time.Duration
-	disconnectGrace      time.Duration
-	triggerTTL           time.Duration
-	responseURLMaxUses   int
-	users                []User
-	groups               map[string][]string
-	channels             []Channel
-	logf                 func(format string, args ...any)
-	defaultRateBurstSize int
+	botToken, appToken string
+	teamID, teamName   string
+	botUserID, botID   string
+	botName, appID     string
+	pingInterval       time.Duration
+	disconnectGrace    time.Duration
+	triggerTTL         time.Duration
+	responseURLMaxUses int
+	users              []User
+	groups             map[string][]string
+	channels           []Channel
+	logf               func(format string, args ...any)
 }
 
 // WithBotToken sets the only bot token (xoxb-) the Web API accepts.

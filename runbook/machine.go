@@ -177,6 +177,9 @@ func (s *stepper) audit(kind RecordKind, fields map[string]string) {
 func (s *stepper) notify(n Notice) {
 	n.Occ = *s.o
 	n.At = s.now()
+	if len(n.Tail) == 0 && (n.Kind == NoticeIncident || n.Kind == NoticeEscalation || n.Kind == NoticeRunResult) {
+		n.Tail = s.o.Tail
+	}
 	n.Late = n.Late || s.ev.Late
 	if n.Actor == "" {
 		n.Actor = s.ev.Actor.User
@@ -315,7 +318,7 @@ func (s *stepper) runFinish() error {
 }
 
 func (s *stepper) finish(r RunResult) error {
-	s.o.FinishedAt, s.o.ExitCode, s.o.Reason, s.o.LogSHA256 = ptr(s.now()), r.ExitCode, r.Reason, r.LogSHA256
+	s.o.FinishedAt, s.o.ExitCode, s.o.Reason, s.o.LogSHA256, s.o.Tail = ptr(s.now()), r.ExitCode, r.Reason, r.LogSHA256, r.Tail
 	switch r.Reason {
 	case "":
 		s.o.State = Succeeded

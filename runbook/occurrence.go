@@ -72,6 +72,7 @@ type Occurrence struct {
 	Escalated        bool
 
 	Learnings string
+	Tail      []string // the redacted last lines of the latest run's output
 }
 
 // RequestKey identifies the chat message holding the confirmation request.

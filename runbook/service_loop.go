@@ -71,7 +71,7 @@ func (s *Service) RefreshCountdowns(ctx context.Context) {
 			if !o.CountdownActive(now) {
 				continue
 			}
-			n := Notice{Kind: NoticeIncident, Key: o.IncidentKey(), Update: true, Channel: ChannelIncident, Occ: o, At: now}
+			n := Notice{Kind: NoticeIncident, Key: o.IncidentKey(), Update: true, Channel: ChannelIncident, Occ: o, Tail: o.Tail, At: now}
 			if err := s.enqueue(tx, SinkChat, n.Key, n); err != nil {
 				return err
 			}

@@ -131,6 +131,8 @@ CREATE TABLE meta (
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 2: the redacted tail of the latest run's output, kept for the incident post.
+	`ALTER TABLE occurrences ADD COLUMN tail TEXT NOT NULL DEFAULT ''`,
 }
 
 // SchemaVersion is the schema version this build writes (PRAGMA user_version).

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,7 +18,7 @@ const occCols = `id, job, slot, window, state, requested_at, reschedules,
 	run_by, started_at, finished_at, exit_code, reason, attempts, log_sha256,
 	delayed, justification,
 	failed_at, incident_deadline, incident_ref, incident_by, incident_at, escalated,
-	learnings`
+	learnings, tail`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -30,15 +31,21 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 		failed, deadline, incidentAt             sql.NullString
 		exit                                     sql.NullInt64
 		reschedules, attempts, delayed, escalate int64
+		tail                                     string
 	)
 	err := s.Scan(&o.ID, &o.Job, &slot, &window, &state, &requested, &reschedules,
 		&o.ApprovedBy, &approved, &o.DeclinedBy, &o.DeclineReason,
 		&o.RunBy, &started, &finished, &exit, &o.Reason, &attempts, &o.LogSHA256,
 		&delayed, &o.Justification,
 		&failed, &deadline, &o.IncidentRef, &o.IncidentBy, &incidentAt, &escalate,
-		&o.Learnings)
+		&o.Learnings, &tail)
 	if err != nil {
 		return o, err
+	}
+	if tail != "" {
+		if err := json.Unmarshal([]byte(tail), &o.Tail); err != nil {
+			return o, fmt.Errorf("sqlite: occurrence %d: tail: %w", o.ID, err)
+		}
 	}
 	o.State = runbook.State(state)
 	o.Reschedules = int(reschedules)
@@ -93,12 +100,20 @@ func occArgs(o runbook.Occurrence) ([]any, error) {
 	if o.ExitCode != nil {
 		exit = int64(*o.ExitCode)
 	}
+	tail := ""
+	if len(o.Tail) > 0 {
+		b, err := json.Marshal(o.Tail)
+		if err != nil {
+			return nil, err
+		}
+		tail = string(b)
+	}
 	return []any{o.Job, fmtTime(o.Slot), fmtTime(o.Window), string(o.State), nullTime(o.RequestedAt), o.Reschedules,
 		o.ApprovedBy, nullTime(o.ApprovedAt), o.DeclinedBy, o.DeclineReason,
 		o.RunBy, nullTime(o.StartedAt), nullTime(o.FinishedAt), exit, o.Reason, o.Attempts, o.LogSHA256,
 		o.Delayed, o.Justification,
 		nullTime(o.FailedAt), nullTime(o.IncidentDeadline), o.IncidentRef, o.IncidentBy, nullTime(o.IncidentAt), o.Escalated,
-		o.Learnings}, nil
+		o.Learnings, tail}, nil
 }
 
 // Occurrence returns the occurrence with id.
@@ -232,7 +247,7 @@ func (t *tx) SaveOccurrence(o runbook.Occurrence) error {
 	run_by = ?, started_at = ?, finished_at = ?, exit_code = ?, reason = ?, attempts = ?, log_sha256 = ?,
 	delayed = ?, justification = ?,
 	failed_at = ?, incident_deadline = ?, incident_ref = ?, incident_by = ?, incident_at = ?, escalated = ?,
-	learnings = ? WHERE id = ?`, append(args, o.ID)...)
+	learnings = ?, tail = ? WHERE id = ?`, append(args, o.ID)...)
 	if err != nil {
 		if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
 			e := runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})

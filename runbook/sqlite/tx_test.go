@@ -23,7 +23,7 @@ func TestOccurrenceRoundTrip(t *testing.T) {
 		Delayed: true, Justification: "late ✓ 'quoted'",
 		FailedAt: tp(t0.Add(2 * time.Minute)), IncidentDeadline: tp(t0.Add(17 * time.Minute)),
 		IncidentRef: "INC-1", IncidentBy: "U4", IncidentAt: tp(t0.Add(5 * time.Minute)), Escalated: true,
-		Learnings: "more disk",
+		Learnings: "more disk", Tail: []string{"line 1", "<!channel> line 2"},
 	}
 	zeroExit := 0
 	minimal := newOcc("minimal", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))

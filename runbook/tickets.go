@@ -24,6 +24,7 @@ type Ticket struct {
 
 // TicketSource lists the open tickets related to a job.
 type TicketSource interface {
+	// OpenTickets returns the job's open tickets; it should honour ctx's deadline.
 	OpenTickets(ctx context.Context, job string) ([]Ticket, error)
 }
 
@@ -81,7 +82,11 @@ func Tickets(ctx context.Context, src TicketSource, job string, timeout time.Dur
 	select {
 	case r = <-done:
 	case <-tctx.Done():
-		r = result{err: tctx.Err()}
+		select {
+		case r = <-done: // answered at the last moment
+		default:
+			r = result{err: tctx.Err()}
+		}
 	}
 	if r.err != nil {
 		return TicketReport{Unavailable: ticketFailure(ctx, tctx, r.err, timeout)}

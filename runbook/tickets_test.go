@@ -23,7 +23,7 @@ func fixedTickets(ts ...Ticket) TicketSource {
 	return ticketSourceFunc(func(context.Context, string) ([]Ticket, error) { return ts, nil })
 }
 
-func numbered(n int) []Ticket {
+func numberedTickets(n int) []Ticket {
 	ts := make([]Ticket, n)
 	for i := range ts {
 		ts[i] = Ticket{Key: fmt.Sprintf("#%d", i+1), Title: fmt.Sprintf("issue %d", i+1), Status: "open"}
@@ -31,7 +31,7 @@ func numbered(n int) []Ticket {
 	return ts
 }
 
-func keys(ts []Ticket) []string {
+func ticketKeys(ts []Ticket) []string {
 	out := make([]string, len(ts))
 	for i, t := range ts {
 		out[i] = t.Key
@@ -59,20 +59,20 @@ func TestTickets_Report(t *testing.T) {
 		},
 		{
 			name:      "given three tickets, when asked, then all three are shown",
-			src:       fixedTickets(numbered(3)...),
+			src:       fixedTickets(numberedTickets(3)...),
 			wantKeys:  []string{"#1", "#2", "#3"},
 			wantTotal: 3,
 		},
 		{
 			name:      "given seven tickets, when asked, then five are shown and two more counted",
-			src:       fixedTickets(numbered(7)...),
+			src:       fixedTickets(numberedTickets(7)...),
 			wantKeys:  []string{"#1", "#2", "#3", "#4", "#5"},
 			wantMore:  2,
 			wantTotal: 7,
 		},
 		{
 			name: "given a blocker beyond the fifth, when asked, then blockers come first and all are listed",
-			src: fixedTickets(append(numbered(6),
+			src: fixedTickets(append(numberedTickets(6),
 				Ticket{Key: "#7", Title: "BLOCKER: staging DNS"},
 				Ticket{Key: "#8", Title: "flaky import", Labels: []string{"bug", "Runbook-Blocker"}})...),
 			wantKeys:     []string{"#7", "#8", "#1", "#2", "#3"},
@@ -92,12 +92,12 @@ func TestTickets_Report(t *testing.T) {
 			if tc.wantKeys == nil {
 				assert.Empty(t, rep.Tickets)
 			} else {
-				assert.Equal(t, tc.wantKeys, keys(rep.Tickets))
+				assert.Equal(t, tc.wantKeys, ticketKeys(rep.Tickets))
 			}
 			if tc.wantBlockers == nil {
 				assert.Empty(t, rep.Blockers)
 			} else {
-				assert.Equal(t, tc.wantBlockers, keys(rep.Blockers))
+				assert.Equal(t, tc.wantBlockers, ticketKeys(rep.Blockers))
 				for _, b := range rep.Blockers {
 					assert.True(t, b.Blocker, b.Key)
 				}
@@ -177,7 +177,7 @@ func TestTickets_Unavailable(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			src := ticketSourceFunc(func(context.Context, string) ([]Ticket, error) {
-				return numbered(2), tc.err
+				return numberedTickets(2), tc.err
 			})
 
 			rep := Tickets(context.Background(), src, "seed-dev-data", time.Second)
@@ -225,7 +225,7 @@ func TestTickets_Timeouts(t *testing.T) {
 			name: "given a source that ignores its context, when the timeout passes, then Tickets returns anyway",
 			src: ticketSourceFunc(func(context.Context, string) ([]Ticket, error) {
 				<-release
-				return numbered(1), nil
+				return numberedTickets(1), nil
 			}),
 			timeout: 20 * time.Millisecond,
 			want:    "timed out after 20ms",

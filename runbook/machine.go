@@ -39,6 +39,7 @@ type Event struct {
 	Late      bool       // the timer fired after its time
 	Preflight *Preflight // pre-flight results for confirmation requests and run starts
 	Run       *RunResult // for EvRunFinish
+	Argv      []string   // the command a run starts, for the audit log
 }
 
 // RunResult is how an execution ended.
@@ -299,7 +300,7 @@ func (s *stepper) startRun() error {
 	if pf != nil {
 		s.audit(RecPreflight, preflightFields(pf))
 	}
-	s.audit(RecRunStarted, map[string]string{"attempt": strconv.Itoa(s.o.Attempts)})
+	s.audit(RecRunStarted, map[string]string{"attempt": strconv.Itoa(s.o.Attempts), "argv": strings.Join(s.ev.Argv, " "), "dry_run": "false"})
 	s.notify(Notice{Kind: NoticeRunStarted, Key: s.o.RunKey(s.o.Attempts), Channel: ChannelRunbook, Check: pf})
 	s.updateRequest()
 	if pf != nil && !pf.OK() {

@@ -150,7 +150,7 @@ func (s *Service) Run(ctx context.Context, r Request, job string) (Occurrence, e
 	if s.checker != nil {
 		pf = s.checker.Check(ctx, j)
 	}
-	return s.command(ctx, r, job, targetRun, Event{Kind: EvRunStart, Preflight: &pf})
+	return s.command(ctx, r, job, targetRun, Event{Kind: EvRunStart, Preflight: &pf, Argv: j.Command})
 }
 
 // targeting picks the occurrence a command applies to.

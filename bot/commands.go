@@ -70,7 +70,7 @@ func (b *Bot) execute(ctx context.Context, c Command, r runbook.Request) Reply {
 	case VerbTickets:
 		return b.text(b.t("reply.tickets", "job", c.Job))
 	case VerbConfirm:
-		o, err = b.svc.Confirm(ctx, r, c.Job)
+		o, err = b.svc.Confirm(ctx, r, c.Job, c.DespiteTickets)
 	case VerbDecline:
 		o, err = b.svc.Decline(ctx, r, c.Job, c.Text)
 	case VerbRun:

@@ -27,7 +27,7 @@ func TestCommand_GivenMutatingCommands_WhenTheServiceAccepts_ThenTheReplySaysWha
 	}{
 		{"confirm seed-dev-data", "confirm seed-dev-data", "", runbook.Occurrence{Window: win, State: runbook.Confirmed},
 			[]string{"seed-dev-data confirmed for Fri 2025-01-10 19:00 UTC-03 · 22:00 UTC."}},
-		{"confirm seed-dev-data --despite-tickets", "confirm seed-dev-data", "", runbook.Occurrence{Window: win, State: runbook.Confirmed},
+		{"confirm seed-dev-data --despite-tickets", "confirm seed-dev-data --despite-tickets", "", runbook.Occurrence{Window: win, State: runbook.Confirmed},
 			[]string{"open tickets were not checked"}},
 		{"decline seed-dev-data <!channel> freeze", "decline seed-dev-data", "<!channel> freeze",
 			runbook.Occurrence{Window: win, State: runbook.Declined, DeclineReason: "<!channel> freeze"}, []string{"Reason: <!channel> freeze"}},

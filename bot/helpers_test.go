@@ -111,8 +111,12 @@ func (f *fakeService) History(_ context.Context, job string, n int) ([]runbook.O
 	f.record("history "+job, runbook.Request{}, "")
 	return f.hist, f.err
 }
-func (f *fakeService) Confirm(_ context.Context, r runbook.Request, job string) (runbook.Occurrence, error) {
-	f.record("confirm "+job, r, "")
+func (f *fakeService) Confirm(_ context.Context, r runbook.Request, job string, despite bool) (runbook.Occurrence, error) {
+	name := "confirm " + job
+	if despite {
+		name += " --despite-tickets"
+	}
+	f.record(name, r, "")
 	return f.occ, f.err
 }
 func (f *fakeService) Decline(_ context.Context, r runbook.Request, job, reason string) (runbook.Occurrence, error) {

@@ -22,7 +22,7 @@ type Service interface {
 	// History lists the job's latest n occurrences, newest first.
 	History(ctx context.Context, job string, n int) ([]runbook.Occurrence, error)
 	// Confirm approves the job's next unstarted occurrence.
-	Confirm(ctx context.Context, r runbook.Request, job string) (runbook.Occurrence, error)
+	Confirm(ctx context.Context, r runbook.Request, job string, despiteTickets bool) (runbook.Occurrence, error)
 	// Decline declines the job's next unstarted occurrence.
 	Decline(ctx context.Context, r runbook.Request, job, reason string) (runbook.Occurrence, error)
 	// Run starts the job's current occurrence.

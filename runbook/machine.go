@@ -31,15 +31,17 @@ const (
 type Event struct {
 	Kind      EventKind
 	Actor     Actor
-	Text      string     // reason, justification, incident reference or learnings (already redacted)
-	To        time.Time  // reschedule target
-	Due       time.Time  // the timer's due time, for timer events
-	Seq       int        // the timer's sequence (reminder index, delay repetition)
-	Last      bool       // last reminder
-	Late      bool       // the timer fired after its time
-	Preflight *Preflight // pre-flight results for confirmation requests and run starts
-	Run       *RunResult // for EvRunFinish
-	Argv      []string   // the command a run starts, for the audit log
+	Text      string        // reason, justification, incident reference or learnings (already redacted)
+	To        time.Time     // reschedule target
+	Due       time.Time     // the timer's due time, for timer events
+	Seq       int           // the timer's sequence (reminder index, delay repetition)
+	Last      bool          // last reminder
+	Late      bool          // the timer fired after its time
+	Preflight *Preflight    // pre-flight results for confirmation requests and run starts
+	Run       *RunResult    // for EvRunFinish
+	Argv      []string      // the command a run starts, for the audit log
+	Tickets   *TicketReport // related open tickets, for confirmation requests and approvals
+	Despite   bool          // approve even with blocker tickets open (confirm --despite-tickets)
 }
 
 // RunResult is how an execution ended.
@@ -203,7 +205,7 @@ func (s *stepper) confirmDue() error {
 	}
 	s.o.State = AwaitingConfirmation
 	s.o.RequestedAt = ptr(s.now())
-	s.notify(Notice{Kind: NoticeRequest, Key: s.o.RequestKey(), Channel: ChannelRunbook, Check: s.ev.Preflight})
+	s.notify(Notice{Kind: NoticeRequest, Key: s.o.RequestKey(), Channel: ChannelRunbook, Check: s.ev.Preflight, Tickets: s.ev.Tickets})
 	s.audit(RecConfirmRequested, preflightFields(s.ev.Preflight))
 	return nil
 }
@@ -228,12 +230,24 @@ func (s *stepper) confirm() error {
 	default:
 		return Errf(KindConflict, "already_started", nil)
 	}
-	prev := s.o.State
+	fields := map[string]string{"previous_state": string(s.o.State)}
+	if t := s.ev.Tickets; t != nil {
+		if len(t.Blockers) > 0 && !s.ev.Despite {
+			return Errf(KindConflict, "blocker_tickets", map[string]any{"tickets": blockerKeys(t.Blockers)})
+		}
+		fields["open_tickets"] = blockerKeys(t.Tickets)
+		if t.Unavailable != "" {
+			fields["tickets_unavailable"] = t.Unavailable
+		}
+		if len(t.Blockers) > 0 {
+			fields["despite_tickets"] = blockerKeys(t.Blockers)
+		}
+	}
 	s.o.State = Confirmed
 	s.o.ApprovedBy, s.o.ApprovedAt = s.ev.Actor.User, ptr(s.now())
 	s.o.DeclinedBy, s.o.DeclineReason = "", ""
 	s.updateRequest()
-	s.audit(RecApproved, map[string]string{"previous_state": string(prev)})
+	s.audit(RecApproved, fields)
 	return nil
 }
 
@@ -489,6 +503,14 @@ func (s *stepper) learnings() error {
 	s.out.Checkin = true
 	s.audit(RecLearnings, map[string]string{"learnings": text})
 	return nil
+}
+
+func blockerKeys(ts []Ticket) string {
+	keys := make([]string, len(ts))
+	for i, t := range ts {
+		keys[i] = t.Key
+	}
+	return strings.Join(keys, ", ")
 }
 
 func preflightFields(p *Preflight) map[string]string {

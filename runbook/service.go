@@ -52,6 +52,7 @@ type Service struct {
 	exec    Executor
 	checker Checker
 	dir     Directory
+	tickets TicketSource
 	redact  func(string) string
 	log     *slog.Logger
 	set     Settings
@@ -74,6 +75,7 @@ type Deps struct {
 	Executor  Executor
 	Checker   Checker
 	Directory Directory
+	Tickets   TicketSource // nil: no ticket source configured
 	Redact    func(string) string
 	Log       *slog.Logger
 }
@@ -89,7 +91,7 @@ func NewService(rb *Runbook, set Settings, d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	s := &Service{store: d.Store, clock: d.Clock, exec: d.Executor, checker: d.Checker, dir: d.Directory,
+	s := &Service{store: d.Store, clock: d.Clock, exec: d.Executor, checker: d.Checker, dir: d.Directory, tickets: d.Tickets,
 		redact: d.Redact, log: d.Log, set: set, wake: make(chan struct{}, 1), deliver: make(chan struct{}, 1)}
 	s.setRunbook(rb)
 	return s

@@ -105,10 +105,26 @@ func (s *Service) inGroup(ctx context.Context, user, group string) bool {
 	return ok
 }
 
-// Confirm approves the job's next unstarted occurrence.
-func (s *Service) Confirm(ctx context.Context, r Request, job string) (Occurrence, error) {
-	return s.command(ctx, r, job, targetConfirm, Event{Kind: EvConfirm})
+// Confirm approves the job's next unstarted occurrence. Open blocker tickets
+// refuse it unless despiteTickets (audited with the blockers' keys).
+func (s *Service) Confirm(ctx context.Context, r Request, job string, despiteTickets bool) (Occurrence, error) {
+	ev := Event{Kind: EvConfirm, Despite: despiteTickets}
+	if s.tickets != nil {
+		rep := s.Tickets(ctx, job)
+		ev.Tickets = &rep
+	}
+	return s.command(ctx, r, job, targetConfirm, ev)
 }
+
+// Tickets reports the job's related open tickets; it never fails (see TicketReport.Unavailable).
+func (s *Service) Tickets(ctx context.Context, job string) TicketReport {
+	rep := Tickets(ctx, s.tickets, job, DefaultTicketTimeout)
+	rep.Unavailable = s.redact(rep.Unavailable)
+	return rep
+}
+
+// TicketsConfigured reports whether a ticket source is configured.
+func (s *Service) TicketsConfigured() bool { return s.tickets != nil }
 
 // Decline declines the job's next unstarted occurrence, with a reason.
 func (s *Service) Decline(ctx context.Context, r Request, job, reason string) (Occurrence, error) {

@@ -91,7 +91,7 @@ func TestService_GivenAFailedRun_WhenNobodyRecordsAnIncident_ThenOneEscalationAt
 	ctx := context.Background()
 	marcos := contactID(t, h.rb, "Marcos Paulo")
 	h.advanceTo(window.Add(-time.Hour))
-	_, err := h.svc.Confirm(ctx, runbook.Request{User: marcos, RequestID: "c1"}, "seed-dev-data")
+	_, err := h.svc.Confirm(ctx, runbook.Request{User: marcos, RequestID: "c1"}, "seed-dev-data", false)
 	require.NoError(t, err)
 
 	_, err = h.svc.Run(ctx, runbook.Request{User: marcos, RequestID: "r0"}, "seed-dev-data")
@@ -140,7 +140,7 @@ func TestService_GivenARunningOccurrence_WhenTheProcessRestarts_ThenItIsFailedIn
 	ctx := context.Background()
 	marcos := contactID(t, h.rb, "Marcos Paulo")
 	h.advanceTo(window.Add(-time.Hour))
-	_, err := h.svc.Confirm(ctx, runbook.Request{User: marcos, RequestID: "c1"}, "seed-dev-data")
+	_, err := h.svc.Confirm(ctx, runbook.Request{User: marcos, RequestID: "c1"}, "seed-dev-data", false)
 	require.NoError(t, err)
 	h.advanceTo(window)
 	_, err = h.svc.Run(ctx, runbook.Request{User: marcos, RequestID: "r1"}, "seed-dev-data")

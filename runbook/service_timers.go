@@ -148,10 +148,14 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 	case TimerDeadline:
 		ev.Kind = EvDeadline
 	}
-	var pre *Preflight
 	if ev.Kind == EvConfirmDue || (ev.Kind == EvWindowOpen && s.set.Autorun) {
-		pre = s.preflightFor(ctx, t.Occ)
-		ev.Preflight = pre
+		ev.Preflight = s.preflightFor(ctx, t.Occ)
+	}
+	if ev.Kind == EvConfirmDue && s.tickets != nil {
+		if job := s.jobOf(ctx, t.Occ); job != "" {
+			rep := s.Tickets(ctx, job)
+			ev.Tickets = &rep
+		}
 	}
 	var out Outcome
 	err := s.store.Update(ctx, func(tx Tx) error {
@@ -183,6 +187,15 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 		s.startExecution(out.Occ)
 	}
 	return err
+}
+
+// jobOf is the job id of an occurrence, empty when it cannot be read.
+func (s *Service) jobOf(ctx context.Context, occ int64) string {
+	var o Occurrence
+	if err := s.store.View(ctx, func(tx Tx) (err error) { o, err = tx.Occurrence(occ); return }); err != nil {
+		return ""
+	}
+	return o.Job
 }
 
 func (s *Service) preflightFor(ctx context.Context, occ int64) *Preflight {

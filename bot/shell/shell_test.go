@@ -66,7 +66,7 @@ func (f *fake) Check(context.Context, string) (runbook.Job, runbook.Preflight, e
 	return f.rb.Jobs[0], runbook.Preflight{}, nil
 }
 func (f *fake) History(context.Context, string, int) ([]runbook.Occurrence, error) { return nil, nil }
-func (f *fake) Confirm(_ context.Context, r runbook.Request, job string) (runbook.Occurrence, error) {
+func (f *fake) Confirm(_ context.Context, r runbook.Request, job string, _ bool) (runbook.Occurrence, error) {
 	f.rec(r.User+" confirm "+job, r)
 	if r.User != "U03" {
 		return runbook.Occurrence{}, runbook.Errf(runbook.KindNotAllowed, "not_allowed", map[string]any{"action": "confirm"})

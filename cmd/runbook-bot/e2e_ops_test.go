@@ -57,7 +57,7 @@ func (s *fakeITSM) events() []map[string]any {
 	return append([]map[string]any(nil), s.accepted...)
 }
 
-func freeAddr(t *testing.T) string {
+func freeHTTPAddr(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer l.Close()
@@ -112,7 +112,7 @@ func TestE2E_GivenARunningBot_WhenOperatorsAskForStatus_ThenTheAPIAndTheCLIShowT
 	t.Parallel()
 	w := newWorkspace(t, jobRow{window: daily(nextWindow(30 * time.Second)), freq: "Daily", script: "scripts/ok.sh", body: "echo ok", deps: "`bash`"})
 	srv := slacktest.NewTB(t)
-	addr := freeAddr(t)
+	addr := freeHTTPAddr(t)
 	env := append(baseEnv(w, srv), "RUNBOOK_HTTP_ADDR="+addr)
 	startBot(t, w, srv, env)
 	command(srv, lucas, "confirm ok")

@@ -156,5 +156,28 @@ func readMemCPU(pid int) (memCPU, error) {
 	return m, nil
 }
 
+// schedCPU is the on-CPU time of pid's live threads, summed from
+// /proc/PID/task/*/schedstat (nanoseconds, finer than the 10 ms of /proc/PID/stat).
+func schedCPU(pid int) (time.Duration, error) {
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	if err != nil || len(tasks) == 0 {
+		return 0, fmt.Errorf("no tasks for pid %d: %v", pid, err)
+	}
+	var sum time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue // the thread exited
+		}
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			continue
+		}
+		ns, _ := strconv.ParseInt(f[0], 10, 64)
+		sum += time.Duration(ns)
+	}
+	return sum, nil
+}
+
 // mib converts KiB to MiB.
 func mib(kib int64) float64 { return float64(kib) / 1024 }

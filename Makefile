@@ -50,7 +50,7 @@ fuzz: ## Run each Fuzz target for FUZZTIME (default 60s) in turn
 
 chaos: ## Chaos scenarios against the real binary (kill -9, Slack faults, read-only DB, broken runbook) and their figures; RUNBOOK_CHAOS_LONG=1 for the long form
 	@log="$$(mktemp)"; \
-		{ $(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run 'TestChaos' -v ./cmd/runbook-bot/ 2>&1; echo "$$?" > "$$log.rc"; } | tee "$$log"; \
+		{ $(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run 'TestChaos' -parallel 8 -v ./cmd/runbook-bot/ 2>&1; echo "$$?" > "$$log.rc"; } | tee "$$log"; \
 		status="$$(cat "$$log.rc")"; rm -f "$$log.rc"; \
 		echo; echo '== chaos figures =='; \
 		grep -E 'FIGURES |^\s*--- (PASS|FAIL|SKIP): TestChaos|KNOWN BUG' "$$log" | sed -E 's/^[[:space:]]*//; s/^[a-z_]+\.go:[0-9]+: //'; \

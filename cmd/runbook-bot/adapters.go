@@ -12,7 +12,7 @@ import (
 )
 
 // executor runs scripts through the process runner: argv from the workdir,
-// no shell, the bot's environment minus SLACK_*, a timeout and a redacted log.
+// no shell, the bot's environment minus SLACK_* and the trackers' tokens, a timeout and a redacted log.
 type executor struct {
 	r      *runner.Runner
 	cfg    Config
@@ -26,7 +26,7 @@ func (x *executor) Execute(ctx context.Context, j runbook.Job, argv []string, on
 		Job:     j.ID,
 		Argv:    argv,
 		Dir:     x.cfg.Workdir,
-		Env:     runner.ScriptEnv(os.Environ()),
+		Env:     scriptEnv(runner.ScriptEnv(os.Environ())),
 		Timeout: x.cfg.RunTimeout,
 		LogPath: filepath.Join(x.cfg.DataDir, "logs", name),
 		Redact:  x.redact,

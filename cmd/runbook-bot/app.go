@@ -79,8 +79,12 @@ func settings(c Config) runbook.Settings {
 		ConfirmLead: c.ConfirmLead, Reminders: c.Reminders, Autorun: c.Autorun, Operators: c.Operators, ITSM: c.ITSMWebhookURL != ""}
 }
 
-// openService opens the database and builds the service with the process runner and pre-flight.
+// openService opens the database and builds the service with the process runner, pre-flight and ticket source.
 func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbook.Service, *sqlite.DB, error) {
+	tickets, err := ticketSource(e.cfg)
+	if err != nil {
+		return nil, nil, err
+	}
 	db, err := sqlite.Open(ctx, e.cfg.DB)
 	if err != nil {
 		return nil, nil, err
@@ -92,6 +96,7 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 		Directory: dir,
 		Redact:    e.redact.Redact,
 		Log:       e.log,
+		Tickets:   tickets,
 	})
 	return svc, db, nil
 }

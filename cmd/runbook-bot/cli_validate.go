@@ -46,7 +46,11 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := cfg.CheckReminders(pol.ConfirmLead); err != nil {
 		return err
 	}
+	if _, err := ticketSource(cfg); err != nil {
+		return err
+	}
 	printRunbook(stdout, rb, pol)
+	fmt.Fprintf(stdout, "\nticket source: %s\n", ticketSourceText(cfg))
 	return nil
 }
 

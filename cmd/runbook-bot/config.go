@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // RUNBOOK_TZ must not depend on the host's zoneinfo files.
+
+	"github.com/runbook-bot/runbook-bot/runbook/tickets/github"
+	"github.com/runbook-bot/runbook-bot/runbook/tickets/jira"
 )
 
 // Environment variable names read by LoadConfig (SPEC §6), in the order they
@@ -37,6 +40,15 @@ const (
 	envOperators        = "RUNBOOK_OPERATORS"
 	envITSMWebhookURL   = "RUNBOOK_ITSM_WEBHOOK_URL"
 	envHTTPAddr         = "RUNBOOK_HTTP_ADDR"
+	envTickets          = "RUNBOOK_TICKETS"
+	envGitHubRepo       = "RUNBOOK_GITHUB_REPO"
+	envGitHubToken      = "RUNBOOK_GITHUB_TOKEN"
+	envGitHubAPIURL     = "RUNBOOK_GITHUB_API_URL"
+	envGitHubLabel      = "RUNBOOK_GITHUB_LABEL"
+	envJiraURL          = "RUNBOOK_JIRA_URL"
+	envJiraEmail        = "RUNBOOK_JIRA_EMAIL"
+	envJiraToken        = "RUNBOOK_JIRA_TOKEN"
+	envJiraJQL          = "RUNBOOK_JIRA_JQL"
 )
 
 // configVars lists every variable of SPEC §6 in documentation order.
@@ -46,6 +58,8 @@ var configVars = []string{
 	envTZ, envLang, envChannel, envIncidentChannel,
 	envConfirmLead, envReminders, envIncidentDeadline, envDelayThreshold,
 	envRunTimeout, envAutorun, envOperators, envITSMWebhookURL, envHTTPAddr,
+	envTickets, envGitHubRepo, envGitHubToken, envGitHubAPIURL, envGitHubLabel,
+	envJiraURL, envJiraEmail, envJiraToken, envJiraJQL,
 }
 
 // Defaults of SPEC §6.
@@ -60,6 +74,12 @@ const (
 	defaultReminders    = "4h,1h"
 	defaultRunTimeout   = time.Hour
 	defaultHTTPAddr     = "127.0.0.1:8080"
+)
+
+// Ticket sources accepted by RUNBOOK_TICKETS; "" is none.
+const (
+	TicketsGitHub = "github"
+	TicketsJira   = "jira"
 )
 
 // Languages accepted by RUNBOOK_LANG, after normalisation.
@@ -120,6 +140,25 @@ type Config struct {
 	ITSMWebhookURL string
 	// HTTPAddr is the listen address of the operations HTTP server; "" disables it.
 	HTTPAddr string
+
+	// Tickets is where related open tickets come from: "" (none), "github" or "jira".
+	Tickets string
+	// GitHubRepo is the owner/name of the repository whose issues are listed.
+	GitHubRepo string
+	// GitHubToken may read the repository's issues. Secret.
+	GitHubToken string
+	// GitHubAPIURL is GitHub's REST API base URL; "" means https://api.github.com/.
+	GitHubAPIURL string
+	// GitHubLabel is the label template relating an issue to a job ({job}); "" means runbook:{job}.
+	GitHubLabel string
+	// JiraURL is the Jira Cloud site, e.g. https://example.atlassian.net.
+	JiraURL string
+	// JiraEmail is the e-mail of the account the Jira token belongs to.
+	JiraEmail string
+	// JiraToken is an Atlassian API token. Secret.
+	JiraToken string
+	// JiraJQL is the JQL template selecting a job's open issues ({job}); "" means the default.
+	JiraJQL string
 }
 
 // ConfigProblem is one bad configuration value.
@@ -434,6 +473,73 @@ func (l *loader) httpAddr() string {
 	return v
 }
 
+var githubRepoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+
+// ticketKind reads RUNBOOK_TICKETS: unset, empty or none mean no ticket source.
+func (l *loader) ticketKind() string {
+	v, ok := l.get(envTickets)
+	if !ok {
+		return ""
+	}
+	switch k := strings.ToLower(v); k {
+	case "none":
+		return ""
+	case TicketsGitHub, TicketsJira:
+		return k
+	}
+	l.fail(envTickets, v, "is not a ticket source (use github, jira or none)")
+	return ""
+}
+
+// required reads a variable the chosen ticket source cannot do without.
+func (l *loader) required(name string, needed bool, source, hint string) string {
+	v, ok := l.get(name)
+	if !ok && needed {
+		l.problems = append(l.problems, ConfigProblem{Var: name, Msg: fmt.Sprintf("must be set when %s=%s %s", envTickets, source, hint)})
+	}
+	return v
+}
+
+// secretText reads a token for a ticket source: required when needed, one word, never shown.
+func (l *loader) secretText(name string, needed bool, source, hint string) string {
+	v := l.required(name, needed, source, hint)
+	if strings.ContainsAny(v, " \t\r\n\"'") {
+		l.fail(name, v, "has quotes or spaces (paste the token alone)")
+		return ""
+	}
+	return v
+}
+
+// tickets reads the ticket source and the variables of the chosen one. The other
+// source's variables are still checked for shape but may be left unset.
+func (l *loader) tickets(c *Config) {
+	c.Tickets = l.ticketKind()
+	gh, jira := c.Tickets == TicketsGitHub, c.Tickets == TicketsJira
+
+	c.GitHubRepo = l.required(envGitHubRepo, gh, TicketsGitHub, "(use owner/name, such as acme/platform)")
+	if c.GitHubRepo != "" && !githubRepoRE.MatchString(strings.Trim(c.GitHubRepo, "/")) {
+		l.fail(envGitHubRepo, c.GitHubRepo, "is not owner/name (use the repository's owner/name, such as acme/platform)")
+		c.GitHubRepo = ""
+	} else {
+		c.GitHubRepo = strings.Trim(c.GitHubRepo, "/")
+	}
+	c.GitHubToken = l.secretText(envGitHubToken, gh, TicketsGitHub, "(a token that may read the repository's issues)")
+	c.GitHubAPIURL = l.httpURL(envGitHubAPIURL, "", "(use https://api.github.com/, or https://HOST/api/v3/ for GitHub Enterprise Server)")
+	c.GitHubLabel = l.str(envGitHubLabel, "")
+
+	c.JiraURL = l.httpURL(envJiraURL, "", "(use your site's address, such as https://example.atlassian.net)")
+	if _, ok := l.get(envJiraURL); !ok && jira {
+		l.problems = append(l.problems, ConfigProblem{Var: envJiraURL, Msg: fmt.Sprintf("must be set when %s=%s (use your site's address, such as https://example.atlassian.net)", envTickets, TicketsJira)})
+	}
+	c.JiraEmail = l.required(envJiraEmail, jira, TicketsJira, "(the e-mail of the account the API token belongs to)")
+	if c.JiraEmail != "" && (!strings.Contains(c.JiraEmail, "@") || strings.ContainsAny(c.JiraEmail, " \t")) {
+		l.fail(envJiraEmail, c.JiraEmail, "is not an e-mail address (use the e-mail of the account the API token belongs to)")
+		c.JiraEmail = ""
+	}
+	c.JiraToken = l.secretText(envJiraToken, jira, TicketsJira, "(an Atlassian API token of that account)")
+	c.JiraJQL = l.str(envJiraJQL, "")
+}
+
 // LoadConfig reads the configuration from the environment through lookup
 // (os.LookupEnv in production), applying the defaults of SPEC §6. Blank
 // values count as unset, except RUNBOOK_HTTP_ADDR (empty disables the HTTP
@@ -466,6 +572,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		ITSMWebhookURL:   l.httpURL(envITSMWebhookURL, "", "(use the https:// address of your ITSM's webhook)"),
 		HTTPAddr:         l.httpAddr(),
 	}
+	l.tickets(&c)
 	if !strings.HasSuffix(c.SlackAPIURL, "/") {
 		c.SlackAPIURL += "/"
 	}
@@ -528,6 +635,10 @@ func (c Config) Redacted() map[string]string {
 	if httpAddr == "" {
 		httpAddr = "disabled"
 	}
+	tickets := c.Tickets
+	if tickets == "" {
+		tickets = "none"
+	}
 	m := map[string]string{
 		envSlackBotToken:    c.SlackBotToken,
 		envSlackAppToken:    c.SlackAppToken,
@@ -550,6 +661,15 @@ func (c Config) Redacted() map[string]string {
 		envOperators:        strings.Join(c.Operators, ","),
 		envITSMWebhookURL:   c.ITSMWebhookURL,
 		envHTTPAddr:         httpAddr,
+		envTickets:          tickets,
+		envGitHubRepo:       c.GitHubRepo,
+		envGitHubToken:      c.GitHubToken,
+		envGitHubAPIURL:     c.GitHubAPIURL,
+		envGitHubLabel:      cmp.Or(c.GitHubLabel, github.DefaultLabelTemplate),
+		envJiraURL:          c.JiraURL,
+		envJiraEmail:        c.JiraEmail,
+		envJiraToken:        c.JiraToken,
+		envJiraJQL:          cmp.Or(c.JiraJQL, jira.DefaultJQLTemplate),
 	}
 	for k, v := range m {
 		if isSecretVar(k) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +168,33 @@ func TestLoadConfig_GivenValidValues_WhenLoaded_ThenEachVariableIsRead(t *testin
 			env{"RUNBOOK_HTTP_ADDR": "127.0.0.1:0"}, func(t *testing.T, c Config) { assert.Equal(t, "127.0.0.1:0", c.HTTPAddr) }},
 		{"given RUNBOOK_HTTP_ADDR with IPv6 when loaded then kept",
 			env{"RUNBOOK_HTTP_ADDR": "[::1]:8080"}, func(t *testing.T, c Config) { assert.Equal(t, "[::1]:8080", c.HTTPAddr) }},
+		{"given RUNBOOK_TICKETS none when loaded then no ticket source",
+			env{"RUNBOOK_TICKETS": "None"}, func(t *testing.T, c Config) { assert.Equal(t, "", c.Tickets) }},
+		{"given RUNBOOK_TICKETS empty when loaded then no ticket source and nothing required",
+			env{"RUNBOOK_TICKETS": ""}, func(t *testing.T, c Config) { assert.Equal(t, "", c.Tickets) }},
+		{"given the github variables when loaded then each is read",
+			env{"RUNBOOK_TICKETS": " GitHub ", "RUNBOOK_GITHUB_REPO": "/acme/infra/", "RUNBOOK_GITHUB_TOKEN": "ghp_abc123",
+				"RUNBOOK_GITHUB_API_URL": "https://ghe.example/api/v3/", "RUNBOOK_GITHUB_LABEL": "infra/{job}"}, func(t *testing.T, c Config) {
+				assert.Equal(t, "github", c.Tickets)
+				assert.Equal(t, "acme/infra", c.GitHubRepo)
+				assert.Equal(t, "ghp_abc123", c.GitHubToken)
+				assert.Equal(t, "https://ghe.example/api/v3/", c.GitHubAPIURL)
+				assert.Equal(t, "infra/{job}", c.GitHubLabel)
+			}},
+		{"given the jira variables when loaded then each is read",
+			env{"RUNBOOK_TICKETS": "jira", "RUNBOOK_JIRA_URL": "https://acme.atlassian.net", "RUNBOOK_JIRA_EMAIL": "bot@acme.com",
+				"RUNBOOK_JIRA_TOKEN": "ATATT3x", "RUNBOOK_JIRA_JQL": `project = OPS AND labels = "{job}"`}, func(t *testing.T, c Config) {
+				assert.Equal(t, "jira", c.Tickets)
+				assert.Equal(t, "https://acme.atlassian.net", c.JiraURL)
+				assert.Equal(t, "bot@acme.com", c.JiraEmail)
+				assert.Equal(t, "ATATT3x", c.JiraToken)
+				assert.Equal(t, `project = OPS AND labels = "{job}"`, c.JiraJQL)
+			}},
+		{"given github chosen and jira variables unset when loaded then jira is not required",
+			env{"RUNBOOK_TICKETS": "github", "RUNBOOK_GITHUB_REPO": "acme/infra", "RUNBOOK_GITHUB_TOKEN": "ghp_abc"}, func(t *testing.T, c Config) {
+				assert.Equal(t, "github", c.Tickets)
+				assert.Empty(t, c.JiraURL)
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -277,6 +305,39 @@ func TestLoadConfig_GivenBadValue_WhenLoaded_ThenProblemNamesVariableValueAndWha
 		{"given an unparsable itsm url when loaded then refused without the value",
 			env{"RUNBOOK_ITSM_WEBHOOK_URL": "http://SECRET%zz"},
 			`RUNBOOK_ITSM_WEBHOOK_URL: the value is not an absolute http(s) URL (use the https:// address of your ITSM's webhook)`},
+		{"given an unknown ticket source when loaded then the accepted ones are listed",
+			env{"RUNBOOK_TICKETS": "gitlab"},
+			`RUNBOOK_TICKETS: "gitlab" is not a ticket source (use github, jira or none)`},
+		{"given github without a repository when loaded then the repository is required",
+			env{"RUNBOOK_TICKETS": "github", "RUNBOOK_GITHUB_TOKEN": "ghp_SECRET"},
+			`RUNBOOK_GITHUB_REPO: must be set when RUNBOOK_TICKETS=github (use owner/name, such as acme/platform)`},
+		{"given github without a token when loaded then the token is required",
+			env{"RUNBOOK_TICKETS": "github", "RUNBOOK_GITHUB_REPO": "acme/infra"},
+			`RUNBOOK_GITHUB_TOKEN: must be set when RUNBOOK_TICKETS=github (a token that may read the repository's issues)`},
+		{"given a repository without owner when loaded then owner/name is asked for",
+			env{"RUNBOOK_TICKETS": "github", "RUNBOOK_GITHUB_REPO": "infra", "RUNBOOK_GITHUB_TOKEN": "ghp_SECRET"},
+			`RUNBOOK_GITHUB_REPO: "infra" is not owner/name (use the repository's owner/name, such as acme/platform)`},
+		{"given a github token with a space when loaded then refused without the value",
+			env{"RUNBOOK_TICKETS": "github", "RUNBOOK_GITHUB_REPO": "acme/infra", "RUNBOOK_GITHUB_TOKEN": "Bearer ghp_SECRET"},
+			`RUNBOOK_GITHUB_TOKEN: the value has quotes or spaces (paste the token alone)`},
+		{"given a relative github api url when loaded then refused without the value",
+			env{"RUNBOOK_GITHUB_API_URL": "ghe.example/SECRET"},
+			`RUNBOOK_GITHUB_API_URL: the value is not an absolute http(s) URL (use https://api.github.com/, or https://HOST/api/v3/ for GitHub Enterprise Server)`},
+		{"given jira without a site when loaded then the site is required",
+			env{"RUNBOOK_TICKETS": "jira", "RUNBOOK_JIRA_EMAIL": "bot@acme.com", "RUNBOOK_JIRA_TOKEN": "ATATTSECRET"},
+			`RUNBOOK_JIRA_URL: must be set when RUNBOOK_TICKETS=jira (use your site's address, such as https://example.atlassian.net)`},
+		{"given jira without an e-mail when loaded then the e-mail is required",
+			env{"RUNBOOK_TICKETS": "jira", "RUNBOOK_JIRA_URL": "https://acme.atlassian.net", "RUNBOOK_JIRA_TOKEN": "ATATTSECRET"},
+			`RUNBOOK_JIRA_EMAIL: must be set when RUNBOOK_TICKETS=jira (the e-mail of the account the API token belongs to)`},
+		{"given jira without a token when loaded then the token is required",
+			env{"RUNBOOK_TICKETS": "jira", "RUNBOOK_JIRA_URL": "https://acme.atlassian.net", "RUNBOOK_JIRA_EMAIL": "bot@acme.com"},
+			`RUNBOOK_JIRA_TOKEN: must be set when RUNBOOK_TICKETS=jira (an Atlassian API token of that account)`},
+		{"given a jira e-mail without at when loaded then refused",
+			env{"RUNBOOK_JIRA_EMAIL": "runbook-bot"},
+			`RUNBOOK_JIRA_EMAIL: "runbook-bot" is not an e-mail address (use the e-mail of the account the API token belongs to)`},
+		{"given an ftp jira url when loaded then refused without the value",
+			env{"RUNBOOK_TICKETS": "jira", "RUNBOOK_JIRA_URL": "ftp://u:SECRET@jira", "RUNBOOK_JIRA_EMAIL": "bot@acme.com", "RUNBOOK_JIRA_TOKEN": "ATATTSECRET"},
+			`RUNBOOK_JIRA_URL: the value is not an absolute http(s) URL (use your site's address, such as https://example.atlassian.net)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -365,6 +426,15 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_OPERATORS":         "",
 				"RUNBOOK_ITSM_WEBHOOK_URL":  "unset",
 				"RUNBOOK_HTTP_ADDR":         "127.0.0.1:8080",
+				"RUNBOOK_TICKETS":           "none",
+				"RUNBOOK_GITHUB_REPO":       "",
+				"RUNBOOK_GITHUB_TOKEN":      "unset",
+				"RUNBOOK_GITHUB_API_URL":    "unset",
+				"RUNBOOK_GITHUB_LABEL":      "runbook:{job}",
+				"RUNBOOK_JIRA_URL":          "unset",
+				"RUNBOOK_JIRA_EMAIL":        "",
+				"RUNBOOK_JIRA_TOKEN":        "unset",
+				"RUNBOOK_JIRA_JQL":          `labels = "runbook-{job}" AND statusCategory != Done`,
 			}},
 		{"given every value set when redacted then secrets say set and the rest is shown",
 			env{
@@ -373,6 +443,10 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_CONFIRM_LEAD": "90m", "RUNBOOK_REMINDERS": "none", "RUNBOOK_INCIDENT_DEADLINE": "1m30s",
 				"RUNBOOK_DELAY_THRESHOLD": "30s", "RUNBOOK_RUN_TIMEOUT": "2h", "RUNBOOK_AUTORUN": "yes",
 				"RUNBOOK_OPERATORS": "U1AB,S2CD", "RUNBOOK_ITSM_WEBHOOK_URL": "https://u:SECRET@itsm.example/", "RUNBOOK_HTTP_ADDR": "",
+				"RUNBOOK_TICKETS": "GitHub", "RUNBOOK_GITHUB_REPO": "acme/infra", "RUNBOOK_GITHUB_TOKEN": "ghp_SECRETtoken",
+				"RUNBOOK_GITHUB_API_URL": "https://ghe.example/api/v3/", "RUNBOOK_GITHUB_LABEL": "infra/{job}",
+				"RUNBOOK_JIRA_URL": "https://acme.atlassian.net", "RUNBOOK_JIRA_EMAIL": "bot@acme.com", "RUNBOOK_JIRA_TOKEN": "ATATTSECRET",
+				"RUNBOOK_JIRA_JQL": "project = OPS AND component = \"{job}\"",
 			}, map[string]string{
 				"SLACK_BOT_TOKEN":           "set",
 				"SLACK_APP_TOKEN":           "set",
@@ -395,6 +469,15 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_OPERATORS":         "U1AB,S2CD",
 				"RUNBOOK_ITSM_WEBHOOK_URL":  "set",
 				"RUNBOOK_HTTP_ADDR":         "disabled",
+				"RUNBOOK_TICKETS":           "github",
+				"RUNBOOK_GITHUB_REPO":       "acme/infra",
+				"RUNBOOK_GITHUB_TOKEN":      "set",
+				"RUNBOOK_GITHUB_API_URL":    "set",
+				"RUNBOOK_GITHUB_LABEL":      "infra/{job}",
+				"RUNBOOK_JIRA_URL":          "set",
+				"RUNBOOK_JIRA_EMAIL":        "bot@acme.com",
+				"RUNBOOK_JIRA_TOKEN":        "set",
+				"RUNBOOK_JIRA_JQL":          `project = OPS AND component = "{job}"`,
 			}},
 	}
 	for _, tt := range tests {
@@ -593,7 +676,7 @@ func TestEnvExample_GivenTheRepositoryFile_WhenRead_ThenEveryVariableIsDocumente
 
 	var uncommented []string
 	for line := range strings.SplitSeq(string(src), "\n") {
-		if rest, ok := strings.CutPrefix(line, "#"); ok && strings.Contains(rest, "=") && !strings.Contains(rest, " ") {
+		if rest, ok := strings.CutPrefix(line, "#"); ok && exampleLineRE.MatchString(rest) {
 			uncommented = append(uncommented, rest)
 		}
 	}
@@ -605,7 +688,6 @@ func TestEnvExample_GivenTheRepositoryFile_WhenRead_ThenEveryVariableIsDocumente
 		vars []string
 	}{
 		{"given the variables of SPEC §6 when read then each has an example line", configVars},
-		{"given the planned ticket variables when read then each has an example line", plannedVars},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -614,13 +696,11 @@ func TestEnvExample_GivenTheRepositoryFile_WhenRead_ThenEveryVariableIsDocumente
 			}
 		})
 	}
-	t.Run("given the planned variables when read then each is marked as not read yet", func(t *testing.T) {
-		for _, v := range plannedVars {
-			i := strings.Index(string(src), "#"+v+"=")
-			require.GreaterOrEqual(t, i, 0, v)
-			before := string(src[:i])
-			comment := before[strings.LastIndex(strings.TrimSuffix(before, "\n"), "\n")+1:]
-			assert.Contains(t, comment, "planned: not read yet", v)
+	t.Run("given the ticket variables when read then none is marked as not read yet", func(t *testing.T) {
+		assert.NotContains(t, string(src), "planned: not read yet")
+		for _, v := range []string{envTickets, envGitHubRepo, envGitHubToken, envGitHubAPIURL, envGitHubLabel,
+			envJiraURL, envJiraEmail, envJiraToken, envJiraJQL} {
+			assert.Contains(t, configVars, v)
 		}
 	})
 	t.Run("given every example value uncommented when loaded then the configuration is valid", func(t *testing.T) {
@@ -629,8 +709,5 @@ func TestEnvExample_GivenTheRepositoryFile_WhenRead_ThenEveryVariableIsDocumente
 	})
 }
 
-// plannedVars are documented in .env.example but not read by the bot yet.
-var plannedVars = []string{
-	"RUNBOOK_TICKETS", "RUNBOOK_GITHUB_REPO", "RUNBOOK_GITHUB_TOKEN", "RUNBOOK_GITHUB_API_URL",
-	"RUNBOOK_JIRA_URL", "RUNBOOK_JIRA_EMAIL", "RUNBOOK_JIRA_TOKEN",
-}
+// exampleLineRE is a commented-out example: VAR=value.
+var exampleLineRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]*=`)

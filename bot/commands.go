@@ -68,7 +68,7 @@ func (b *Bot) execute(ctx context.Context, c Command, r runbook.Request) Reply {
 	case VerbHistory:
 		return b.history(ctx, c.Job)
 	case VerbTickets:
-		return b.text(b.t("reply.tickets", "job", c.Job))
+		return b.tickets(ctx, c.Job)
 	case VerbConfirm:
 		o, err = b.svc.Confirm(ctx, r, c.Job, c.DespiteTickets)
 	case VerbDecline:
@@ -106,7 +106,10 @@ func (b *Bot) changed(c Command, o runbook.Occurrence) Reply {
 	switch c.Verb {
 	case VerbConfirm:
 		text = b.t("reply.confirmed", "job", c.Job, "window", win)
-		if c.DespiteTickets {
+		switch {
+		case c.DespiteTickets && b.svc.TicketsConfigured():
+			text += "\n" + b.t("reply.confirmed.despite")
+		case c.DespiteTickets:
 			text += "\n" + b.t("reply.confirmed.tickets")
 		}
 	case VerbDecline:

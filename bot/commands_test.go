@@ -171,7 +171,7 @@ func TestCommand_GivenReadCommands_ThenTheyAnswerFromTheService(t *testing.T) {
 	assert.Contains(t, text, "History of seed-dev-data (last 10)")
 	assert.Contains(t, text, "• Fri 2025-01-03 19:00 UTC-03 · 22:00 UTC: failed · run by @Marcos Paulo · exit 3 · incident INC-9")
 
-	assert.Contains(t, allText(b.Command(context.Background(), in("tickets seed-dev-data")).Message), "Ticket source not configured")
+	assert.Contains(t, allText(b.Command(context.Background(), in("tickets seed-dev-data")).Message), "No ticket source configured")
 	help := allText(b.Command(context.Background(), in("help")).Message)
 	for _, v := range Verbs {
 		assert.Contains(t, help, "/runbook "+string(v))

@@ -73,6 +73,7 @@ type fakeService struct {
 	reqs  []runbook.Request
 	texts []string
 	at    []time.Time
+	tix   *runbook.TicketReport // nil: no ticket source configured
 }
 
 var _ Service = (*fakeService)(nil)
@@ -154,6 +155,14 @@ func (f *fakeService) Learnings(_ context.Context, r runbook.Request, job, text 
 	f.record("learnings "+job, r, text)
 	return f.occ, f.err
 }
+func (f *fakeService) Tickets(_ context.Context, job string) runbook.TicketReport {
+	f.record("tickets "+job, runbook.Request{}, "")
+	if f.tix == nil {
+		return runbook.TicketReport{}
+	}
+	return *f.tix
+}
+func (f *fakeService) TicketsConfigured() bool { return f.tix != nil }
 func (f *fakeService) ContactID(_ context.Context, name string) string {
 	if c, ok := f.rb.Contact(name); ok {
 		if c.Kind == runbook.ContactEmail {

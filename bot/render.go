@@ -108,6 +108,9 @@ func (b *Bot) renderRequest(n runbook.Notice) Message {
 		Mentions: b.ownerMentions(j),
 		Sections: []Section{{Text: b.t("notice.request.body", "job", o.Job, "window", win)}, b.windowSection(j, o)},
 	}
+	if n.Tickets != nil {
+		m.Sections = append(m.Sections, b.ticketSections(*n.Tickets, o.Job)...)
+	}
 	if n.Check != nil {
 		pf := b.preflightSections(*n.Check, b.t("reply.checklist"))
 		if len(pf) > 0 && len(pf[0].Checks) > 0 && !pf[0].Checks[0].Manual {

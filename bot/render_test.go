@@ -32,6 +32,33 @@ func seedPreflight(t testing.TB) *runbook.Preflight {
 	}}
 }
 
+// seedTickets is a report of seven open tickets of seed-dev-data, one of them a blocker.
+func seedTickets() *runbook.TicketReport {
+	all := []runbook.Ticket{
+		{Key: "#41", Title: "Seed fails on empty <users> table", Status: "open", Assignee: "marcos", URL: "https://github.com/acme/infra/issues/41"},
+		{Key: "#40", Title: "Blocker: dev database migration pending", Status: "open", URL: "https://github.com/acme/infra/issues/40"},
+		{Key: "#39", Title: "Speed up mongoimport", Status: "open", Assignee: "bianca", URL: "https://github.com/acme/infra/issues/39"},
+		{Key: "#38", Title: "Document the VPN step", Status: "open", URL: "https://github.com/acme/infra/issues/38"},
+		{Key: "#37", Title: "Non-blocker: log colours", Status: "open", URL: "https://github.com/acme/infra/issues/37"},
+		{Key: "#36", Title: "Rotate the seed credentials", Status: "open", Labels: []string{"security"}, URL: "https://github.com/acme/infra/issues/36"},
+		{Key: "#35", Title: "Old ticket", Status: "open", URL: "https://github.com/acme/infra/issues/35"},
+	}
+	rep := runbook.TicketReport{Total: len(all), More: len(all) - runbook.MaxShownTickets}
+	for _, t := range all {
+		if runbook.IsBlocker(t) {
+			t.Blocker = true
+			rep.Blockers = append(rep.Blockers, t)
+		}
+	}
+	rep.Tickets = append(rep.Tickets, rep.Blockers...)
+	for _, t := range all {
+		if !runbook.IsBlocker(t) && len(rep.Tickets) < runbook.MaxShownTickets {
+			rep.Tickets = append(rep.Tickets, t)
+		}
+	}
+	return &rep
+}
+
 // notices is one notice of every kind (and the updates worth seeing), at testNow.
 func notices(t testing.TB) map[string]runbook.Notice {
 	base := runbook.Occurrence{ID: 7, Job: "seed-dev-data", Slot: window, Window: window, RequestedAt: tp(window.Add(-24 * time.Hour))}
@@ -46,6 +73,11 @@ func notices(t testing.TB) map[string]runbook.Notice {
 	return map[string]runbook.Notice{
 		"confirm_request": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Check: seedPreflight(t), At: testNow},
+		"confirm_request_tickets": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Tickets: seedTickets(), At: testNow},
+		"confirm_request_tickets_unavailable": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
+			Occ:     occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }),
+			Tickets: &runbook.TicketReport{Unavailable: "GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)"}, At: testNow},
 		"confirm_request_confirmed": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) {
 				o.State, o.ApprovedBy, o.ApprovedAt = runbook.Confirmed, "U04BIANCA", tp(window.Add(-3*time.Hour))

@@ -142,6 +142,7 @@ func (b *Bot) check(ctx context.Context, job string) Reply {
 	default:
 		m.Sections = append(m.Sections, Section{Text: b.t("reply.check.failed", "n", strconv.Itoa(n))})
 	}
+	m.Sections = append(m.Sections, b.checkTickets(ctx, job)...)
 	return Reply{Message: m}
 }
 

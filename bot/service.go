@@ -39,6 +39,10 @@ type Service interface {
 	Incident(ctx context.Context, r runbook.Request, job, ref string) (runbook.Occurrence, error)
 	// Learnings adds learnings to the job's latest execution.
 	Learnings(ctx context.Context, r runbook.Request, job, text string) (runbook.Occurrence, error)
+	// Tickets reports the job's related open tickets; it never fails (see TicketReport.Unavailable).
+	Tickets(ctx context.Context, job string) runbook.TicketReport
+	// TicketsConfigured reports whether a ticket source is configured.
+	TicketsConfigured() bool
 	// ContactID is the Slack ID of a person or team named in the runbook, empty when unknown.
 	ContactID(ctx context.Context, name string) string
 }

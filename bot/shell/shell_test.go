@@ -109,6 +109,10 @@ func (f *fake) Learnings(_ context.Context, r runbook.Request, job, text string)
 	f.rec(r.User+" learnings "+job+" "+text, r)
 	return f.occ(runbook.Succeeded), nil
 }
+func (f *fake) Tickets(_ context.Context, _ string) runbook.TicketReport {
+	return runbook.TicketReport{}
+}
+func (f *fake) TicketsConfigured() bool { return false }
 func (f *fake) ContactID(_ context.Context, name string) string {
 	if c, ok := f.rb.Contact(name); ok {
 		return c.Ref

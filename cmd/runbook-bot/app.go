@@ -50,6 +50,11 @@ func loadEnv(stderr io.Writer) (*appEnv, error) {
 	return e, nil
 }
 
+// quiet lowers logging to warnings and errors.
+func (e *appEnv) quiet(stderr io.Writer) {
+	e.log = slog.New(redactingHandler{h: slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}), r: e.redact})
+}
+
 // readRunbook parses the runbook file; err is for an unreadable file only.
 func readRunbook(path string, loc *time.Location) (*runbook.Runbook, runbook.Problems, error) {
 	src, err := os.ReadFile(path)

@@ -52,7 +52,7 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 	if err := ad.Start(ctx); err != nil {
 		return err
 	}
-	if err := e.startWorkers(ctx, svc, db, ad.Deliver, ad.Connected); err != nil {
+	if _, err := e.startWorkers(ctx, svc, db, ad.Deliver, ad.Connected); err != nil {
 		return err
 	}
 	e.log.Info("runbook-bot serving in Slack", "version", version, "jobs", len(e.rb.Jobs), "channel", e.cfg.Channel)
@@ -62,7 +62,8 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 }
 
 // startWorkers starts the outbox sinks, the service's timers and the HTTP server.
-func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sqlite.DB, chat runbook.SinkFunc, connected func() bool) error {
+// It returns the outboxes, so a caller can drain them before exiting.
+func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sqlite.DB, chat runbook.SinkFunc, connected func() bool) ([]*runbook.Outbox, error) {
 	lang := e.rb.Lang
 	if e.cfg.Lang != "" {
 		lang = runbook.Lang(e.cfg.Lang)
@@ -75,20 +76,23 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sql
 	if e.cfg.ITSMWebhookURL != "" {
 		sinks[runbook.SinkITSM] = itsmSink(&webhook.Client{URL: e.cfg.ITSMWebhookURL})
 	}
+	var outs []*runbook.Outbox
 	for name, fn := range sinks {
-		go svc.Outbox(name, fn).Run(ctx)
+		out := svc.Outbox(name, fn)
+		outs = append(outs, out)
+		go out.Run(ctx)
 	}
 	watcher := newRunbookWatcher(e.cfg.File, e.cfg.TZ, svc)
 	if err := svc.Start(ctx, watcher.poll); err != nil {
-		return err
+		return nil, err
 	}
 	if e.cfg.HTTPAddr != "" {
 		ops := &opsServer{svc: svc, db: db, connected: connected, log: e.log}
 		if err := ops.serve(ctx, e.cfg.HTTPAddr); err != nil {
-			return fmt.Errorf("RUNBOOK_HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
+			return nil, fmt.Errorf("RUNBOOK_HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
 		}
 	}
-	return nil
+	return outs, nil
 }
 
 // chatStore gives the chat adapter its slice of the database.

@@ -31,6 +31,7 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	e.quiet(stderr) // the terminal is the chat: only warnings and errors are logged beside it
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	svc, db, err := e.openService(ctx, nil)
@@ -44,18 +45,20 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		user = "U0SHELLUSER"
 	}
 	sh := shell.New(b, stdout, user)
-	if err := e.startWorkers(ctx, svc, db, sh.Deliver, nil); err != nil {
+	outs, err := e.startWorkers(ctx, svc, db, sh.Deliver, nil)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "runbook-bot %s — %d job(s) from %s. Type :help for help, /runbook help for commands.\n", version, len(e.rb.Jobs), e.cfg.File)
 	if err := sh.Run(ctx, stdin); err != nil {
 		return err
 	}
-	// End of input: let running scripts finish and their messages print.
+	// End of input: let running scripts finish, then deliver what they left in the outbox.
 	svc.Wait()
-	out := svc.Outbox(runbook.SinkChat, sh.Deliver)
-	for n := 1; n > 0; {
-		n, _ = out.Drain(context.Background())
+	for _, out := range outs {
+		for n := 1; n > 0; {
+			n, _ = out.Drain(context.Background())
+		}
 	}
 	return nil
 }

@@ -166,3 +166,24 @@ func contactID(t *testing.T, rb *runbook.Runbook, name string) string {
 	require.True(t, ok, name)
 	return c.Ref
 }
+
+func TestService_GivenJobsBeyondTheHorizon_WhenOccurrencesAreListed_ThenEveryJobHasItsNextWindow(t *testing.T) {
+	start := time.Date(2026, 11, 28, 16, 0, 0, 0, time.UTC) // a Saturday: Monday and Friday are days away
+	h := newHarness(t, start, runbook.Settings{})
+	require.NoError(t, h.svc.Materialize(context.Background()))
+	os, err := h.svc.Occurrences(context.Background())
+	require.NoError(t, err)
+	next := map[string]time.Time{}
+	for _, o := range os {
+		if o.Window.After(start) {
+			if _, seen := next[o.Job]; !seen {
+				next[o.Job] = o.Window
+			}
+		}
+	}
+	require.Equal(t, map[string]time.Time{
+		"provision-dev": time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC),
+		"reset-staging": time.Date(2026, 11, 29, 5, 0, 0, 0, time.UTC),
+		"seed-dev-data": time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC),
+	}, next)
+}

@@ -66,11 +66,18 @@ func (s *Service) Occurrences(ctx context.Context) ([]Occurrence, error) {
 		if cur, ok := current(mine, now); ok {
 			keep[cur.ID] = true
 		}
+		hasNext := false
 		for _, o := range mine {
 			if o.Window.After(now) {
 				keep[o.ID] = true
+				hasNext = true
 				break
 			}
+		}
+		if !hasNext { // not materialised yet: shown as the schedule has it
+			next := j.Window.Next(now).UTC()
+			all = append(all, Occurrence{Job: j.ID, Slot: next, Window: next, State: Scheduled})
+			keep[0] = true
 		}
 	}
 	var out []Occurrence

@@ -97,7 +97,9 @@ func ticketEnv(gh *fakeGitHub) []string {
 		"RUNBOOK_GITHUB_API_URL=" + gh.srv.URL + "/"}
 }
 
-func label(name string) map[string]any { return map[string]any{"id": 1, "name": name, "color": "ededed"} }
+func label(name string) map[string]any {
+	return map[string]any{"id": 1, "name": name, "color": "ededed"}
+}
 
 // assertTokenNeverShown checks every Slack message, ephemeral and the bot's output.
 func assertTokenNeverShown(t *testing.T, srv *slacktest.Server, out string, users ...string) {

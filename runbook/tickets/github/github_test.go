@@ -270,7 +270,7 @@ func TestOpenTickets_Errors(t *testing.T) {
 		},
 		{
 			name:    "given a 502 from the proxy, when listing, then the status is given",
-			handler: func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "<html>Bad Gateway</html>", 502) },
+			handler: func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "<html>Bad Gateway</html>", http.StatusBadGateway) },
 			want:    "GitHub answered 502",
 		},
 		{

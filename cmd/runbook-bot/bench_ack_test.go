@@ -44,7 +44,9 @@ func BenchmarkAckLatency(b *testing.B) {
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- slacktest.RunBareAckBot(ctx, bare.srv.APIURL(), bare.srv.AppToken(), bare.srv.BotToken()) }()
+	go func() {
+		done <- slacktest.RunBareAckBot(ctx, bare.srv.APIURL(), bare.srv.AppToken(), bare.srv.BotToken())
+	}()
 	b.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -73,6 +73,7 @@ type Occurrence struct {
 
 	Learnings string
 	Tail      []string // the redacted last lines of the latest run's output
+	RunHandle string   // identifies the running script's processes (see OrphanKiller)
 }
 
 // RequestKey identifies the chat message holding the confirmation request.

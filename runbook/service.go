@@ -20,6 +20,14 @@ type Executor interface {
 type Execution interface {
 	Cancel()
 	Wait() RunResult
+	// Handle identifies the run's processes for OrphanKiller; it is kept with the occurrence.
+	Handle() string
+}
+
+// OrphanKiller is implemented by executors that can kill what a crashed bot left running.
+type OrphanKiller interface {
+	// KillOrphan kills the processes of the run with handle, if they still run; it reports whether it did.
+	KillOrphan(handle string) (bool, error)
 }
 
 // Checker runs a job's pre-flight checks.

@@ -70,6 +70,7 @@ func (f *fakeExec) Execute(_ context.Context, _ runbook.Job, argv []string, onLi
 
 func (r *fakeRun) Cancel()                 { r.done <- runbook.RunResult{Reason: runbook.ReasonCancelled} }
 func (r *fakeRun) Wait() runbook.RunResult { return <-r.done }
+func (r *fakeRun) Handle() string          { return "" }
 
 func (f *fakeExec) last(t *testing.T) *fakeRun {
 	require.Eventually(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return len(f.runs) > 0 }, 5*time.Second, time.Millisecond)

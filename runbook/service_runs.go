@@ -32,6 +32,7 @@ func (s *Service) startExecution(o Occurrence) {
 			return
 		}
 		s.runs.Store(o.ID, e)
+		s.setRunHandle(o.ID, e.Handle())
 		res := e.Wait()
 		s.runs.Delete(o.ID)
 		out.close()
@@ -130,8 +131,24 @@ func (s *Service) finishRun(id int64, res RunResult) {
 	}
 }
 
-// Recover marks every occurrence left running by a previous process as failed (interrupted).
-// It is never re-run by itself.
+// setRunHandle records how to find the run's processes, should the bot die under them.
+func (s *Service) setRunHandle(id int64, handle string) {
+	err := s.store.Update(context.Background(), func(tx Tx) error {
+		o, err := tx.Occurrence(id)
+		if err != nil || o.State != Running {
+			return err
+		}
+		o.RunHandle = handle
+		return tx.SaveOccurrence(o)
+	})
+	if err != nil {
+		s.log.Error("recording the run's process handle", "occurrence", id, "err", err)
+	}
+}
+
+// Recover marks every occurrence left running by a previous process as failed
+// (interrupted), after killing the processes that process left behind. It is
+// never re-run by itself.
 func (s *Service) Recover(ctx context.Context) error {
 	var running []Occurrence
 	if err := s.store.View(ctx, func(tx Tx) (err error) {
@@ -144,7 +161,18 @@ func (s *Service) Recover(ctx context.Context) error {
 		if _, live := s.runs.Load(o.ID); live {
 			continue
 		}
-		s.finishRun(o.ID, RunResult{Reason: ReasonInterrupted})
+		res := RunResult{Reason: ReasonInterrupted}
+		if k, ok := s.exec.(OrphanKiller); ok && o.RunHandle != "" {
+			killed, err := k.KillOrphan(o.RunHandle)
+			if err != nil {
+				s.log.Error("killing the processes of an interrupted run", "occurrence", o.ID, "err", err)
+			}
+			if killed {
+				s.log.Warn("killed the processes an interrupted run left behind", "job", o.Job, "occurrence", o.ID)
+				res.Tail = []string{"the processes left running by the interrupted run were killed"}
+			}
+		}
+		s.finishRun(o.ID, res)
 	}
 	return nil
 }

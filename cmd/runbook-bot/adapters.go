@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
@@ -21,26 +24,41 @@ type executor struct {
 
 // Execute implements runbook.Executor.
 func (x *executor) Execute(ctx context.Context, j runbook.Job, argv []string, onLine func(string)) (runbook.Execution, error) {
-	name := j.ID + "-" + time.Now().UTC().Format("20060102T150405.000000000Z") + ".log"
+	id := j.ID + "-" + time.Now().UTC().Format("20060102T150405.000000000Z")
 	run, err := x.r.Start(ctx, runner.Spec{
 		Job:     j.ID,
 		Argv:    argv,
 		Dir:     x.cfg.Workdir,
-		Env:     scriptEnv(runner.ScriptEnv(os.Environ())),
+		Env:     append(scriptEnv(runner.ScriptEnv(os.Environ())), runner.RunIDVar+"="+id),
 		Timeout: x.cfg.RunTimeout,
-		LogPath: filepath.Join(x.cfg.DataDir, "logs", name),
+		LogPath: filepath.Join(x.cfg.DataDir, "logs", id+".log"),
 		Redact:  x.redact,
 		OnLine:  onLine,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return execution{run}, nil
+	return execution{run: run, id: id}, nil
 }
 
-type execution struct{ run *runner.Run }
+// KillOrphan implements runbook.OrphanKiller: handle is "PGID:RUN_ID".
+func (x *executor) KillOrphan(handle string) (bool, error) {
+	pgid, id, ok := strings.Cut(handle, ":")
+	n, err := strconv.Atoi(pgid)
+	if !ok || err != nil {
+		return false, fmt.Errorf("bad run handle %q", handle)
+	}
+	return runner.KillOrphanGroup(n, id)
+}
+
+type execution struct {
+	run *runner.Run
+	id  string
+}
 
 func (e execution) Cancel() { e.run.Cancel() }
+
+func (e execution) Handle() string { return fmt.Sprintf("%d:%s", e.run.PGID(), e.id) }
 
 func (e execution) Wait() runbook.RunResult {
 	res := e.run.Wait()

@@ -73,13 +73,7 @@ echo finished`
 		aliveAfterKill, incidentAfter.Seconds(), v.State, *v.Reason, groupIsGone, runs)
 	require.Equal(t, 1, runs, "the interrupted script is never re-run by itself")
 	require.Len(t, messagesWith(srv, incidentChannel, "sleepy"), 1, "one incident post")
-	if !groupIsGone {
-		t.Skipf("known bug: the script's process group (pgid %d) still runs after the bot was killed -9 and restarted: "+
-			"runbook/runner/runner.go starts the script with group_unix.go groupAttr (Setpgid only, no Pdeathsig), so it "+
-			"outlives the bot, and runbook/service_runs.go Service.Recover only records the occurrence failed/interrupted: "+
-			"the pgid is never persisted, so nothing kills the orphaned group on restart (it may go on changing infrastructure "+
-			"while the bot reports it interrupted)", pid)
-	}
+	require.True(t, groupIsGone, "the script's process group (pgid %d) does not outlive the bot: Recover kills it", pid)
 }
 
 // Scenario 2: kill -9 several times during a countdown.
@@ -435,12 +429,8 @@ func TestChaos_DatabaseReadOnly_ClearErrorReadyzAndRecovery(t *testing.T) {
 	require.Equal(t, "ok", integrity, "nothing corrupted")
 	require.Equal(t, runbook.AwaitingConfirmation, stateWhileRO, "nothing changed while the database was unwritable")
 	require.Equal(t, http.StatusOK, readyAfterCode)
-	if readyCode != http.StatusServiceUnavailable || !strings.Contains(readyBody, "database") {
-		t.Skip("known bug: /readyz stays 200 {database: ok} while the database cannot be written: " +
-			"cmd/runbook-bot/http.go opsServer.ready relies on runbook/sqlite/db.go DB.Ping, which only pings the " +
-			"writer connection (no I/O) and runs SELECT 1 on the read pool, so a database refusing writes " +
-			"(EPERM → SQLITE_IOERR on the WAL) is reported ready; readyz body: " + strings.TrimSpace(readyBody))
-	}
+	require.Equal(t, http.StatusServiceUnavailable, readyCode, "/readyz reports the unwritable database")
+	require.Contains(t, readyBody, "database")
 }
 
 // Scenario 8: the runbook edited into a broken state, then fixed.

@@ -39,8 +39,11 @@ func (s *opsServer) handler() http.Handler {
 func (s *opsServer) ready(w http.ResponseWriter, r *http.Request) {
 	checks := map[string]string{"database": "ok", "runbook": "ok"}
 	ok := true
-	if err := s.db.Ping(r.Context()); err != nil {
-		checks["database"], ok = "unreachable", false
+	// A write, not a ping: a database that can be read but not written cannot keep state.
+	probe := func(tx runbook.Tx) error { return tx.SetMeta("ready_probe_at", s.svc.Now().Format(time.RFC3339Nano)) }
+	if err := s.db.Update(r.Context(), probe); err != nil {
+		checks["database"], ok = "not writable", false
+		s.log.Error("readiness: database write failed", "err", err)
 	}
 	if s.svc.Runbook() == nil || len(s.svc.Runbook().Jobs) == 0 {
 		checks["runbook"], ok = "not loaded", false

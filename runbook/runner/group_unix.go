@@ -10,7 +10,9 @@ import (
 // groupAttr puts the script in a new process group led by itself, so that the
 // whole group (script and every descendant that stays in it) can be signalled.
 func groupAttr() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Setpgid: true}
+	a := &syscall.SysProcAttr{Setpgid: true}
+	setDeathSignal(a)
+	return a
 }
 
 // signalGroup sends sig to every process of the group pgid; an empty group is not an error.

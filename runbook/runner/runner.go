@@ -43,6 +43,10 @@ const (
 	ReasonStart     = "start"     // could not start (not found, not executable, log not writable)
 )
 
+// RunIDVar is the environment variable that marks a run's processes, so that a
+// restarted bot can find and kill what a crashed one left running.
+const RunIDVar = "RUNBOOK_RUN_ID"
+
 // ErrBusy reports that a run of the job is already in progress.
 var ErrBusy = errors.New("a run of this job is already in progress")
 
@@ -91,7 +95,12 @@ type Run struct {
 	done       chan struct{}
 	res        Result
 	release    func()
+	pgid       int // the script's process group, 0 when it did not start
 }
+
+// PGID returns the process group of the running script (0 when it did not start):
+// recorded so that a restarted bot can kill what a crashed one left running.
+func (run *Run) PGID() int { return run.pgid }
 
 // Running returns the run of job in progress, if any.
 func (r *Runner) Running(job string) (*Run, bool) {
@@ -219,6 +228,7 @@ func (run *Run) start(ctx context.Context) {
 		return
 	}
 	run.started = time.Now()
+	run.pgid = cmd.Process.Pid
 	readDone := make(chan readStats, 1)
 	go func() { readDone <- readLines(pr, log, s) }()
 	go run.supervise(ctx, cmd, pr, log, readDone)

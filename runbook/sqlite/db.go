@@ -133,6 +133,8 @@ CREATE TABLE meta (
 `,
 	// 2: the redacted tail of the latest run's output, kept for the incident post.
 	`ALTER TABLE occurrences ADD COLUMN tail TEXT NOT NULL DEFAULT ''`,
+	// 3: how to find a running script's processes after a crash.
+	`ALTER TABLE occurrences ADD COLUMN run_handle TEXT NOT NULL DEFAULT ''`,
 }
 
 // SchemaVersion is the schema version this build writes (PRAGMA user_version).

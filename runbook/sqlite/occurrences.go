@@ -18,7 +18,7 @@ const occCols = `id, job, slot, window, state, requested_at, reschedules,
 	run_by, started_at, finished_at, exit_code, reason, attempts, log_sha256,
 	delayed, justification,
 	failed_at, incident_deadline, incident_ref, incident_by, incident_at, escalated,
-	learnings, tail`
+	learnings, tail, run_handle`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -38,7 +38,7 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 		&o.RunBy, &started, &finished, &exit, &o.Reason, &attempts, &o.LogSHA256,
 		&delayed, &o.Justification,
 		&failed, &deadline, &o.IncidentRef, &o.IncidentBy, &incidentAt, &escalate,
-		&o.Learnings, &tail)
+		&o.Learnings, &tail, &o.RunHandle)
 	if err != nil {
 		return o, err
 	}
@@ -113,7 +113,7 @@ func occArgs(o runbook.Occurrence) ([]any, error) {
 		o.RunBy, nullTime(o.StartedAt), nullTime(o.FinishedAt), exit, o.Reason, o.Attempts, o.LogSHA256,
 		o.Delayed, o.Justification,
 		nullTime(o.FailedAt), nullTime(o.IncidentDeadline), o.IncidentRef, o.IncidentBy, nullTime(o.IncidentAt), o.Escalated,
-		o.Learnings, tail}, nil
+		o.Learnings, tail, o.RunHandle}, nil
 }
 
 // Occurrence returns the occurrence with id.
@@ -247,7 +247,7 @@ func (t *tx) SaveOccurrence(o runbook.Occurrence) error {
 	run_by = ?, started_at = ?, finished_at = ?, exit_code = ?, reason = ?, attempts = ?, log_sha256 = ?,
 	delayed = ?, justification = ?,
 	failed_at = ?, incident_deadline = ?, incident_ref = ?, incident_by = ?, incident_at = ?, escalated = ?,
-	learnings = ?, tail = ? WHERE id = ?`, append(args, o.ID)...)
+	learnings = ?, tail = ?, run_handle = ? WHERE id = ?`, append(args, o.ID)...)
 	if err != nil {
 		if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
 			e := runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})

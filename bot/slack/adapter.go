@@ -39,8 +39,8 @@ type Config struct {
 
 // Store is the adapter's slice of the database: request ids seen and posted message references.
 type Store interface {
-	// Claim records a request id; fresh is false when it was seen before.
-	Claim(ctx context.Context, id string) (fresh bool, err error)
+	// Claim records request ids in one write; fresh is false when any was seen before.
+	Claim(ctx context.Context, ids ...string) (fresh bool, err error)
 	// MessageRef returns where the message posted for a notice key is.
 	MessageRef(ctx context.Context, key string) (channel, ts string, ok bool, err error)
 	// SetMessageRef records where the message for a notice key was posted.

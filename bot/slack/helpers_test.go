@@ -77,14 +77,17 @@ func newMemStore() *memStore {
 	return &memStore{claims: map[string]bool{}, refs: map[string][2]string{}}
 }
 
-func (s *memStore) Claim(_ context.Context, id string) (bool, error) {
+func (s *memStore) Claim(_ context.Context, ids ...string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.claims[id] {
-		return false, nil
+	fresh := true
+	for _, id := range ids {
+		if s.claims[id] {
+			fresh = false
+		}
+		s.claims[id] = true
 	}
-	s.claims[id] = true
-	return true, nil
+	return fresh, nil
 }
 
 func (s *memStore) MessageRef(_ context.Context, key string) (string, string, bool, error) {

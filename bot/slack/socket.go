@@ -180,16 +180,16 @@ func (a *Adapter) async(ctx context.Context, req *socketmode.Request, requestKey
 				a.log.Error("slack envelope work panicked", "envelope", req.EnvelopeID, "panic", fmt.Sprint(p))
 			}
 		}()
-		for _, key := range []string{"envelope:" + req.EnvelopeID, requestKey} {
-			fresh, err := a.st.Claim(ctx, key)
-			if err != nil {
-				a.log.Error("claiming slack request id failed; handling it anyway", "key", key, "err", err)
-				continue
-			}
-			if !fresh {
-				a.log.Info("duplicate slack delivery ignored", "key", key, "retry_attempt", req.RetryAttempt)
-				return
-			}
+		keys := []string{"envelope:" + req.EnvelopeID}
+		if requestKey != "" {
+			keys = append(keys, requestKey)
+		}
+		fresh, err := a.st.Claim(ctx, keys...) // one durable write for both ids
+		if err != nil {
+			a.log.Error("claiming slack request ids failed; handling it anyway", "keys", keys, "err", err)
+		} else if !fresh {
+			a.log.Info("duplicate slack delivery ignored", "keys", keys, "retry_attempt", req.RetryAttempt)
+			return
 		}
 		ctx, cancel := context.WithTimeout(ctx, workTimeout)
 		defer cancel()

@@ -98,8 +98,18 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sql
 // chatStore gives the chat adapter its slice of the database.
 type chatStore struct{ db *sqlite.DB }
 
-func (s chatStore) Claim(ctx context.Context, id string) (fresh bool, err error) {
-	err = s.db.Update(ctx, func(tx runbook.Tx) error { fresh, err = tx.Claim(id, timeNow()); return err })
+func (s chatStore) Claim(ctx context.Context, ids ...string) (fresh bool, err error) {
+	fresh = true
+	err = s.db.Update(ctx, func(tx runbook.Tx) error {
+		for _, id := range ids {
+			f, err := tx.Claim(id, timeNow())
+			if err != nil {
+				return err
+			}
+			fresh = fresh && f
+		}
+		return nil
+	})
 	return fresh, err
 }
 

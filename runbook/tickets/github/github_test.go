@@ -269,9 +269,11 @@ func TestOpenTickets_Errors(t *testing.T) {
 			want:    "GitHub answered 500",
 		},
 		{
-			name:    "given a 502 from the proxy, when listing, then the status is given",
-			handler: func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "<html>Bad Gateway</html>", http.StatusBadGateway) },
-			want:    "GitHub answered 502",
+			name: "given a 502 from the proxy, when listing, then the status is given",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				http.Error(w, "<html>Bad Gateway</html>", http.StatusBadGateway)
+			},
+			want: "GitHub answered 502",
 		},
 		{
 			name:    "given a validation error, when listing, then GitHub's message is kept short",

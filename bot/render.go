@@ -184,6 +184,9 @@ func (b *Bot) renderReminder(n runbook.Notice, now time.Time) Message {
 		}
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.reminder.last", "backup", backup)})
 	}
+	if n.Tickets != nil { // looked up again: a source that was down at the request may answer now
+		m.Sections = append(m.Sections, b.ticketSections(*n.Tickets, o.Job)...)
+	}
 	return m
 }
 

@@ -214,7 +214,7 @@ func (s *stepper) reminderDue() error {
 	if s.o.State != AwaitingConfirmation || s.o.RequestedAt == nil || s.ev.Due.Before(*s.o.RequestedAt) {
 		return s.skip()
 	}
-	s.notify(Notice{Kind: NoticeReminder, Key: s.o.RequestKey() + "/reminder/" + strconv.Itoa(s.ev.Seq), Thread: s.o.RequestKey(), Channel: ChannelRunbook, Last: s.ev.Last})
+	s.notify(Notice{Kind: NoticeReminder, Key: s.o.RequestKey() + "/reminder/" + strconv.Itoa(s.ev.Seq), Thread: s.o.RequestKey(), Channel: ChannelRunbook, Last: s.ev.Last, Tickets: s.ev.Tickets})
 	return nil
 }
 

@@ -151,7 +151,7 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 	if ev.Kind == EvConfirmDue || (ev.Kind == EvWindowOpen && s.set.Autorun) {
 		ev.Preflight = s.preflightFor(ctx, t.Occ)
 	}
-	if ev.Kind == EvConfirmDue && s.tickets != nil {
+	if (ev.Kind == EvConfirmDue || ev.Kind == EvReminderDue) && s.tickets != nil {
 		if job := s.jobOf(ctx, t.Occ); job != "" {
 			rep := s.Tickets(ctx, job)
 			ev.Tickets = &rep

@@ -22,36 +22,9 @@ const clockTick = 10 * time.Millisecond
 
 // benchWorkspace writes the e2e test runbook (Ana primary, Lucas backup) with rows into a temporary directory.
 func benchWorkspace(tb testing.TB, rows ...jobRow) *workspace {
-	tb.Helper()
-	dir := tb.TempDir()
-	var table strings.Builder
-	table.WriteString("| Window | Frequency | Script | Primary | Backup | Dependencies |\n| --- | --- | --- | --- | --- | --- |\n")
-	for _, r := range rows {
-		fmt.Fprintf(&table, "| %s | %s | `%s` | Platform (Ana) | SRE (Lucas) | %s |\n", r.window, r.freq, r.script, r.deps)
-		path := filepath.Join(dir, r.script)
-		must(tb, os.MkdirAll(filepath.Dir(path), 0o755))
-		must(tb, os.WriteFile(path, []byte("#!/usr/bin/env bash\n"+r.body+"\n"), 0o755))
-	}
-	doc := "# Test runbook\n\n## Schedule\n" + table.String() + `
-## Preparation
-1. Confirm the windows with the platform team 24h before.
-
-## Contacts
-| Name | Slack |
-| --- | --- |
-| Ana | ` + ana + ` |
-| Lucas | ` + lucas + ` |
-| Platform | S0PLATFORM |
-| SRE | S0SRE |
-
-## Escalation
-- Critical failures: alert ` + "`#infra-incident`" + ` at once and open an incident within 15 minutes.
-- Delays over 30 minutes: renegotiate with the platform team and record a justification here.
-`
-	must(tb, os.MkdirAll(filepath.Join(dir, "docs", "observabilidade"), 0o755))
-	must(tb, os.MkdirAll(filepath.Join(dir, "data"), 0o755))
-	must(tb, os.WriteFile(filepath.Join(dir, "docs", "runbook.md"), []byte(doc), 0o644))
-	return &workspace{dir: dir}
+	w := newWorkspace(tb, rows...)
+	must(tb, os.MkdirAll(w.path("data"), 0o755))
+	return w
 }
 
 // must fails tb on err.

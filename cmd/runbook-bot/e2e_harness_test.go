@@ -58,7 +58,7 @@ type jobRow struct {
 }
 
 // newWorkspace writes a runbook whose jobs are owned by Ana (primary) and Lucas (backup).
-func newWorkspace(t *testing.T, rows ...jobRow) *workspace {
+func newWorkspace(t testing.TB, rows ...jobRow) *workspace {
 	t.Helper()
 	dir := t.TempDir()
 	var table strings.Builder

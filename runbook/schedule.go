@@ -1,6 +1,7 @@
 package runbook
 
 import (
+	"container/heap"
 	"fmt"
 	"sort"
 	"strings"
@@ -146,24 +147,19 @@ func (r *Runbook) Upcoming(from time.Time, n int, lead time.Duration, reminders 
 	if n <= 0 {
 		return nil
 	}
-	type cand struct {
-		t   time.Time
-		job int
-	}
-	var all []cand
+	// A k-way merge: one pending window per job in a heap, so the cost is
+	// O(n log jobs) rather than n windows for every job.
+	h := make(windowHeap, 0, len(r.Jobs))
 	for i, j := range r.Jobs {
-		for _, t := range j.Occurrences(from, n) {
-			all = append(all, cand{t.UTC(), i})
-		}
+		h = append(h, cand{j.Window.Next(from).UTC(), i})
 	}
-	sort.SliceStable(all, func(a, b int) bool {
-		if !all[a].t.Equal(all[b].t) {
-			return all[a].t.Before(all[b].t)
-		}
-		return all[a].job < all[b].job
-	})
-	if len(all) > n {
-		all = all[:n]
+	heap.Init(&h)
+	all := make([]cand, 0, n)
+	for len(all) < n && h.Len() > 0 {
+		c := h[0]
+		all = append(all, c)
+		h[0].t = r.Jobs[c.job].Window.Next(c.t).UTC()
+		heap.Fix(&h, 0)
 	}
 	slots := make([]Slot, len(all))
 	for i, c := range all {
@@ -214,4 +210,29 @@ func ParseReminders(s string) ([]time.Duration, error) {
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// cand is a job's pending window in Upcoming's merge.
+type cand struct {
+	t   time.Time
+	job int
+}
+
+// windowHeap orders pending windows by time, then by job table order.
+type windowHeap []cand
+
+func (h windowHeap) Len() int { return len(h) }
+func (h windowHeap) Less(a, b int) bool {
+	if !h[a].t.Equal(h[b].t) {
+		return h[a].t.Before(h[b].t)
+	}
+	return h[a].job < h[b].job
+}
+func (h windowHeap) Swap(a, b int) { h[a], h[b] = h[b], h[a] }
+func (h *windowHeap) Push(x any)   { *h = append(*h, x.(cand)) }
+func (h *windowHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }

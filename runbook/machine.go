@@ -214,7 +214,7 @@ func (s *stepper) reminderDue() error {
 	if s.o.State != AwaitingConfirmation || s.o.RequestedAt == nil || s.ev.Due.Before(*s.o.RequestedAt) {
 		return s.skip()
 	}
-	s.notify(Notice{Kind: NoticeReminder, Key: s.o.RequestKey() + "/reminder/" + strconv.Itoa(s.ev.Seq), Thread: s.o.RequestKey(), Channel: ChannelRunbook, Last: s.ev.Last, Tickets: s.ev.Tickets})
+	s.notify(Notice{Kind: NoticeReminder, Key: s.o.RequestKey() + "/reminder/" + strconv.Itoa(s.ev.Seq%SeqPerGeneration), Thread: s.o.RequestKey(), Channel: ChannelRunbook, Last: s.ev.Last, Tickets: s.ev.Tickets})
 	return nil
 }
 
@@ -392,8 +392,8 @@ func (s *stepper) delayDue() error {
 		return s.skip()
 	}
 	s.o.Delayed = true
-	s.notify(Notice{Kind: NoticeDelay, Key: s.o.RequestKey() + "/delay/" + strconv.Itoa(s.ev.Seq), Channel: ChannelRunbook})
-	s.audit(RecDelayed, map[string]string{"repeat": strconv.Itoa(s.ev.Seq)})
+	s.notify(Notice{Kind: NoticeDelay, Key: s.o.RequestKey() + "/delay/" + strconv.Itoa(s.ev.Seq%SeqPerGeneration), Channel: ChannelRunbook})
+	s.audit(RecDelayed, map[string]string{"repeat": strconv.Itoa(s.ev.Seq % SeqPerGeneration)})
 	next := s.now().Add(s.env.Policy.DelayThreshold)
 	if s.env.NextSlot.IsZero() || next.Before(s.env.NextSlot) {
 		s.out.Arm = append(s.out.Arm, Timer{Kind: TimerDelay, Seq: s.ev.Seq + 1, Due: next})
@@ -436,7 +436,7 @@ func (s *stepper) reschedule() error {
 	s.o.ApprovedBy, s.o.ApprovedAt, s.o.DeclinedBy, s.o.DeclineReason = "", nil, "", ""
 	s.o.Delayed, s.o.Justification = false, s.ev.Text
 	s.out.Disarm = append(s.out.Disarm, TimerConfirm, TimerReminder, TimerOpen, TimerDelay)
-	s.out.Arm = append(s.out.Arm, TimersFor(s.o.Window, s.now(), s.env.Policy, s.env.Reminders)...)
+	s.out.Arm = append(s.out.Arm, TimersFor(s.o.Window, s.now(), s.env.Policy, s.env.Reminders, s.o.Reschedules)...)
 	s.out.DelayLog = s.ev.Text
 	s.notify(Notice{Kind: NoticeRescheduled, Key: s.o.RequestKey() + "/rescheduled", Channel: ChannelRunbook, Text: s.ev.Text})
 	s.audit(RecRescheduled, map[string]string{"from": from.Format(time.RFC3339), "to": s.o.Window.Format(time.RFC3339), "justification": s.ev.Text})
@@ -445,21 +445,26 @@ func (s *stepper) reschedule() error {
 
 // TimersFor are the lifecycle timers of a window at T: the confirmation request
 // (at once when T − lead already passed), the reminders still ahead, the window
-// opening and the first delay alert.
-func TimersFor(t, now time.Time, p Policy, reminders []time.Duration) []Timer {
+// opening and the first delay alert. generation is the occurrence's reschedule
+// count: each window of an occurrence has its own timers (a fired timer stays fired).
+func TimersFor(t, now time.Time, p Policy, reminders []time.Duration, generation int) []Timer {
+	base := generation * SeqPerGeneration
 	confirmAt := t.Add(-p.ConfirmLead)
 	if confirmAt.Before(now) {
 		confirmAt = now
 	}
-	ts := []Timer{{Kind: TimerConfirm, Due: confirmAt}}
+	ts := []Timer{{Kind: TimerConfirm, Seq: base, Due: confirmAt}}
 	for i, r := range reminders {
 		at := t.Add(-r)
 		if at.After(confirmAt) {
-			ts = append(ts, Timer{Kind: TimerReminder, Seq: i, Due: at})
+			ts = append(ts, Timer{Kind: TimerReminder, Seq: base + i, Due: at})
 		}
 	}
-	return append(ts, Timer{Kind: TimerOpen, Due: t}, Timer{Kind: TimerDelay, Seq: 1, Due: t.Add(p.DelayThreshold)})
+	return append(ts, Timer{Kind: TimerOpen, Seq: base, Due: t}, Timer{Kind: TimerDelay, Seq: base + 1, Due: t.Add(p.DelayThreshold)})
 }
+
+// SeqPerGeneration separates the timer sequence numbers of an occurrence's successive windows.
+const SeqPerGeneration = 1000
 
 func (s *stepper) incident() error {
 	ref := strings.TrimSpace(s.ev.Text)

@@ -47,7 +47,7 @@ func (s *Service) ensure(tx Tx, j Job, slot, now time.Time, pol Policy) error {
 	if err := tx.CreateOccurrence(&o); err != nil {
 		return err
 	}
-	for _, t := range TimersFor(slot, now, pol, s.set.Reminders) {
+	for _, t := range TimersFor(slot, now, pol, s.set.Reminders, 0) {
 		t.Occ = o.ID
 		if err := tx.ArmTimer(&t); err != nil {
 			return err
@@ -135,7 +135,7 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 		ev.Kind = EvConfirmDue
 	case TimerReminder:
 		ev.Kind = EvReminderDue
-		ev.Last = t.Seq == len(s.set.Reminders)-1
+		ev.Last = t.Seq%SeqPerGeneration == len(s.set.Reminders)-1
 		for _, o := range batch {
 			if o.Occ == t.Occ && o.Kind == TimerReminder && o.Due.After(t.Due) {
 				ev.Kind = "" // superseded by a later overdue reminder

@@ -1,0 +1,87 @@
+package runbook_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+func TestService_GivenALateWindow_WhenItIsJustifiedThenRescheduled_ThenTheConfirmationFlowFollowsTheNewTime(t *testing.T) {
+	start := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	window := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
+	set := runbook.Settings{Reminders: []time.Duration{4 * time.Hour, time.Hour}}
+	h := newHarness(t, start, set)
+	ctx := context.Background()
+	marcos := contactID(t, h.rb, "Marcos Paulo")
+
+	// Given: nobody ran Friday's window; the delay alert went out at T+30m.
+	h.advanceTo(window.Add(31 * time.Minute))
+	st, err := h.svc.Status(ctx, "seed-dev-data")
+	require.NoError(t, err)
+	require.True(t, st[0].Current.Delayed)
+
+	// When: an owner justifies the delay; the justification goes to the delay log outbox.
+	o, err := h.svc.Justify(ctx, runbook.Request{User: marcos, RequestID: "d1"}, "seed-dev-data", "waiting for the DBA")
+	require.NoError(t, err)
+	require.Equal(t, "waiting for the DBA", o.Justification)
+	require.Len(t, h.deliveries(runbook.SinkDelayLog), 1)
+	delays := h.count("seed-dev-data", runbook.NoticeDelay)
+	h.advanceTo(window.Add(3 * time.Hour))
+	require.Equal(t, delays, h.count("seed-dev-data", runbook.NoticeDelay), "a justified delay is not reminded again")
+
+	// When: it is rescheduled to Saturday 10:00 (the job's zone is UTC), inside the lead.
+	to := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	_, err = h.svc.Reschedule(ctx, runbook.Request{User: "U0STRANGER", RequestID: "r0"}, "seed-dev-data", to, "x")
+	require.Equal(t, runbook.KindNotAllowed, runbook.KindOf(err), "owners only")
+	o, err = h.svc.Reschedule(ctx, runbook.Request{User: marcos, RequestID: "r1"}, "seed-dev-data", to, "platform asked for Saturday")
+	require.NoError(t, err)
+	require.Equal(t, to, o.Window)
+	require.Equal(t, runbook.Scheduled, o.State)
+
+	// Then: a new request goes out at once (T' − lead has passed), the window opens at T'.
+	h.advanceTo(to.Add(time.Minute))
+	var requests, opens []time.Time
+	for _, n := range h.notices() {
+		if n.job != "seed-dev-data" || !n.window.Equal(to) || n.update {
+			continue
+		}
+		switch n.kind {
+		case runbook.NoticeRequest:
+			requests = append(requests, n.at)
+		case runbook.NoticeWindowOpen:
+			opens = append(opens, n.at)
+		}
+	}
+	require.Len(t, requests, 1, "one new confirmation request for the new time")
+	require.True(t, requests[0].Before(window.Add(3*time.Hour+time.Second)), "sent at once")
+	require.Equal(t, []time.Time{to}, opens, "the window opens at the new time")
+	require.Len(t, h.deliveries(runbook.SinkDelayLog), 2, "the reschedule's justification is logged too")
+}
+
+// deliveries lists the outbox rows of a sink.
+func (h *harness) deliveries(sink string) []runbook.Delivery {
+	var out []runbook.Delivery
+	require.NoError(h.t, h.db.View(context.Background(), func(tx runbook.Tx) (err error) {
+		out, err = tx.PendingDeliveries(sink, h.clock.Now().Add(24*365*time.Hour), 10000)
+		return
+	}))
+	return out
+}
+
+// count is how many chat notices of a kind were queued for a job.
+func (h *harness) count(job string, kind runbook.NoticeKind) int {
+	n := 0
+	for _, d := range h.deliveries(runbook.SinkChat) {
+		var x runbook.Notice
+		require.NoError(h.t, json.Unmarshal(d.Payload, &x))
+		if x.Kind == kind && x.Occ.Job == job {
+			n++
+		}
+	}
+	return n
+}

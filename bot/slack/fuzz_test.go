@@ -77,8 +77,8 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		fuzzEnvelope("slash_commands", `"not an object"`),
 		fuzzEnvelope("slash_commands", `{"user_id": 42}`),
 		fuzzEnvelope("slash_commands", `{"command":"/runbook","text":"run x"}`),
-		fuzzEnvelope("interactive", `{"type":"block_actions","user":{"id":"U1"},"trigger_id":"1.2.3","channel":{"id":"C1"},"actions":[{"action_id":"run","value":"seed-dev-data","text":{"type":"plain_text","text":"Run"}}]}`),
-		fuzzEnvelope("interactive", `{"type":"block_actions","user":{"id":"U1"},"trigger_id":"1.2.3","container":{"channel_id":"C1"},"actions":[{"action_id":"decline:prompt#2","value":"j"},null,{"action_id":""}]}`),
+		fuzzEnvelope("interactive", `{"type":"block_actions","user":{"id":"U1"},"trigger_id":"1.2.3","channel":{"id":"C1"},"actions":[{"block_id":"b1","action_id":"run","value":"seed-dev-data","text":{"type":"plain_text","text":"Run"}}]}`),
+		fuzzEnvelope("interactive", `{"type":"block_actions","user":{"id":"U1"},"trigger_id":"1.2.3","container":{"channel_id":"C1"},"actions":[{"block_id":"b1","action_id":"decline:prompt#2","value":"j"},{"block_id":"b1","action_id":""}]}`),
 		fuzzEnvelope("interactive", `{"type":"block_actions","user":"U1"}`),
 		fuzzEnvelope("interactive", `{"type":"block_actions","trigger_id":"1.2.3","actions":[]}`),
 		fuzzEnvelope("interactive", `{"type":"view_submission","user":{"id":"U1"},"trigger_id":"1.2.4","view":{"callback_id":"runbook:decline","private_metadata":"{\"job\":\"j\",\"channel\":\"C1\"}","state":{"values":{"text":{"text":{"type":"plain_text_input","value":"because"}}}}}}`),
@@ -167,7 +167,7 @@ func TestDecodeEnvelopeSeedsReachTheBot(t *testing.T) {
 	if got := h.Commands(); len(got) != 1 || got[0].User != "U1" || got[0].RequestID != "1.2.3" || got[0].Envelope != "e-1" {
 		t.Fatalf("slash command: %+v", got)
 	}
-	_, h, _ = handleFrame(t, api.URL, fuzzEnvelope("interactive", `{"type":"block_actions","user":{"id":"U1"},"trigger_id":"1.2.3","channel":{"id":"C1"},"actions":[{"action_id":"run#2","value":"j"}]}`))
+	_, h, _ = handleFrame(t, api.URL, fuzzEnvelope("interactive", `{"type":"block_actions","user":{"id":"U1"},"trigger_id":"1.2.3","channel":{"id":"C1"},"actions":[{"block_id":"b1","action_id":"run#2","value":"j"}]}`))
 	if got := h.Presses(); len(got) != 1 || got[0].ButtonID != "run" || got[0].Job != "j" || got[0].Channel != "C1" {
 		t.Fatalf("block action: %+v", got)
 	}

@@ -85,3 +85,35 @@ func (h *harness) count(job string, kind runbook.NoticeKind) int {
 	}
 	return n
 }
+
+func TestService_GivenAutorun_WhenAConfirmedWindowOpens_ThenItStartsByItselfAndAnUnconfirmedOneDoesNot(t *testing.T) {
+	start := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	window := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
+	set := runbook.Settings{Autorun: true}
+	h := newHarness(t, start, set)
+	exec := &fakeExec{}
+	h.svc = runbook.NewService(h.rb, set, runbook.Deps{Store: h.db, Clock: h.clock, Executor: exec, Checker: okChecker{}})
+	ctx := context.Background()
+	_, err := h.svc.Confirm(ctx, runbook.Request{User: contactID(t, h.rb, "Bianca Ramos"), RequestID: "c1"}, "seed-dev-data", false)
+	require.NoError(t, err)
+
+	h.advanceTo(window.Add(time.Second))
+	run := exec.last(t)
+	require.Equal(t, []string{"scripts/infra/seed-dev-data.sh", "--mode", "apply"}, run.argv)
+	st, err := h.svc.Status(ctx, "seed-dev-data")
+	require.NoError(t, err)
+	require.Equal(t, runbook.Running, st[0].Current.State)
+	zero := 0
+	run.done <- runbook.RunResult{ExitCode: &zero}
+	h.svc.Wait()
+
+	// reset-staging (daily 05:00) was never confirmed: its window opens without a run.
+	h.advanceTo(time.Date(2026, 12, 5, 5, 1, 0, 0, time.UTC))
+	st, err = h.svc.Status(ctx, "reset-staging")
+	require.NoError(t, err)
+	require.Equal(t, time.Date(2026, 12, 5, 5, 0, 0, 0, time.UTC), st[0].Current.Window)
+	require.Equal(t, runbook.AwaitingConfirmation, st[0].Current.State)
+	exec.mu.Lock()
+	defer exec.mu.Unlock()
+	require.Len(t, exec.runs, 1)
+}

@@ -31,10 +31,14 @@ func blocksParam(p map[string]string) (json.RawMessage, bool, error) {
 }
 
 func (s *Server) chatPostMessage(r *apiRequest) (map[string]any, error) {
-	channel := s.resolveChannelLocked(r.params["channel"])
-	if channel == "" {
+	if r.params["channel"] == "" {
 		return nil, apiError("channel_not_found")
 	}
+	metadata, err := metadataParam(r.params)
+	if err != nil {
+		return nil, err
+	}
+	channel := s.channelForPostLocked(r.params["channel"])
 	if ch, ok := s.channels[channel]; ok && ch.Archived {
 		return nil, apiError("is_archived")
 	}
@@ -53,8 +57,12 @@ func (s *Server) chatPostMessage(r *apiRequest) (map[string]any, error) {
 			threadTS = parent.ThreadTS
 		}
 	}
-	m := s.postMessageLocked(channel, threadTS, text, blocks, attachments, rawParam(r.params["metadata"]), r.method)
-	return map[string]any{"channel": channel, "ts": m.TS, "message": s.messageJSON(m)}, nil
+	m := s.postMessageLocked(channel, threadTS, text, blocks, attachments, metadata, r.method)
+	msg := s.messageJSON(m)
+	if metadata != nil {
+		msg["metadata"] = metadata
+	}
+	return map[string]any{"channel": channel, "ts": m.TS, "message": msg}, nil
 }
 
 func (s *Server) chatUpdate(r *apiRequest) (map[string]any, error) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -231,10 +232,16 @@ func (m *Message) clone() Message {
 	return c
 }
 
-// resolveChannelLocked maps a user id used as a channel (a DM) to its IM channel id.
+// resolveChannelLocked maps a user id used as a channel (a DM) to its IM channel
+// id, and a known "#name" to its channel's id.
 func (s *Server) resolveChannelLocked(channel string) string {
 	if len(channel) > 1 && (channel[0] == 'U' || channel[0] == 'W') {
 		return "D" + channel[1:]
+	}
+	if strings.HasPrefix(channel, "#") {
+		if id, ok := s.channelByNameLocked(channel); ok {
+			return id
+		}
 	}
 	return channel
 }

@@ -62,6 +62,9 @@ func init() {
 		"users.info":            {botTokenOnly, (*Server).usersInfo},
 		"usergroups.users.list": {botTokenOnly, (*Server).usergroupsUsersList},
 		"conversations.info":    {botTokenOnly, (*Server).conversationsInfo},
+		"conversations.list":    {botTokenOnly, (*Server).conversationsList},
+		"conversations.history": {botTokenOnly, (*Server).conversationsHistory},
+		"conversations.replies": {botTokenOnly, (*Server).conversationsReplies},
 	}
 }
 

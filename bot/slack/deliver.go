@@ -19,7 +19,9 @@ import (
 // *runbook.DeferError, so the outbox tries again shortly. Slack's 429 becomes a
 // RateLimitError (RetryAfter), errors retrying cannot fix become a
 // PermanentError, anything else (5xx, network) is a plain retryable error.
-// Posts and updates are paced to about one per second per channel.
+// Posts and updates are paced to about one per second per channel. Posts carry
+// the notice key as message metadata so that a post Slack accepted just before
+// a crash is found again rather than repeated (dedupe.go).
 func (a *Adapter) Deliver(ctx context.Context, d runbook.Delivery) error {
 	var n runbook.Notice
 	if err := json.Unmarshal(d.Payload, &n); err != nil {
@@ -58,7 +60,7 @@ func (a *Adapter) Deliver(ctx context.Context, d runbook.Delivery) error {
 	} else if ok {
 		return nil
 	}
-	channel := msg.Channel
+	channel, threadTS := msg.Channel, ""
 	if n.Thread != "" {
 		pch, pts, ok, err := a.st.MessageRef(ctx, n.Thread)
 		if err != nil {
@@ -67,12 +69,18 @@ func (a *Adapter) Deliver(ctx context.Context, d runbook.Delivery) error {
 		if !ok {
 			return &runbook.DeferError{Reason: "thread parent " + n.Thread + " not posted yet"}
 		}
-		channel = pch
+		channel, threadTS = pch, pts
 		opts = append(opts, slackapi.MsgOptionTS(pts))
 	}
 	if channel == "" {
 		return &PermanentError{Code: "no_channel", Err: fmt.Errorf("chat notice %s (%s) has no channel", n.Key, n.Kind)}
 	}
+	if a.mayBePosted(d) {
+		if done, err := a.adoptPosted(ctx, d, n.Key, channel, threadTS); err != nil || done {
+			return err
+		}
+	}
+	opts = append(opts, noticeMetadata(n.Key))
 	if err := a.pace.wait(ctx, channel); err != nil {
 		return err
 	}
@@ -82,9 +90,9 @@ func (a *Adapter) Deliver(ctx context.Context, d runbook.Delivery) error {
 	}
 	a.pace.alias(channel, postedIn)
 	// A crash (or a store failure) between the post above and the ref below
-	// leaves the row undelivered: the outbox posts it again, so such a message
-	// can appear twice, at most once more per failure. Slack has no idempotency
-	// key for chat.postMessage to close that window.
+	// leaves the row undelivered. Slack has no idempotency key for
+	// chat.postMessage: the next attempt finds this message by its metadata
+	// (mayBePosted, adoptPosted) instead of posting it again.
 	if err := a.st.SetMessageRef(ctx, n.Key, postedIn, ts); err != nil {
 		return fmt.Errorf("saving message ref %s: %w", n.Key, err)
 	}
@@ -149,16 +157,28 @@ func (e *PermanentError) Unwrap() error { return e.Err }
 func (e *PermanentError) Permanent() bool { return true }
 
 // pacer spaces calls to one channel by at least gap, waiting rather than failing.
-// Names and IDs of one channel share a slot once a post has linked them.
+// Names and IDs of one channel share a slot once a post (or conversations.list)
+// has linked them. It is the adapter's per-process delivery state, so it also
+// holds when the adapter was made: rows older than that may have been posted by
+// a previous process.
 type pacer struct {
 	gap     time.Duration
+	since   time.Time // wall clock when the pacer (with its adapter) was made
 	mu      sync.Mutex
 	next    map[string]time.Time // channel → earliest next call
 	aliases map[string]string    // "#name" → channel ID
 }
 
 func newPacer(gap time.Duration) *pacer {
-	return &pacer{gap: gap, next: map[string]time.Time{}, aliases: map[string]string{}}
+	return &pacer{gap: gap, since: time.Now(), next: map[string]time.Time{}, aliases: map[string]string{}}
+}
+
+// idOf returns the channel ID a "#name" was linked to.
+func (p *pacer) idOf(name string) (string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	id, ok := p.aliases[name]
+	return id, ok
 }
 
 // wait reserves the next slot of channel and sleeps until it (or ctx ends).

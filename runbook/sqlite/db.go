@@ -16,7 +16,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -30,6 +32,8 @@ type DB struct {
 	path string
 	w    *sql.DB // the one writer connection: BEGIN IMMEDIATE
 	r    *sql.DB // read pool: deferred read-only transactions, never blocks the writer (WAL)
+
+	ws, rs *stmtCache // prepared statements of w and r
 }
 
 var _ runbook.Store = (*DB)(nil)
@@ -188,7 +192,7 @@ func open(ctx context.Context, path string, opt openOptions) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	db := &DB{path: path, w: w}
+	db := &DB{path: path, w: w, ws: newStmtCache(w)}
 	if err := db.init(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -206,7 +210,7 @@ func open(ctx context.Context, path string, opt openOptions) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db.r = r
+	db.r, db.rs = r, newStmtCache(r)
 	if err := r.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, describe(path, err)
@@ -369,6 +373,8 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the read pool, then the writer (the last connection checkpoints the WAL).
 func (db *DB) Close() error {
+	db.ws.close()
+	db.rs.close()
 	var err error
 	if db.r != nil {
 		err = db.r.Close()
@@ -383,15 +389,16 @@ func (db *DB) Close() error {
 // fn's error or panic rolls it back (the panic goes on). fn must not call
 // Update itself: there is one writer connection.
 func (db *DB) Update(ctx context.Context, fn func(runbook.Tx) error) error {
-	return db.run(ctx, db.w, false, fn)
+	return db.run(ctx, db.w, db.ws, false, fn)
 }
 
 // View runs fn in a read-only transaction; it sees one snapshot and does not block the writer.
 func (db *DB) View(ctx context.Context, fn func(runbook.Tx) error) error {
-	return db.run(ctx, db.r, true, fn)
+	return db.run(ctx, db.r, db.rs, true, fn)
 }
 
-func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(runbook.Tx) error) (err error) {
+func (db *DB) run(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly bool, fn func(runbook.Tx) error) (err error) {
+	stmts.prepare(ctx) // before BEGIN: preparing needs the pool's connection
 	stx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
@@ -402,7 +409,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(runb
 			stx.Rollback() //nolint:errcheck // fn's error or panic matters more
 		}
 	}()
-	t := &tx{ctx: ctx, tx: stx}
+	t := &tx{ctx: ctx, tx: stx, stmts: stmts}
 	if err := fn(t); err != nil {
 		return err
 	}
@@ -418,22 +425,111 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(runb
 
 // tx implements runbook.Tx on one SQL transaction.
 type tx struct {
-	ctx context.Context
-	tx  *sql.Tx
+	ctx   context.Context
+	tx    *sql.Tx
+	stmts *stmtCache
 }
 
 var _ runbook.Tx = (*tx)(nil)
 
+// exec, query and row run q as a prepared statement once it is in the cache.
+// Every query of this package reads its rows to the end and closes them before
+// the next statement, so a statement is never run again while its rows are open.
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	if st := t.stmts.get(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	}
 	return t.tx.ExecContext(t.ctx, q, args...)
 }
 
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmts.get(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	}
 	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
 func (t *tx) row(q string, args ...any) *sql.Row {
+	if st := t.stmts.get(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	}
 	return t.tx.QueryRowContext(t.ctx, q, args...)
+}
+
+// maxStmts bounds the statements cached per pool (queries built with a
+// variable number of parameters have many texts; past the bound they are
+// parsed at each use, as before).
+const maxStmts = 128
+
+// stmtCache keeps a pool's statements prepared: without it SQLite parses and
+// plans every statement at each run, which was the largest part of the CPU of
+// a short transaction after the commit itself. A statement seen for the first
+// time runs unprepared and is prepared before the next transaction on the pool
+// begins, never inside one: the writer pool has a single connection, held by
+// the transaction. Connections of the read pool prepare a cached statement the
+// first time they run it (database/sql keeps it per connection).
+type stmtCache struct {
+	pool *sql.DB
+	mu   sync.Mutex
+	m    map[string]*sql.Stmt // a nil value: preparing failed, not tried again
+	want []string             // seen, not yet prepared
+}
+
+func newStmtCache(pool *sql.DB) *stmtCache {
+	return &stmtCache{pool: pool, m: map[string]*sql.Stmt{}}
+}
+
+// get returns the prepared statement for q, or nil (and notes q for preparing).
+func (c *stmtCache) get(q string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st, ok := c.m[q]
+	if !ok && len(c.m)+len(c.want) < maxStmts && !slices.Contains(c.want, q) {
+		c.want = append(c.want, q)
+	}
+	return st
+}
+
+// prepare prepares the statements noted since the last call. A statement whose
+// preparation fails is run unprepared from then on (its error, if any, comes
+// from running it); one cut short by ctx is noted again at its next use.
+func (c *stmtCache) prepare(ctx context.Context) {
+	c.mu.Lock()
+	want := c.want
+	c.want = nil
+	c.mu.Unlock()
+	for _, q := range want {
+		st, err := c.pool.PrepareContext(ctx, q)
+		if err != nil {
+			if ctx.Err() != nil {
+				continue
+			}
+			st = nil
+		}
+		c.mu.Lock()
+		if _, dup := c.m[q]; dup && st != nil {
+			st.Close() //nolint:errcheck // another caller prepared it meanwhile
+		} else if !dup {
+			c.m[q] = st
+		}
+		c.mu.Unlock()
+	}
+}
+
+// close closes the cached statements.
+func (c *stmtCache) close() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for q, st := range c.m {
+		if st != nil {
+			st.Close() //nolint:errcheck // closing the pool follows
+		}
+		delete(c.m, q)
+	}
+	c.want = nil
 }
 
 // timeLayout is the fixed-width UTC text form of stored times.

@@ -335,9 +335,16 @@ func TestChaos_SlackErrorsDuringAFailure_IncidentCountdownAndEscalationArrive(t 
 	cleared := time.Now()
 	require.Empty(t, srv.Messages(incidentChannel), "nothing got through the faults")
 
-	waitFor(t, srv, 60*time.Second, "the incident post", func(s *slacktest.Server) bool { return len(s.Messages(incidentChannel)) > 0 })
-	first := srv.Messages(incidentChannel)[0]
-	waitFor(t, srv, 90*time.Second, "the escalation", func(s *slacktest.Server) bool { return len(messagesWith(s, incidentChannel, "<!here>")) > 0 })
+	// Each notice retries on its own outbox backoff (runbook.Backoff: doubling, jittered, up
+	// to 5 min), so after a minute of faults the next attempt of one may come ~2 min after
+	// the faults cleared, and the notices may arrive in any order: wait for each of them,
+	// not for the first message in the channel.
+	arrival := pick(90*time.Second, 4*time.Minute)
+	waitFor(t, srv, arrival, "the incident post", func(s *slacktest.Server) bool { return len(incidentPosts(s)) > 0 })
+	first := incidentPosts(srv)[0]
+	waitFor(t, srv, arrival, "the escalation", func(s *slacktest.Server) bool { return len(messagesWith(s, incidentChannel, "<!here>")) > 0 })
+	waitFor(t, srv, arrival, "the run thread", func(s *slacktest.Server) bool { return len(runThreads(s)) > 0 })
+	esc := messagesWith(srv, incidentChannel, "<!here>")[0]
 	// The countdown is the incident post itself: updated in place while the deadline runs,
 	// or already showing the countdown's end when the faults outlasted the deadline.
 	settle(5 * time.Second)
@@ -345,8 +352,9 @@ func TestChaos_SlackErrorsDuringAFailure_IncidentCountdownAndEscalationArrive(t 
 	f2, u429, u5xx := slackRetries(srv, "chat.update")
 	m, _ := srv.Message(first.Channel, first.TS)
 	escalations := len(messagesWith(srv, incidentChannel, "<!here>"))
-	figures(t, "faults for %s; chat.postMessage %d failed answers (%d×429, %d×5xx), chat.update %d (%d×429, %d×5xx); incident post %.1f s after the faults cleared, %d countdown updates, %d escalation(s), %d run thread(s)",
-		faultFor, f1, p429, p5xx, f2, u429, u5xx, first.PostedAt.Sub(cleared).Seconds(), m.Updates, escalations, len(runThreads(srv)))
+	figures(t, "faults for %s; chat.postMessage %d failed answers (%d×429, %d×5xx), chat.update %d (%d×429, %d×5xx); incident post %.1f s after the faults cleared, escalation %.1f s, run thread %.1f s; %d countdown updates, %d escalation(s), %d run thread(s)",
+		faultFor, f1, p429, p5xx, f2, u429, u5xx, first.PostedAt.Sub(cleared).Seconds(), esc.PostedAt.Sub(cleared).Seconds(),
+		runThreads(srv)[0].PostedAt.Sub(cleared).Seconds(), m.Updates, escalations, len(runThreads(srv)))
 	require.Greater(t, f1, 0, "the faults were met")
 	require.Equal(t, 1, escalations, "exactly one escalation")
 	require.Equal(t, 1, len(srv.Messages(incidentChannel))-escalations, "one incident post")
@@ -487,6 +495,17 @@ func TestChaos_BrokenRunbookEdit_ReportedOnceLastGoodKeptFixPickedUp(t *testing.
 	require.True(t, okStillListed, "the last good version stays in force")
 	require.NotContains(t, strings.ToLower(checkReply.Text), "unknown", "a command on the existing job still works")
 	require.LessOrEqual(t, pickedUp, 5*time.Second, "SPEC §1: a change is picked up within 5 s")
+}
+
+// incidentPosts are the messages of the incident channel that are not escalations.
+func incidentPosts(srv *slacktest.Server) []slacktest.Message {
+	var out []slacktest.Message
+	for _, m := range srv.Messages(incidentChannel) {
+		if !strings.Contains(content(m), "<!here>") {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // occurrenceOfAny is any listed occurrence of job.

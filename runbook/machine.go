@@ -491,7 +491,7 @@ func (s *stepper) deadline() error {
 	}
 	s.o.Escalated = true
 	s.notify(Notice{Kind: NoticeIncident, Key: s.o.IncidentKey(), Update: true, Channel: ChannelIncident})
-	s.notify(Notice{Kind: NoticeEscalation, Key: s.o.IncidentKey() + "/escalation", Channel: ChannelIncident})
+	s.notify(Notice{Kind: NoticeEscalation, Key: s.o.IncidentKey() + "/escalation", After: s.o.IncidentKey(), Channel: ChannelIncident})
 	s.audit(RecEscalated, map[string]string{"deadline": s.o.IncidentDeadline.Format(time.RFC3339)})
 	return nil
 }

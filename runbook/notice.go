@@ -33,6 +33,7 @@ type Notice struct {
 	Key     string        `json:"key"`              // identity of the chat message; updates edit it in place
 	Update  bool          `json:"update,omitempty"` // edit the message with Key instead of posting
 	Thread  string        `json:"thread,omitempty"` // key of the message to reply under
+	After   string        `json:"after,omitempty"`  // key of a message that must be posted first
 	Channel string        `json:"channel"`          // ChannelRunbook or ChannelIncident
 	Occ     Occurrence    `json:"occ"`              // snapshot at the time of the change
 	Late    bool          `json:"late,omitempty"`   // fired after its time (the bot was down)

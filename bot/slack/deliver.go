@@ -60,6 +60,13 @@ func (a *Adapter) Deliver(ctx context.Context, d runbook.Delivery) error {
 	} else if ok {
 		return nil
 	}
+	if n.After != "" { // e.g. the escalation never comes before its incident post
+		if _, _, ok, err := a.st.MessageRef(ctx, n.After); err != nil {
+			return fmt.Errorf("message ref %s: %w", n.After, err)
+		} else if !ok {
+			return &runbook.DeferError{Reason: "message " + n.After + " must be posted first"}
+		}
+	}
 	channel, threadTS := msg.Channel, ""
 	if n.Thread != "" {
 		pch, pts, ok, err := a.st.MessageRef(ctx, n.Thread)

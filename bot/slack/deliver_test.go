@@ -80,6 +80,18 @@ func TestDeliverBeforeParentDefers(t *testing.T) {
 	assert.Zero(t, r.srv.CallCount("chat.update"))
 }
 
+func TestDeliverEscalationWaitsForItsIncidentPost(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	esc := delivery(t, runbook.Notice{Key: "occ/4/incident/escalation", After: "occ/4/incident", Text: "escalated"})
+	var def *runbook.DeferError
+	require.ErrorAs(t, r.ad.Deliver(ctx, esc), &def, "not before the incident post")
+	assert.Zero(t, r.srv.CallCount("chat.postMessage"))
+	require.NoError(t, r.ad.Deliver(ctx, delivery(t, runbook.Notice{Key: "occ/4/incident", Text: "failed"})))
+	require.NoError(t, r.ad.Deliver(ctx, esc))
+	assert.Equal(t, 2, r.srv.CallCount("chat.postMessage"))
+}
+
 func TestDeliver429RetryAfterThenSucceeds(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()

@@ -337,8 +337,8 @@ func TestChaos_SlackErrorsDuringAFailure_IncidentCountdownAndEscalationArrive(t 
 
 	// Each notice retries on its own outbox backoff (runbook.Backoff: doubling, jittered, up
 	// to 5 min), so after a minute of faults the next attempt of one may come ~2 min after
-	// the faults cleared, and the notices may arrive in any order: wait for each of them,
-	// not for the first message in the channel.
+	// the faults cleared: wait for each of them, not for the first message in the channel.
+	// Only the escalation waits for its incident post.
 	arrival := pick(90*time.Second, 4*time.Minute)
 	waitFor(t, srv, arrival, "the incident post", func(s *slacktest.Server) bool { return len(incidentPosts(s)) > 0 })
 	first := incidentPosts(srv)[0]
@@ -359,6 +359,7 @@ func TestChaos_SlackErrorsDuringAFailure_IncidentCountdownAndEscalationArrive(t 
 	require.Equal(t, 1, escalations, "exactly one escalation")
 	require.Equal(t, 1, len(srv.Messages(incidentChannel))-escalations, "one incident post")
 	require.Len(t, runThreads(srv), 1, "one run thread")
+	require.False(t, esc.PostedAt.Before(first.PostedAt), "the escalation is never posted before its incident post (Notice.After)")
 	assertNoSecrets(t, srv, w)
 }
 

@@ -123,18 +123,8 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 		pace: newPacer(time.Second),
 	}
 	a.api = slackapi.New(cfg.BotToken, slackapi.OptionAppLevelToken(cfg.AppToken), slackapi.OptionAPIURL(cfg.APIURL),
-		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout, Transport: apiTransport()}))
+		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout}))
 	return a, nil
-}
-
-// apiTransport is the Web API's HTTP transport: the default one, keeping as
-// many idle connections to Slack as there are workers (the default keeps 2, so
-// a burst of replies opened, and then closed, a connection for nearly each one:
-// a TCP and TLS handshake per reply).
-func apiTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = workers
-	return t
 }
 
 // Start checks both tokens against Slack, failing fast with a clear error,

@@ -54,7 +54,8 @@ func (a *Adapter) mayBePosted(d runbook.Delivery) bool {
 	if !d.CreatedAt.IsZero() && d.CreatedAt.Before(a.pace.since) {
 		return true
 	}
-	return d.Attempts > 0 && !strings.HasPrefix(d.LastError, deferredPrefix)
+	// A deferral sent nothing, and a 429 is Slack refusing the post: neither can have posted.
+	return d.Attempts > 0 && !strings.HasPrefix(d.LastError, deferredPrefix) && !strings.Contains(d.LastError, rateLimitedText)
 }
 
 // findPosted looks in channel (in the thread threadTS, when set) for a message

@@ -237,6 +237,8 @@ func TestMayBePosted(t *testing.T) {
 		{"queued before start", runbook.Delivery{CreatedAt: since.Add(-time.Second)}, true},
 		{"failed attempt", runbook.Delivery{CreatedAt: since.Add(time.Second), Attempts: 1, LastError: "chat.postMessage: 500"}, true},
 		{"only deferred", runbook.Delivery{CreatedAt: since.Add(time.Second), Attempts: 4, LastError: deferred}, false},
+		{"refused with 429", runbook.Delivery{CreatedAt: since.Add(time.Second), Attempts: 2,
+			LastError: (&RateLimitError{Method: "chat.postMessage", Wait: time.Second}).Error()}, false},
 		{"deferred, but queued before start", runbook.Delivery{CreatedAt: since.Add(-time.Second), Attempts: 4, LastError: deferred}, true},
 	} {
 		assert.Equal(t, c.want, r.ad.mayBePosted(c.d), c.name)

@@ -141,8 +141,11 @@ type RateLimitError struct {
 }
 
 // Error describes the limit.
+// rateLimitedText marks a 429 in an outbox row's last error: Slack refused the call, nothing was posted.
+const rateLimitedText = "rate limited by Slack"
+
 func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("%s: rate limited by Slack, retry after %s", e.Method, e.Wait)
+	return fmt.Sprintf("%s: %s, retry after %s", e.Method, rateLimitedText, e.Wait)
 }
 
 // RetryAfter is Slack's Retry-After (at least one second).

@@ -44,7 +44,7 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 	}
 	defer db.Close()
 	b := bot.New(svc, bot.Options{Lang: runbook.Lang(e.cfg.Lang), Channel: e.cfg.Channel, Log: e.log})
-	ad, err := slack.New(slack.Config{BotToken: e.cfg.SlackBotToken, AppToken: e.cfg.SlackAppToken, APIURL: e.cfg.SlackAPIURL, Log: e.log, Now: svc.Now}, b, newChatStore(db))
+	ad, err := slack.New(slack.Config{BotToken: e.cfg.SlackBotToken, AppToken: e.cfg.SlackAppToken, APIURL: e.cfg.SlackAPIURL, Log: e.log, Now: svc.Now}, b, chatStore{db})
 	if err != nil {
 		return err
 	}
@@ -96,84 +96,21 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sql
 }
 
 // chatStore gives the chat adapter its slice of the database.
-type chatStore struct {
-	db     *sqlite.DB
-	claims *claimGroup
-}
+type chatStore struct{ db *sqlite.DB }
 
-func newChatStore(db *sqlite.DB) chatStore { return chatStore{db: db, claims: &claimGroup{}} }
-
-// claimGroup commits concurrent claims together (group commit): each envelope's
-// work claims its ids before any effect, and under a burst of commands one
-// durable write transaction for all the claims waiting costs one WAL append and
-// one fsync instead of one each. A claim returns only once the transaction
-// holding it has committed; claims are applied in arrival order, so an id
-// claimed twice in one transaction is fresh for the first claim only, as with
-// one transaction each.
-type claimGroup struct {
-	commit  sync.Mutex // held by the caller committing a group
-	mu      sync.Mutex // guards pending
-	pending []*claimReq
-}
-
-// claimReq is one Claim call waiting for its group to commit.
-type claimReq struct {
-	ids   []string
-	done  bool // set under claimGroup.commit
-	fresh bool
-	err   error
-}
-
-// Claim records ids in one durable write; fresh is false when any was seen before.
 func (s chatStore) Claim(ctx context.Context, ids ...string) (fresh bool, err error) {
-	if s.claims == nil {
-		return s.claim(ctx, []*claimReq{{ids: ids}})
-	}
-	r := &claimReq{ids: ids}
-	g := s.claims
-	g.mu.Lock()
-	g.pending = append(g.pending, r)
-	g.mu.Unlock()
-
-	// Whoever holds commit next writes every claim pending, this one included
-	// unless an earlier holder already took it.
-	g.commit.Lock()
-	defer g.commit.Unlock()
-	if r.done {
-		return r.fresh, r.err
-	}
-	g.mu.Lock()
-	batch := g.pending
-	g.pending = nil
-	g.mu.Unlock()
-	_, _ = s.claim(ctx, batch)
-	return r.fresh, r.err
-}
-
-// claim writes the claims of batch in one transaction and sets each one's result.
-// A failed transaction fails every claim of the batch with its error.
-func (s chatStore) claim(ctx context.Context, batch []*claimReq) (bool, error) {
-	err := s.db.Update(ctx, func(tx runbook.Tx) error {
-		now := timeNow()
-		for _, r := range batch {
-			r.fresh = true
-			for _, id := range r.ids {
-				f, err := tx.Claim(id, now)
-				if err != nil {
-					return err
-				}
-				r.fresh = r.fresh && f
+	fresh = true
+	err = s.db.Update(ctx, func(tx runbook.Tx) error {
+		for _, id := range ids {
+			f, err := tx.Claim(id, timeNow())
+			if err != nil {
+				return err
 			}
+			fresh = fresh && f
 		}
 		return nil
 	})
-	for _, r := range batch {
-		r.done, r.err = true, err
-		if err != nil {
-			r.fresh = false
-		}
-	}
-	return batch[0].fresh, err
+	return fresh, err
 }
 
 func (s chatStore) MessageRef(ctx context.Context, key string) (channel, ts string, ok bool, err error) {

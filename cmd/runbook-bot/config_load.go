@@ -1,0 +1,370 @@
+package main
+
+// The environment loader behind LoadConfig: one method per kind of value, each
+// recording a problem (never a secret's value) instead of failing fast.
+
+import (
+	"cmp"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // RUNBOOK_TZ must not depend on the host's zoneinfo files.
+)
+
+// isSecretVar reports whether a variable's value must never be echoed, by
+// its name (the same rule as the bot's redaction, SPEC §4).
+func isSecretVar(name string) bool {
+	up := strings.ToUpper(name)
+	if strings.HasPrefix(up, "SLACK_") && strings.Contains(up, "TOKEN") {
+		return true
+	}
+	for _, w := range []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "DSN", "URL"} {
+		if strings.Contains(up, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// loader accumulates the problems found while reading the environment.
+type loader struct {
+	lookup   func(string) (string, bool)
+	problems []ConfigProblem
+}
+
+// get returns the trimmed value of name and whether it is set and non-blank.
+func (l *loader) get(name string) (string, bool) {
+	v, ok := l.lookup(name)
+	v = strings.TrimSpace(v)
+	return v, ok && v != ""
+}
+
+// fail records a problem with name. For a secret the value is left out: msg
+// must then read on its own ("is not …" becomes "the value is not …").
+func (l *loader) fail(name, value, msg string) {
+	if isSecretVar(name) {
+		l.problems = append(l.problems, ConfigProblem{Var: name, Msg: "the value " + msg})
+		return
+	}
+	l.problems = append(l.problems, ConfigProblem{Var: name, Msg: strconv.Quote(value) + " " + msg})
+}
+
+func (l *loader) str(name, def string) string {
+	if v, ok := l.get(name); ok {
+		return v
+	}
+	return def
+}
+
+const durationHint = "(use Go durations such as 90s, 15m, 1h)"
+
+// duration parses a positive Go duration; def is returned when name is unset or blank.
+func (l *loader) duration(name string, def time.Duration) time.Duration {
+	v, ok := l.get(name)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		l.fail(name, v, "is not a duration "+durationHint)
+		return def
+	case d <= 0:
+		l.fail(name, v, "must be greater than zero "+durationHint)
+		return def
+	}
+	return d
+}
+
+// reminders parses a comma-separated list of positive, distinct durations,
+// sorted longest first. Unset means the default; an explicit "" or "none"
+// means no reminders.
+func (l *loader) reminders() []time.Duration {
+	v, set := l.lookup(envReminders)
+	v = strings.TrimSpace(v)
+	if !set {
+		v = defaultReminders
+	}
+	if v == "" || strings.EqualFold(v, "none") {
+		return nil
+	}
+	var out []time.Duration
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		d, err := time.ParseDuration(item)
+		switch {
+		case err != nil:
+			l.fail(envReminders, v, fmt.Sprintf("has %q, which is not a duration (use a comma-separated list of Go durations such as 4h,1h, or none)", item))
+			return nil
+		case d <= 0:
+			l.fail(envReminders, v, fmt.Sprintf("has %q, which is not greater than zero (each reminder is how long before the window it is sent, such as 4h,1h)", item))
+			return nil
+		case slices.Contains(out, d):
+			l.fail(envReminders, v, fmt.Sprintf("lists %s twice (use distinct durations such as 4h,1h)", formatDuration(d)))
+			return nil
+		}
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b time.Duration) int { return cmp.Compare(b, a) })
+	return out
+}
+
+// boolean parses true/false (also 1/0, yes/no, on/off, any case).
+func (l *loader) boolean(name string, def bool) bool {
+	v, ok := l.get(name)
+	if !ok {
+		return def
+	}
+	switch strings.ToLower(v) {
+	case "1", "t", "true", "yes", "y", "on":
+		return true
+	case "0", "f", "false", "no", "n", "off":
+		return false
+	}
+	l.fail(name, v, "is not a boolean (use true or false)")
+	return def
+}
+
+// lang normalises RUNBOOK_LANG to "pt-BR" or "en"; unset means "" (the runbook's).
+func (l *loader) lang() string {
+	v, ok := l.get(envLang)
+	if !ok {
+		return ""
+	}
+	switch strings.ReplaceAll(strings.ToLower(v), "_", "-") {
+	case "pt", "pt-br":
+		return LangPortuguese
+	case "en", "en-us", "en-gb":
+		return LangEnglish
+	}
+	l.fail(envLang, v, "is not a supported language (use pt-BR or en)")
+	return ""
+}
+
+var offsetZoneRE = regexp.MustCompile(`^(?i:UTC|GMT)([+-])(\d{1,2})(?::?(\d{2}))?$`)
+
+// location loads RUNBOOK_TZ: UTC, UTC±H[:MM] or an IANA zone name.
+func (l *loader) location() *time.Location {
+	v, ok := l.get(envTZ)
+	if !ok || strings.EqualFold(v, "UTC") || strings.EqualFold(v, "Z") {
+		return time.UTC
+	}
+	if loc, ok := fixedZone(v); ok {
+		return loc
+	}
+	if v != "Local" && !strings.HasPrefix(v, "/") && !strings.Contains(v, "..") {
+		if loc, err := time.LoadLocation(v); err == nil {
+			return loc
+		}
+	}
+	l.fail(envTZ, v, "is not a time zone (use UTC, an offset such as UTC-3, or an IANA name such as America/Sao_Paulo)")
+	return time.UTC
+}
+
+// fixedZone parses UTC±H[:MM] (also GMT±…) into a fixed zone.
+func fixedZone(v string) (*time.Location, bool) {
+	m := offsetZoneRE.FindStringSubmatch(v)
+	if m == nil {
+		return nil, false
+	}
+	h, _ := strconv.Atoi(m[2])
+	mins := 0
+	if m[3] != "" {
+		mins, _ = strconv.Atoi(m[3])
+	}
+	if h > 14 || mins > 59 {
+		return nil, false
+	}
+	off := h*3600 + mins*60
+	if m[1] == "-" {
+		off = -off
+	}
+	name := fmt.Sprintf("UTC%s%02d:%02d", m[1], h, mins)
+	return time.FixedZone(name, off), true
+}
+
+var (
+	channelNameRE = regexp.MustCompile(`^#[a-z0-9_-]{1,80}$`)
+	channelIDRE   = regexp.MustCompile(`^[CG][A-Z0-9]{2,}$`)
+	principalRE   = regexp.MustCompile(`^[UWS][A-Z0-9]{2,}$`)
+)
+
+// channel validates a #name or a C…/G… channel ID.
+func (l *loader) channel(name, def string) string {
+	v, ok := l.get(name)
+	if !ok {
+		return def
+	}
+	if channelNameRE.MatchString(v) || channelIDRE.MatchString(v) {
+		return v
+	}
+	hint := "(use #name in lowercase letters, digits, - and _, or a channel ID such as C0123456789)"
+	if channelNameRE.MatchString("#" + v) {
+		hint = fmt.Sprintf("(did you mean %q? use #name or a channel ID such as C0123456789)", "#"+v)
+	} else if lower := strings.ToLower(v); lower != v && channelNameRE.MatchString(lower) {
+		hint = fmt.Sprintf("(Slack channel names are lowercase: did you mean %q?)", lower)
+	}
+	l.fail(name, v, "is not a channel "+hint)
+	return def
+}
+
+// operators parses comma-separated Slack user (U…/W…) and user-group (S…) IDs.
+func (l *loader) operators() []string {
+	v, ok := l.get(envOperators)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !principalRE.MatchString(item) {
+			l.fail(envOperators, v, fmt.Sprintf("has %q, which is not a Slack user or user-group ID (use comma-separated IDs such as U0123ABCD,S0456EFGH, not names or @mentions)", item))
+			return nil
+		}
+		if !slices.Contains(out, item) {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// token validates a Slack token's shape without ever showing it.
+func (l *loader) token(name, prefix, kind string) string {
+	v, ok := l.get(name)
+	if !ok {
+		return ""
+	}
+	if strings.HasPrefix(v, prefix) && len(v) > len(prefix) && !strings.ContainsAny(v, " \t\r\n\"'") {
+		return v
+	}
+	msg := fmt.Sprintf("is not %s (it must start with %s)", kind, prefix)
+	for p, what := range map[string]string{
+		"xoxb-": "a bot token", "xapp-": "an app-level token", "xoxp-": "a user token",
+	} {
+		if p != prefix && strings.HasPrefix(v, p) {
+			msg = fmt.Sprintf("is %s (%s…), not %s (it must start with %s)", what, p, kind, prefix)
+		}
+	}
+	if strings.HasPrefix(v, prefix) {
+		msg = fmt.Sprintf("is not %s: it has quotes, spaces or nothing after %s", kind, prefix)
+	}
+	l.fail(name, v, msg)
+	return ""
+}
+
+// httpURL validates an absolute http(s) URL. Both URL variables are treated
+// as secrets (their names contain URL), so the value is never shown.
+func (l *loader) httpURL(name, def, hint string) string {
+	v, ok := l.get(name)
+	if !ok {
+		return def
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		l.fail(name, v, "is not an absolute http(s) URL "+hint)
+		return def
+	}
+	return v
+}
+
+// httpAddr validates RUNBOOK_HTTP_ADDR: unset means the default, set and
+// empty disables the server.
+func (l *loader) httpAddr() string {
+	v, set := l.lookup(envHTTPAddr)
+	if !set {
+		return defaultHTTPAddr
+	}
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return ""
+	}
+	_, port, err := net.SplitHostPort(v)
+	if err == nil {
+		if n, perr := strconv.Atoi(port); perr != nil || n < 0 || n > 65535 {
+			err = fmt.Errorf("bad port")
+		}
+	}
+	if err != nil {
+		l.fail(envHTTPAddr, v, "is not host:port (use 127.0.0.1:8080, :8080, or an empty value to disable the HTTP server)")
+		return defaultHTTPAddr
+	}
+	return v
+}
+
+var githubRepoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+
+// ticketKind reads RUNBOOK_TICKETS: unset, empty or none mean no ticket source.
+func (l *loader) ticketKind() string {
+	v, ok := l.get(envTickets)
+	if !ok {
+		return ""
+	}
+	switch k := strings.ToLower(v); k {
+	case "none":
+		return ""
+	case TicketsGitHub, TicketsJira:
+		return k
+	}
+	l.fail(envTickets, v, "is not a ticket source (use github, jira or none)")
+	return ""
+}
+
+// required reads a variable the chosen ticket source cannot do without.
+func (l *loader) required(name string, needed bool, source, hint string) string {
+	v, ok := l.get(name)
+	if !ok && needed {
+		l.problems = append(l.problems, ConfigProblem{Var: name, Msg: fmt.Sprintf("must be set when %s=%s %s", envTickets, source, hint)})
+	}
+	return v
+}
+
+// secretText reads a token for a ticket source: required when needed, one word, never shown.
+func (l *loader) secretText(name string, needed bool, source, hint string) string {
+	v := l.required(name, needed, source, hint)
+	if strings.ContainsAny(v, " \t\r\n\"'") {
+		l.fail(name, v, "has quotes or spaces (paste the token alone)")
+		return ""
+	}
+	return v
+}
+
+// tickets reads the ticket source and the variables of the chosen one. The other
+// source's variables are still checked for shape but may be left unset.
+func (l *loader) tickets(c *Config) {
+	c.Tickets = l.ticketKind()
+	gh, jira := c.Tickets == TicketsGitHub, c.Tickets == TicketsJira
+
+	c.GitHubRepo = l.required(envGitHubRepo, gh, TicketsGitHub, "(use owner/name, such as acme/platform)")
+	if c.GitHubRepo != "" && !githubRepoRE.MatchString(strings.Trim(c.GitHubRepo, "/")) {
+		l.fail(envGitHubRepo, c.GitHubRepo, "is not owner/name (use the repository's owner/name, such as acme/platform)")
+		c.GitHubRepo = ""
+	} else {
+		c.GitHubRepo = strings.Trim(c.GitHubRepo, "/")
+	}
+	c.GitHubToken = l.secretText(envGitHubToken, gh, TicketsGitHub, "(a token that may read the repository's issues)")
+	c.GitHubAPIURL = l.httpURL(envGitHubAPIURL, "", "(use https://api.github.com/, or https://HOST/api/v3/ for GitHub Enterprise Server)")
+	c.GitHubLabel = l.str(envGitHubLabel, "")
+
+	c.JiraURL = l.httpURL(envJiraURL, "", "(use your site's address, such as https://example.atlassian.net)")
+	if _, ok := l.get(envJiraURL); !ok && jira {
+		l.problems = append(l.problems, ConfigProblem{Var: envJiraURL, Msg: fmt.Sprintf("must be set when %s=%s (use your site's address, such as https://example.atlassian.net)", envTickets, TicketsJira)})
+	}
+	c.JiraEmail = l.required(envJiraEmail, jira, TicketsJira, "(the e-mail of the account the API token belongs to)")
+	if c.JiraEmail != "" && (!strings.Contains(c.JiraEmail, "@") || strings.ContainsAny(c.JiraEmail, " \t")) {
+		l.fail(envJiraEmail, c.JiraEmail, "is not an e-mail address (use the e-mail of the account the API token belongs to)")
+		c.JiraEmail = ""
+	}
+	c.JiraToken = l.secretText(envJiraToken, jira, TicketsJira, "(an Atlassian API token of that account)")
+	c.JiraJQL = l.str(envJiraJQL, "")
+}

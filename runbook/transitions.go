@@ -1,0 +1,320 @@
+package runbook
+
+// The transitions of the lifecycle, one method per event, applied by Step.
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+func (s *stepper) confirmDue() error {
+	if s.o.State != Scheduled {
+		return s.skip()
+	}
+	s.o.State = AwaitingConfirmation
+	s.o.RequestedAt = ptr(s.now())
+	s.notify(Notice{Kind: NoticeRequest, Key: s.o.RequestKey(), Channel: ChannelRunbook, Check: s.ev.Preflight, Tickets: s.ev.Tickets})
+	s.audit(RecConfirmRequested, preflightFields(s.ev.Preflight))
+	return nil
+}
+
+func (s *stepper) reminderDue() error {
+	if s.o.State != AwaitingConfirmation || s.o.RequestedAt == nil || s.ev.Due.Before(*s.o.RequestedAt) {
+		return s.skip()
+	}
+	s.notify(Notice{Kind: NoticeReminder, Key: s.o.RequestKey() + "/reminder/" + strconv.Itoa(s.ev.Seq%SeqPerGeneration), Thread: s.o.RequestKey(), Channel: ChannelRunbook, Last: s.ev.Last, Tickets: s.ev.Tickets})
+	return nil
+}
+
+func (s *stepper) confirm() error {
+	switch s.o.State {
+	case Confirmed:
+		return Errf(KindConflict, "already_confirmed", map[string]any{"by": s.o.ApprovedBy, "at": *s.o.ApprovedAt})
+	case Declined:
+		if !s.now().Before(s.o.Window) {
+			return Errf(KindConflict, "declined_window_passed", map[string]any{"window": s.o.Window})
+		}
+	case Scheduled, AwaitingConfirmation:
+	default:
+		return Errf(KindConflict, "already_started", nil)
+	}
+	fields := map[string]string{"previous_state": string(s.o.State)}
+	if t := s.ev.Tickets; t != nil {
+		if len(t.Blockers) > 0 && !s.ev.Despite {
+			return Errf(KindConflict, "blocker_tickets", map[string]any{"tickets": blockerKeys(t.Blockers)})
+		}
+		fields["open_tickets"] = blockerKeys(t.Tickets)
+		if t.Unavailable != "" {
+			fields["tickets_unavailable"] = t.Unavailable
+		}
+		if len(t.Blockers) > 0 {
+			fields["despite_tickets"] = blockerKeys(t.Blockers)
+		}
+	}
+	s.o.State = Confirmed
+	s.o.ApprovedBy, s.o.ApprovedAt = s.ev.Actor.User, ptr(s.now())
+	s.o.DeclinedBy, s.o.DeclineReason = "", ""
+	s.updateRequest()
+	s.audit(RecApproved, fields)
+	return nil
+}
+
+func (s *stepper) decline() error {
+	if strings.TrimSpace(s.ev.Text) == "" {
+		return Errf(KindInvalid, "reason_required", nil)
+	}
+	switch s.o.State {
+	case Scheduled, AwaitingConfirmation, Confirmed:
+	case Declined:
+		return Errf(KindConflict, "already_declined", map[string]any{"by": s.o.DeclinedBy})
+	default:
+		return Errf(KindConflict, "already_started", nil)
+	}
+	s.o.State = Declined
+	s.o.DeclinedBy, s.o.DeclineReason = s.ev.Actor.User, s.ev.Text
+	s.o.ApprovedBy, s.o.ApprovedAt = "", nil
+	s.updateRequest()
+	s.audit(RecDeclined, map[string]string{"reason": s.ev.Text})
+	return nil
+}
+
+func (s *stepper) windowOpen() error {
+	switch s.o.State {
+	case Confirmed, Scheduled, AwaitingConfirmation:
+	default:
+		return s.skip()
+	}
+	s.notify(Notice{Kind: NoticeWindowOpen, Key: s.o.RequestKey() + "/open", Channel: ChannelRunbook})
+	if s.o.State == Confirmed && s.env.Autorun {
+		return s.startRun()
+	}
+	return nil
+}
+
+func (s *stepper) runStart() error {
+	switch {
+	case s.o.State == Running:
+		return Errf(KindConflict, "already_running", map[string]any{"by": s.o.RunBy, "at": *s.o.StartedAt})
+	case s.o.State == Confirmed:
+	case s.o.State == Failed || s.o.State == Cancelled:
+		if !s.env.NextSlot.IsZero() && !s.now().Before(s.env.NextSlot) {
+			return Errf(KindConflict, "next_window_passed", map[string]any{"next": s.env.NextSlot})
+		}
+	case s.o.State == Succeeded:
+		return Errf(KindConflict, "already_succeeded", map[string]any{"by": s.o.RunBy})
+	case s.o.State == Declined:
+		return Errf(KindConflict, "declined", map[string]any{"by": s.o.DeclinedBy, "reason": s.o.DeclineReason})
+	default:
+		return Errf(KindConflict, "not_confirmed", map[string]any{"window": s.o.Window})
+	}
+	if s.now().Before(s.o.Window) {
+		return Errf(KindConflict, "before_window", map[string]any{"window": s.o.Window})
+	}
+	return s.startRun()
+}
+
+// startRun moves to running, or straight to failed when the fresh pre-flight fails.
+func (s *stepper) startRun() error {
+	s.o.Attempts++
+	s.o.RunBy = s.ev.Actor.User
+	s.o.StartedAt, s.o.FinishedAt, s.o.ExitCode, s.o.Reason = ptr(s.now()), nil, nil, ""
+	pf := s.ev.Preflight
+	if pf != nil {
+		s.audit(RecPreflight, preflightFields(pf))
+	}
+	s.audit(RecRunStarted, map[string]string{"attempt": strconv.Itoa(s.o.Attempts), "argv": strings.Join(s.ev.Argv, " "), "dry_run": "false"})
+	s.notify(Notice{Kind: NoticeRunStarted, Key: s.o.RunKey(s.o.Attempts), Channel: ChannelRunbook, Check: pf})
+	s.updateRequest()
+	if pf != nil && !pf.OK() {
+		return s.finish(RunResult{Reason: ReasonPreflight, Tail: failedNames(pf)})
+	}
+	s.o.State = Running
+	s.out.StartRun = true
+	return nil
+}
+
+func (s *stepper) runFinish() error {
+	if s.o.State != Running || s.ev.Run == nil {
+		return s.skip()
+	}
+	return s.finish(*s.ev.Run)
+}
+
+func (s *stepper) finish(r RunResult) error {
+	s.o.FinishedAt, s.o.ExitCode, s.o.Reason, s.o.LogSHA256, s.o.Tail = ptr(s.now()), r.ExitCode, r.Reason, r.LogSHA256, r.Tail
+	switch r.Reason {
+	case "":
+		s.o.State = Succeeded
+	case ReasonCancelled:
+		s.o.State = Cancelled
+	default:
+		s.o.State = Failed
+	}
+	fields := map[string]string{"result": string(s.o.State), "reason": r.Reason, "attempt": strconv.Itoa(s.o.Attempts),
+		"duration_ms": strconv.FormatInt(r.Duration.Milliseconds(), 10), "log_sha256": r.LogSHA256}
+	if r.ExitCode != nil {
+		fields["exit_code"] = strconv.Itoa(*r.ExitCode)
+	}
+	if r.Reason == ReasonInterrupted {
+		s.audit(RecInterrupted, nil)
+	}
+	s.audit(RecRunFinished, fields)
+	s.out.Checkin = true
+	s.notify(Notice{Kind: NoticeRunResult, Key: s.o.RunKey(s.o.Attempts), Update: true, Channel: ChannelRunbook, Tail: r.Tail})
+	s.updateRequest()
+	if s.o.State == Failed {
+		s.failure(r)
+	}
+	return nil
+}
+
+// failure posts the incident message; the first failure without an incident starts the countdown.
+func (s *stepper) failure(r RunResult) {
+	s.o.FailedAt = ptr(s.now())
+	if s.o.IncidentDeadline == nil && s.o.IncidentRef == "" {
+		d := s.now().Add(s.env.Policy.IncidentDeadline)
+		s.o.IncidentDeadline = &d
+		s.out.Arm = append(s.out.Arm, Timer{Kind: TimerDeadline, Due: d})
+		s.notify(Notice{Kind: NoticeIncident, Key: s.o.IncidentKey(), Channel: ChannelIncident, Tail: r.Tail, Thread: ""})
+		return
+	}
+	s.notify(Notice{Kind: NoticeIncident, Key: s.o.IncidentKey() + "/" + strconv.Itoa(s.o.Attempts), Thread: s.o.IncidentKey(), Channel: ChannelIncident, Tail: r.Tail})
+}
+
+func (s *stepper) cancel() error {
+	if s.o.State != Running {
+		return Errf(KindConflict, "not_running", nil)
+	}
+	s.out.Cancel = true
+	s.audit(RecCancelled, nil)
+	return nil
+}
+
+func (s *stepper) delayDue() error {
+	switch s.o.State {
+	case Scheduled, AwaitingConfirmation, Confirmed:
+	default:
+		return s.skip()
+	}
+	if s.o.Justification != "" {
+		return s.skip()
+	}
+	s.o.Delayed = true
+	s.notify(Notice{Kind: NoticeDelay, Key: s.o.RequestKey() + "/delay/" + strconv.Itoa(s.ev.Seq%SeqPerGeneration), Channel: ChannelRunbook})
+	s.audit(RecDelayed, map[string]string{"repeat": strconv.Itoa(s.ev.Seq % SeqPerGeneration)})
+	next := s.now().Add(s.env.Policy.DelayThreshold)
+	if s.env.NextSlot.IsZero() || next.Before(s.env.NextSlot) {
+		s.out.Arm = append(s.out.Arm, Timer{Kind: TimerDelay, Seq: s.ev.Seq + 1, Due: next})
+	}
+	return nil
+}
+
+func (s *stepper) justify() error {
+	if strings.TrimSpace(s.ev.Text) == "" {
+		return Errf(KindInvalid, "justification_required", nil)
+	}
+	if s.o.State.Started() || s.o.State == Declined {
+		return Errf(KindConflict, "not_delayed", nil)
+	}
+	if !s.o.Delayed && s.now().Before(s.o.Window.Add(s.env.Policy.DelayThreshold)) {
+		return Errf(KindConflict, "not_delayed", nil)
+	}
+	s.o.Justification = s.ev.Text
+	s.out.Disarm = append(s.out.Disarm, TimerDelay)
+	s.out.DelayLog = s.ev.Text
+	s.audit(RecJustified, map[string]string{"justification": s.ev.Text})
+	return nil
+}
+
+func (s *stepper) reschedule() error {
+	if strings.TrimSpace(s.ev.Text) == "" {
+		return Errf(KindInvalid, "justification_required", nil)
+	}
+	if s.o.State.Started() {
+		return Errf(KindConflict, "already_started", nil)
+	}
+	if !s.ev.To.After(s.now()) {
+		return Errf(KindInvalid, "reschedule_in_past", map[string]any{"to": s.ev.To})
+	}
+	from := s.o.Window
+	s.updateRequest()
+	s.o.Window = s.ev.To.UTC()
+	s.o.Reschedules++
+	s.o.State, s.o.RequestedAt = Scheduled, nil
+	s.o.ApprovedBy, s.o.ApprovedAt, s.o.DeclinedBy, s.o.DeclineReason = "", nil, "", ""
+	s.o.Delayed, s.o.Justification = false, s.ev.Text
+	s.out.Disarm = append(s.out.Disarm, TimerConfirm, TimerReminder, TimerOpen, TimerDelay)
+	s.out.Arm = append(s.out.Arm, TimersFor(s.o.Window, s.now(), s.env.Policy, s.env.Reminders, s.o.Reschedules)...)
+	s.out.DelayLog = s.ev.Text
+	s.notify(Notice{Kind: NoticeRescheduled, Key: s.o.RequestKey() + "/rescheduled", Channel: ChannelRunbook, Text: s.ev.Text})
+	s.audit(RecRescheduled, map[string]string{"from": from.Format(time.RFC3339), "to": s.o.Window.Format(time.RFC3339), "justification": s.ev.Text})
+	return nil
+}
+
+// TimersFor are the lifecycle timers of a window at T: the confirmation request
+// (at once when T − lead already passed), the reminders still ahead, the window
+// opening and the first delay alert. generation is the occurrence's reschedule
+// count: each window of an occurrence has its own timers (a fired timer stays fired).
+func TimersFor(t, now time.Time, p Policy, reminders []time.Duration, generation int) []Timer {
+	base := generation * SeqPerGeneration
+	confirmAt := t.Add(-p.ConfirmLead)
+	if confirmAt.Before(now) {
+		confirmAt = now
+	}
+	ts := []Timer{{Kind: TimerConfirm, Seq: base, Due: confirmAt}}
+	for i, r := range reminders {
+		at := t.Add(-r)
+		if at.After(confirmAt) {
+			ts = append(ts, Timer{Kind: TimerReminder, Seq: base + i, Due: at})
+		}
+	}
+	return append(ts, Timer{Kind: TimerOpen, Seq: base, Due: t}, Timer{Kind: TimerDelay, Seq: base + 1, Due: t.Add(p.DelayThreshold)})
+}
+
+// SeqPerGeneration separates the timer sequence numbers of an occurrence's successive windows.
+const SeqPerGeneration = 1000
+
+func (s *stepper) incident() error {
+	ref := strings.TrimSpace(s.ev.Text)
+	if ref == "" {
+		return Errf(KindInvalid, "incident_ref_required", nil)
+	}
+	if s.o.FailedAt == nil {
+		return Errf(KindConflict, "no_failure", nil)
+	}
+	if s.o.IncidentRef != "" {
+		return Errf(KindConflict, "incident_already_recorded", map[string]any{"ref": s.o.IncidentRef, "by": s.o.IncidentBy})
+	}
+	s.o.IncidentRef, s.o.IncidentBy, s.o.IncidentAt = ref, s.ev.Actor.User, ptr(s.now())
+	s.out.Disarm = append(s.out.Disarm, TimerDeadline)
+	s.out.Checkin = true
+	s.notify(Notice{Kind: NoticeIncident, Key: s.o.IncidentKey(), Update: true, Channel: ChannelIncident})
+	s.audit(RecIncident, map[string]string{"ref": ref, "after_failure_ms": strconv.FormatInt(s.now().Sub(*s.o.FailedAt).Milliseconds(), 10)})
+	return nil
+}
+
+func (s *stepper) deadline() error {
+	if s.o.IncidentRef != "" || s.o.Escalated || s.o.IncidentDeadline == nil {
+		return s.skip()
+	}
+	s.o.Escalated = true
+	s.notify(Notice{Kind: NoticeIncident, Key: s.o.IncidentKey(), Update: true, Channel: ChannelIncident})
+	s.notify(Notice{Kind: NoticeEscalation, Key: s.o.IncidentKey() + "/escalation", After: s.o.IncidentKey(), Channel: ChannelIncident})
+	s.audit(RecEscalated, map[string]string{"deadline": s.o.IncidentDeadline.Format(time.RFC3339)})
+	return nil
+}
+
+func (s *stepper) learnings() error {
+	text := strings.TrimSpace(s.ev.Text)
+	if text == "" {
+		return Errf(KindInvalid, "learnings_required", nil)
+	}
+	if !s.o.State.Finished() {
+		return Errf(KindConflict, "not_finished", nil)
+	}
+	s.o.Learnings = text
+	s.out.Checkin = true
+	s.audit(RecLearnings, map[string]string{"learnings": text})
+	return nil
+}

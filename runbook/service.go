@@ -74,6 +74,7 @@ type Service struct {
 	deliver chan struct{} // a delivery was enqueued
 	runs    sync.Map      // occurrence id → Execution
 	runWG   sync.WaitGroup
+	loops   sync.WaitGroup // the timer loop and the periodic scheduler started by Start
 }
 
 // Deps are the service's ports.

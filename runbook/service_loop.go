@@ -51,13 +51,22 @@ func (s *Service) Start(ctx context.Context, watch func(context.Context)) error 
 		}
 	}
 	sched.Start()
+	s.loops.Add(2)
 	go func() {
+		defer s.loops.Done()
 		<-ctx.Done()
 		_ = sched.Shutdown()
 	}()
-	go s.RunTimers(ctx)
+	go func() {
+		defer s.loops.Done()
+		s.RunTimers(ctx)
+	}()
 	return nil
 }
+
+// Stopped blocks until the loops started by Start have ended (after its context ended),
+// so the store can be closed under nobody.
+func (s *Service) Stopped() { s.loops.Wait() }
 
 // RefreshCountdowns queues an in-place update of every running incident countdown.
 func (s *Service) RefreshCountdowns(ctx context.Context) {
@@ -78,7 +87,7 @@ func (s *Service) RefreshCountdowns(ctx context.Context) {
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && ctx.Err() == nil {
 		s.log.Error("refreshing countdowns", "err", err)
 	}
 }

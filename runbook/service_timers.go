@@ -2,7 +2,6 @@ package runbook
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -118,7 +117,9 @@ func (s *Service) FireDue(ctx context.Context) (int, error) {
 		}
 		for _, t := range due {
 			if err := s.fire(ctx, t, due); err != nil {
-				s.log.Error("timer failed", "timer", t.Kind, "occurrence", t.Occ, "err", err)
+				if ctx.Err() == nil {
+					s.log.Error("timer failed", "timer", t.Kind, "occurrence", t.Occ, "err", err)
+				}
 				return n, err
 			}
 			n++
@@ -215,7 +216,7 @@ func (s *Service) preflightFor(ctx context.Context, occ int64) *Preflight {
 // or a new timer is armed.
 func (s *Service) RunTimers(ctx context.Context) {
 	for {
-		if _, err := s.FireDue(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		if _, err := s.FireDue(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("firing timers", "err", err)
 		}
 		wait := time.Minute

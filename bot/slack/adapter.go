@@ -217,3 +217,6 @@ func (a *Adapter) reply(ctx context.Context, user, channel string, r bot.Reply) 
 		a.log.Error("reply lost", "user", user, "err", a.scrub(err))
 	}
 }
+
+// Wait blocks until the envelope work in flight has finished (after Start's context ended).
+func (a *Adapter) Wait() { a.work.Wait() }

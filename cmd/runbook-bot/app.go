@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
@@ -20,6 +21,20 @@ type appEnv struct {
 	rb     *runbook.Runbook
 	redact *runbook.Redactor
 	log    *slog.Logger
+
+	workers sync.WaitGroup // outbox loops started by startWorkers
+}
+
+// shutdown stops everything started on ctx (via stop) and closes the database
+// once no loop can touch it any more.
+func (e *appEnv) shutdown(stop func(), svc *runbook.Service, db io.Closer, waits ...func()) {
+	stop()
+	e.workers.Wait()
+	svc.Stopped()
+	for _, w := range waits {
+		w()
+	}
+	_ = db.Close()
 }
 
 // loadEnv reads .env, the configuration and the runbook. Problems are printed to stderr.

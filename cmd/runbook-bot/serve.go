@@ -42,9 +42,16 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	var ad *slack.Adapter
+	defer func() {
+		e.shutdown(stop, svc, db, func() {
+			if ad != nil {
+				ad.Wait()
+			}
+		})
+	}()
 	b := bot.New(svc, bot.Options{Lang: runbook.Lang(e.cfg.Lang), Channel: e.cfg.Channel, Log: e.log})
-	ad, err := slack.New(slack.Config{BotToken: e.cfg.SlackBotToken, AppToken: e.cfg.SlackAppToken, APIURL: e.cfg.SlackAPIURL, Log: e.log, Now: svc.Now}, b, chatStore{db})
+	ad, err = slack.New(slack.Config{BotToken: e.cfg.SlackBotToken, AppToken: e.cfg.SlackAppToken, APIURL: e.cfg.SlackAPIURL, Log: e.log, Now: svc.Now}, b, chatStore{db})
 	if err != nil {
 		return err
 	}
@@ -80,7 +87,11 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sql
 	for name, fn := range sinks {
 		out := svc.Outbox(name, fn)
 		outs = append(outs, out)
-		go out.Run(ctx)
+		e.workers.Add(1)
+		go func() {
+			defer e.workers.Done()
+			out.Run(ctx)
+		}()
 	}
 	watcher := newRunbookWatcher(e.cfg.File, e.cfg.TZ, svc)
 	if err := svc.Start(ctx, watcher.poll); err != nil {

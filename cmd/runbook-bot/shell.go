@@ -38,7 +38,7 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer e.shutdown(stop, svc, db)
 	b := bot.New(svc, bot.Options{Lang: runbook.Lang(e.cfg.Lang), Channel: e.cfg.Channel, Log: e.log})
 	user := *as
 	if user == "" {

@@ -2,7 +2,6 @@ package slacktest
 
 import (
 	"strings"
-	"time"
 )
 
 func (s *Server) userJSON(u User) map[string]any {
@@ -63,21 +62,7 @@ func (s *Server) conversationsInfo(r *apiRequest) (map[string]any, error) {
 			return nil, apiError("channel_not_found")
 		}
 	}
-	created := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
-	out := map[string]any{
-		"id": ch.ID, "name": ch.Name, "created": created, "creator": "",
-		"is_channel": !ch.IsIM && !ch.IsPrivate, "is_group": ch.IsPrivate && !ch.IsIM,
-		"is_im": ch.IsIM, "is_mpim": false, "is_private": ch.IsPrivate || ch.IsIM,
-		"is_archived": ch.Archived, "is_general": ch.Name == "general", "is_member": true,
-		"is_shared": false, "is_ext_shared": false, "is_org_shared": false,
-		"context_team_id": s.cfg.teamID,
-		"topic":           map[string]any{"value": ch.Topic, "creator": "", "last_set": 0},
-		"purpose":         map[string]any{"value": ch.Purpose, "creator": "", "last_set": 0},
-	}
-	if ch.IsIM {
-		out["user"] = ch.User
-		delete(out, "name")
-	}
+	out := s.channelObject(ch)
 	if r.params["include_num_members"] == "true" {
 		out["num_members"] = len(ch.Members)
 	}

@@ -37,10 +37,8 @@ type Config struct {
 	Now      func() time.Time // nil means time.Now
 }
 
-// Store is the adapter's slice of the database: request ids seen and posted message references.
+// Store is the adapter's slice of the database: where posted messages are.
 type Store interface {
-	// Claim records request ids in one write; fresh is false when any was seen before.
-	Claim(ctx context.Context, ids ...string) (fresh bool, err error)
 	// MessageRef returns where the message posted for a notice key is.
 	MessageRef(ctx context.Context, key string) (channel, ts string, ok bool, err error)
 	// SetMessageRef records where the message for a notice key was posted.
@@ -68,6 +66,8 @@ type Adapter struct {
 	connected atomic.Bool
 	started   atomic.Bool
 	sem       chan struct{} // bounds envelope work in flight
+	lanes     *lanes        // bounds handlers on the CPU at once
+	seen      seenIDs       // envelope and trigger ids already handled
 	work      sync.WaitGroup
 	prompts   prompts
 	pace      *pacer
@@ -119,11 +119,12 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 	}
 	a := &Adapter{
 		cfg: cfg, h: h, st: st, log: cfg.Log.With("adapter", "slack"),
-		sem:  make(chan struct{}, workers),
-		pace: newPacer(time.Second),
+		sem:   make(chan struct{}, workers),
+		lanes: newLanes(slowAfter),
+		pace:  newPacer(time.Second),
 	}
 	a.api = slackapi.New(cfg.BotToken, slackapi.OptionAppLevelToken(cfg.AppToken), slackapi.OptionAPIURL(cfg.APIURL),
-		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout}))
+		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout, Transport: webTransport()}))
 	return a, nil
 }
 
@@ -220,3 +221,12 @@ func (a *Adapter) reply(ctx context.Context, user, channel string, r bot.Reply) 
 
 // Wait blocks until the envelope work in flight has finished (after Start's context ended).
 func (a *Adapter) Wait() { a.work.Wait() }
+
+// webTransport is the Web API's transport: the default one, keeping as many
+// idle connections to Slack as envelopes are handled at once (the default
+// keeps 2, and a burst of replies then opens a TLS connection for nearly each).
+func webTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = workers
+	return t
+}

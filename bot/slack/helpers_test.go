@@ -68,26 +68,12 @@ func (h *fakeHandler) Presses() []bot.Press {
 
 // memStore is an in-memory Store.
 type memStore struct {
-	mu     sync.Mutex
-	claims map[string]bool
-	refs   map[string][2]string
+	mu   sync.Mutex
+	refs map[string][2]string
 }
 
 func newMemStore() *memStore {
-	return &memStore{claims: map[string]bool{}, refs: map[string][2]string{}}
-}
-
-func (s *memStore) Claim(_ context.Context, ids ...string) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fresh := true
-	for _, id := range ids {
-		if s.claims[id] {
-			fresh = false
-		}
-		s.claims[id] = true
-	}
-	return fresh, nil
+	return &memStore{refs: map[string][2]string{}}
 }
 
 func (s *memStore) MessageRef(_ context.Context, key string) (string, string, bool, error) {

@@ -58,13 +58,13 @@ func (a *Adapter) event(ctx context.Context, client *socketmode.Client, evt sock
 	case socketmode.EventTypeErrorBadMessage:
 		a.badMessage(ctx, client, evt)
 	case socketmode.EventTypeSlashCommand:
-		ack(nil)
 		cmd, ok := evt.Data.(slackapi.SlashCommand)
 		if !ok || cmd.UserID == "" || cmd.TriggerID == "" {
+			ack(nil)
 			a.log.Warn("malformed slash command ignored", "envelope", envelopeID(evt))
 			return
 		}
-		a.async(ctx, evt.Request, "request:"+cmd.TriggerID, func(ctx context.Context) { a.command(ctx, evt.Request.EnvelopeID, cmd) })
+		a.async(ctx, evt.Request, "request:"+cmd.TriggerID, ack, func(ctx context.Context) { a.command(ctx, evt.Request.EnvelopeID, cmd) })
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slackapi.InteractionCallback)
 		if !ok || cb.User.ID == "" || cb.TriggerID == "" {
@@ -104,8 +104,7 @@ func (a *Adapter) badMessage(ctx context.Context, client *socketmode.Client, evt
 func (a *Adapter) interaction(ctx context.Context, req *socketmode.Request, cb slackapi.InteractionCallback, ack func(any)) {
 	switch cb.Type {
 	case slackapi.InteractionTypeBlockActions:
-		ack(nil)
-		a.async(ctx, req, "request:"+cb.TriggerID, func(ctx context.Context) { a.press(ctx, req.EnvelopeID, cb) })
+		a.async(ctx, req, "request:"+cb.TriggerID, ack, func(ctx context.Context) { a.press(ctx, req.EnvelopeID, cb) })
 	case slackapi.InteractionTypeViewSubmission:
 		id, ours := strings.CutPrefix(cb.View.CallbackID, callbackPre)
 		if !ours || id == "" {
@@ -117,14 +116,14 @@ func (a *Adapter) interaction(ctx context.Context, req *socketmode.Request, cb s
 			ack(errorsAck(emptyText))
 			return
 		}
-		ack(nil) // closes the modal
 		var meta modalMeta
 		if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil {
+			ack(nil) // closes the modal
 			a.log.Warn("modal submission with bad metadata ignored", "envelope", req.EnvelopeID)
 			return
 		}
 		p := bot.Press{User: cb.User.ID, Channel: meta.Channel, ButtonID: id, Job: meta.Job, Text: text, RequestID: cb.TriggerID, Envelope: req.EnvelopeID}
-		a.async(ctx, req, "request:"+cb.TriggerID, func(ctx context.Context) {
+		a.async(ctx, req, "request:"+cb.TriggerID, ack, func(ctx context.Context) { // the ack closes the modal
 			a.reply(ctx, p.User, p.Channel, a.h.Press(ctx, p))
 		})
 	default:
@@ -161,11 +160,28 @@ func (a *Adapter) press(ctx context.Context, envelope string, cb slackapi.Intera
 	}
 }
 
-// async runs fn after the ack, at most 32 at a time, once per envelope and once
-// per request: a redelivered envelope or a replay under a new envelope id is
-// dropped here (SPEC §8). A store failure lets the work through: the service
-// deduplicates state changes on the request id again, in the same transaction.
-func (a *Adapter) async(ctx context.Context, req *socketmode.Request, requestKey string, fn func(context.Context)) {
+// async acks the envelope and runs fn after it, at most 32 at a time and in a
+// lane (see lanes), once per envelope and once per request: a redelivered
+// envelope or a replay under a new envelope id is acked and dropped here, from
+// the adapter's memory of recent ids (seenIDs); the service deduplicates state
+// changes on the request id again, durably, in the transaction of the change
+// (SPEC §8).
+//
+// The work's goroutine is created just before the ack is queued, not after:
+// Go runs a goroutine woken by a channel send (slack-go's response sender,
+// which writes the ack) next on the same processor, unless a goroutine created
+// after it takes that place; the ack then waited behind the work.
+func (a *Adapter) async(ctx context.Context, req *socketmode.Request, requestKey string, ack func(any), fn func(context.Context)) {
+	keys := []string{"envelope:" + req.EnvelopeID}
+	if requestKey != "" {
+		keys = append(keys, requestKey)
+	}
+	if !a.seen.claim(keys...) {
+		ack(nil)
+		a.log.Info("duplicate slack delivery ignored", "keys", keys, "retry_attempt", req.RetryAttempt)
+		return
+	}
+	defer ack(nil)
 	a.work.Add(1)
 	go func() {
 		defer a.work.Done()
@@ -180,20 +196,9 @@ func (a *Adapter) async(ctx context.Context, req *socketmode.Request, requestKey
 				a.log.Error("slack envelope work panicked", "envelope", req.EnvelopeID, "panic", fmt.Sprint(p))
 			}
 		}()
-		keys := []string{"envelope:" + req.EnvelopeID}
-		if requestKey != "" {
-			keys = append(keys, requestKey)
-		}
-		fresh, err := a.st.Claim(ctx, keys...) // one durable write for both ids
-		if err != nil {
-			a.log.Error("claiming slack request ids failed; handling it anyway", "keys", keys, "err", err)
-		} else if !fresh {
-			a.log.Info("duplicate slack delivery ignored", "keys", keys, "retry_attempt", req.RetryAttempt)
-			return
-		}
 		ctx, cancel := context.WithTimeout(ctx, workTimeout)
 		defer cancel()
-		fn(ctx)
+		a.lanes.do(ctx, fn)
 	}()
 }
 

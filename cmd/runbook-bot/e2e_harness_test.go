@@ -23,6 +23,7 @@ import (
 var binPath string
 
 func TestMain(m *testing.M) {
+	runBareBotIfAsked()
 	flag.Parse()
 	if f := flag.Lookup("test.fuzzworker"); f != nil && f.Value.String() == "true" {
 		// A fuzz worker runs no test, only the fuzz target: it needs no binary. Building one

@@ -109,21 +109,6 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sql
 // chatStore gives the chat adapter its slice of the database.
 type chatStore struct{ db *sqlite.DB }
 
-func (s chatStore) Claim(ctx context.Context, ids ...string) (fresh bool, err error) {
-	fresh = true
-	err = s.db.Update(ctx, func(tx runbook.Tx) error {
-		for _, id := range ids {
-			f, err := tx.Claim(id, timeNow())
-			if err != nil {
-				return err
-			}
-			fresh = fresh && f
-		}
-		return nil
-	})
-	return fresh, err
-}
-
 func (s chatStore) MessageRef(ctx context.Context, key string) (channel, ts string, ok bool, err error) {
 	err = s.db.View(ctx, func(tx runbook.Tx) error { channel, ts, ok, err = tx.MessageRef(key); return err })
 	return

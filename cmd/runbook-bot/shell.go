@@ -7,15 +7,11 @@ import (
 	"io"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/runbook-bot/runbook-bot/bot"
 	"github.com/runbook-bot/runbook-bot/bot/shell"
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
-
-// timeNow is the wall clock, for claims made outside the service.
-var timeNow = func() time.Time { return time.Now().UTC() }
 
 // cmdShell runs the same bot, store and timers in the terminal. It exits 0 at end of input.
 func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {

@@ -181,6 +181,13 @@ func (s *Server) Ephemerals(user string) []Ephemeral {
 	return out
 }
 
+// EphemeralCount is len(Ephemerals("")) without copying them: cheap to poll.
+func (s *Server) EphemeralCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.ephemerals)
+}
+
 // Views returns the modals opened so far, in opening order.
 func (s *Server) Views() []View {
 	s.mu.Lock()

@@ -42,7 +42,7 @@ bench: ## Run the benchmarks (no tests, ~3 min) and print their figures as a Mar
 	$(GO) test -run '^$$' -bench 'Parse1000Jobs|Upcoming1000Jobs|RedactLine' -benchmem ./runbook; \
 	$(GO) test -run '^$$' -bench 'TimerPrecision' -benchtime=1x -count=3 ./runbook; \
 	$(GO) test -run '^$$' -bench . -benchmem ./runbook/runner ./runbook/sqlite ./bot/slack/slacktest; \
-	$(GO) test -run '^$$' -bench 'AckLatency' -benchtime=5x ./cmd/runbook-bot; \
+	$(GO) test -run '^$$' -bench 'AckLatency' -benchtime=20x -count=3 ./cmd/runbook-bot; \
 	$(GO) test -run '^$$' -bench 'Startup' -benchtime=5x ./cmd/runbook-bot; \
 	$(GO) test -run '^$$' -bench 'Memory' -benchtime=1x -timeout 30m ./cmd/runbook-bot; \
 	} 2>&1 | $(GO) run ./cmd/benchtable -raw bin/bench.txt

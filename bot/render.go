@@ -108,8 +108,9 @@ func (b *Bot) renderRequest(n runbook.Notice) Message {
 		Mentions: b.ownerMentions(j),
 		Sections: []Section{{Text: b.t("notice.request.body", "job", o.Job, "window", win)}, b.windowSection(j, o)},
 	}
+	confirming := !n.Update || o.State == runbook.Scheduled || o.State == runbook.AwaitingConfirmation
 	if n.Tickets != nil {
-		m.Sections = append(m.Sections, b.ticketSections(*n.Tickets, o.Job)...)
+		m.Sections = append(m.Sections, b.ticketReport(*n.Tickets, o.Job, confirming)...)
 	}
 	if n.Check != nil {
 		pf := b.preflightSections(*n.Check, b.t("reply.checklist"))
@@ -126,7 +127,7 @@ func (b *Bot) renderRequest(n runbook.Notice) Message {
 	}
 	m.Mentions = nil // edits notify nobody; the new state is the news
 	m.Sections = append(m.Sections, Section{Text: b.requestState(o, loc)})
-	if o.State == runbook.Scheduled || o.State == runbook.AwaitingConfirmation {
+	if confirming {
 		m.Buttons = b.confirmButtons(o.Job)
 	}
 	return m

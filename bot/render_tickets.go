@@ -13,8 +13,13 @@ const maxTicketTitle = 120
 
 // ticketSections shows a ticket report: the shown tickets (blockers marked ⛔, every
 // blocker even past the five), "and N more", the --despite-tickets line when blockers
-// are open, or why the tickets are unavailable.
+// are open (and the confirmation is still to be given), or why the tickets are unavailable.
 func (b *Bot) ticketSections(rep runbook.TicketReport, job string) []Section {
+	return b.ticketReport(rep, job, true)
+}
+
+// ticketReport is ticketSections, with the --despite-tickets line only when confirming is still open.
+func (b *Bot) ticketReport(rep runbook.TicketReport, job string, confirming bool) []Section {
 	if rep.Unavailable != "" {
 		return []Section{{Text: b.t("tickets.unavailable", "reason", rep.Unavailable)}}
 	}
@@ -41,7 +46,7 @@ func (b *Bot) ticketSections(rep runbook.TicketReport, job string) []Section {
 		lines = append(lines, b.t("tickets.more", "n", strconv.Itoa(more)))
 	}
 	secs := []Section{{Text: strings.Join(lines, "\n")}}
-	if len(rep.Blockers) > 0 {
+	if len(rep.Blockers) > 0 && confirming {
 		keys := make([]string, len(rep.Blockers))
 		for i, t := range rep.Blockers {
 			keys[i] = t.Key

@@ -192,10 +192,18 @@ func (s *stepper) notify(n Notice) {
 
 func (s *stepper) skip() error { s.out.Skipped = true; return nil }
 
-// updateRequest edits the confirmation request in place, when one was posted.
+// updateRequest edits the confirmation request in place, when one was posted,
+// keeping the open tickets of the latest look-up on it.
 func (s *stepper) updateRequest() {
 	if s.o.RequestedAt != nil {
-		s.notify(Notice{Kind: NoticeRequest, Key: s.o.RequestKey(), Update: true, Channel: ChannelRunbook})
+		s.notify(Notice{Kind: NoticeRequest, Key: s.o.RequestKey(), Update: true, Channel: ChannelRunbook, Tickets: s.o.Tickets})
+	}
+}
+
+// lookedUp keeps the event's ticket look-up, if it made one, on the occurrence.
+func (s *stepper) lookedUp() {
+	if s.ev.Tickets != nil {
+		s.o.Tickets = s.ev.Tickets
 	}
 }
 

@@ -24,6 +24,18 @@ func occ(state State) Occurrence {
 	return Occurrence{ID: 7, Job: "seed-dev-data", Slot: t0, Window: t0, State: state}
 }
 
+// openTickets is a ticket look-up with two open tickets, none a blocker.
+func openTickets() *TicketReport {
+	return &TicketReport{Total: 2, Tickets: []Ticket{{Key: "#1", Title: "slow seed"}, {Key: "#2", Title: "flaky import"}}}
+}
+
+// withTickets is o with the ticket look-up rep.
+func withTickets(o Occurrence, rep *TicketReport) Occurrence {
+	o.RequestedAt = ptr(t0.Add(-24 * time.Hour))
+	o.Tickets = rep
+	return o
+}
+
 func TestStep_GivenAnEvent_WhenApplied_ThenStateAndEffectsFollowTheLifecycle(t *testing.T) {
 	exit1 := 1
 	tests := []struct {
@@ -45,6 +57,36 @@ func TestStep_GivenAnEvent_WhenApplied_ThenStateAndEffectsFollowTheLifecycle(t *
 			wantState: Confirmed, check: func(t *testing.T, out Outcome) {
 				require.Equal(t, "U0PRIMARY", out.Occ.ApprovedBy)
 				require.Equal(t, RecApproved, out.Records[0].Kind)
+			}},
+		{name: "the request's ticket look-up is kept on the occurrence", given: occ(Scheduled), ev: Event{Kind: EvConfirmDue, Tickets: openTickets()}, at: t0.Add(-24 * time.Hour),
+			wantState: AwaitingConfirmation, check: func(t *testing.T, out Outcome) {
+				require.Equal(t, openTickets(), out.Occ.Tickets)
+				require.Equal(t, openTickets(), out.Notices[0].Tickets)
+			}},
+		{name: "the request edited after a confirmation keeps the confirmation's fresh look-up", given: withTickets(occ(AwaitingConfirmation), &TicketReport{Unavailable: "timed out"}),
+			ev: Event{Kind: EvConfirm, Actor: owner, Tickets: openTickets()}, at: t0.Add(-time.Hour),
+			wantState: Confirmed, check: func(t *testing.T, out Outcome) {
+				require.Len(t, out.Notices, 1)
+				require.True(t, out.Notices[0].Update)
+				require.Equal(t, openTickets(), out.Notices[0].Tickets)
+				require.Equal(t, openTickets(), out.Occ.Tickets)
+			}},
+		{name: "the request edited when a run starts still lists the tickets", given: withTickets(occ(Confirmed), openTickets()),
+			ev: Event{Kind: EvRunStart, Actor: owner, Preflight: &Preflight{}}, at: t0,
+			wantState: Running, check: func(t *testing.T, out Outcome) {
+				var edits []Notice
+				for _, n := range out.Notices {
+					if n.Kind == NoticeRequest && n.Update {
+						edits = append(edits, n)
+					}
+				}
+				require.Len(t, edits, 1)
+				require.Equal(t, openTickets(), edits[0].Tickets)
+			}},
+		{name: "a refused confirmation keeps the earlier look-up", given: withTickets(occ(AwaitingConfirmation), openTickets()),
+			ev: Event{Kind: EvConfirm, Actor: owner, Tickets: &TicketReport{Total: 1, Blockers: []Ticket{{Key: "#9", Blocker: true}}}}, at: t0.Add(-time.Hour),
+			wantState: AwaitingConfirmation, wantErr: KindConflict, check: func(t *testing.T, out Outcome) {
+				require.Equal(t, openTickets(), out.Occ.Tickets)
 			}},
 		{name: "stranger may not confirm", given: occ(AwaitingConfirmation), ev: Event{Kind: EvConfirm, Actor: nobody}, at: t0.Add(-time.Hour),
 			wantState: AwaitingConfirmation, wantErr: KindNotAllowed, check: func(t *testing.T, out Outcome) {

@@ -74,6 +74,10 @@ type Occurrence struct {
 	Learnings string
 	Tail      []string // the redacted last lines of the latest run's output
 	RunHandle string   // identifies the running script's processes (see OrphanKiller)
+	// Tickets is the latest look-up of the job's open tickets (at the request, a
+	// reminder or the confirmation), shown again when the request is edited.
+	// Notices carry it in Notice.Tickets, not in their snapshot of the occurrence.
+	Tickets *TicketReport `json:"-"`
 }
 
 // RequestKey identifies the chat message holding the confirmation request.

@@ -14,6 +14,7 @@ func (s *stepper) confirmDue() error {
 	}
 	s.o.State = AwaitingConfirmation
 	s.o.RequestedAt = ptr(s.now())
+	s.lookedUp()
 	s.notify(Notice{Kind: NoticeRequest, Key: s.o.RequestKey(), Channel: ChannelRunbook, Check: s.ev.Preflight, Tickets: s.ev.Tickets})
 	s.audit(RecConfirmRequested, preflightFields(s.ev.Preflight))
 	return nil
@@ -23,6 +24,7 @@ func (s *stepper) reminderDue() error {
 	if s.o.State != AwaitingConfirmation || s.o.RequestedAt == nil || s.ev.Due.Before(*s.o.RequestedAt) {
 		return s.skip()
 	}
+	s.lookedUp()
 	s.notify(Notice{Kind: NoticeReminder, Key: s.o.RequestKey() + "/reminder/" + strconv.Itoa(s.ev.Seq%SeqPerGeneration), Thread: s.o.RequestKey(), Channel: ChannelRunbook, Last: s.ev.Last, Tickets: s.ev.Tickets})
 	return nil
 }
@@ -55,6 +57,7 @@ func (s *stepper) confirm() error {
 	s.o.State = Confirmed
 	s.o.ApprovedBy, s.o.ApprovedAt = s.ev.Actor.User, ptr(s.now())
 	s.o.DeclinedBy, s.o.DeclineReason = "", ""
+	s.lookedUp()
 	s.updateRequest()
 	s.audit(RecApproved, fields)
 	return nil

@@ -161,6 +161,12 @@ func TestE2E_GivenOpenTicketsWithABlocker_WhenTheRequestGoesOut_ThenTheyShowAndC
 		m, ok := s.Message(request.Channel, request.TS)
 		return ok && m.Updates > 0 && !hasActions(m)
 	})
+	m, _ = srv.Message(request.Channel, request.TS)
+	edited := content(m)
+	for _, want := range []string{"#12", "Seed data drift in dev", "#13", "⛔"} {
+		require.Contains(t, edited, want, "the edited request keeps the tickets")
+	}
+	require.NotContains(t, edited, "--despite-tickets", "confirming is over: no instruction to confirm despite them")
 
 	ev := exec.Command(binPath, "evidence", "ok")
 	ev.Dir, ev.Env = w.dir, env

@@ -139,6 +139,8 @@ CREATE TABLE meta (
 	`ALTER TABLE occurrences ADD COLUMN tail TEXT NOT NULL DEFAULT ''`,
 	// 3: how to find a running script's processes after a crash.
 	`ALTER TABLE occurrences ADD COLUMN run_handle TEXT NOT NULL DEFAULT ''`,
+	// 4: the latest look-up of the job's open tickets, shown again when the request is edited.
+	`ALTER TABLE occurrences ADD COLUMN tickets TEXT NOT NULL DEFAULT ''`,
 }
 
 // SchemaVersion is the schema version this build writes (PRAGMA user_version).

@@ -18,7 +18,7 @@ const occCols = `id, job, slot, window, state, requested_at, reschedules,
 	run_by, started_at, finished_at, exit_code, reason, attempts, log_sha256,
 	delayed, justification,
 	failed_at, incident_deadline, incident_ref, incident_by, incident_at, escalated,
-	learnings, tail, run_handle`
+	learnings, tail, run_handle, tickets`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -31,20 +31,26 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 		failed, deadline, incidentAt             sql.NullString
 		exit                                     sql.NullInt64
 		reschedules, attempts, delayed, escalate int64
-		tail                                     string
+		tail, tickets                            string
 	)
 	err := s.Scan(&o.ID, &o.Job, &slot, &window, &state, &requested, &reschedules,
 		&o.ApprovedBy, &approved, &o.DeclinedBy, &o.DeclineReason,
 		&o.RunBy, &started, &finished, &exit, &o.Reason, &attempts, &o.LogSHA256,
 		&delayed, &o.Justification,
 		&failed, &deadline, &o.IncidentRef, &o.IncidentBy, &incidentAt, &escalate,
-		&o.Learnings, &tail, &o.RunHandle)
+		&o.Learnings, &tail, &o.RunHandle, &tickets)
 	if err != nil {
 		return o, err
 	}
 	if tail != "" {
 		if err := json.Unmarshal([]byte(tail), &o.Tail); err != nil {
 			return o, fmt.Errorf("sqlite: occurrence %d: tail: %w", o.ID, err)
+		}
+	}
+	if tickets != "" {
+		o.Tickets = new(runbook.TicketReport)
+		if err := json.Unmarshal([]byte(tickets), o.Tickets); err != nil {
+			return o, fmt.Errorf("sqlite: occurrence %d: tickets: %w", o.ID, err)
 		}
 	}
 	o.State = runbook.State(state)
@@ -108,12 +114,20 @@ func occArgs(o runbook.Occurrence) ([]any, error) {
 		}
 		tail = string(b)
 	}
+	tickets := ""
+	if o.Tickets != nil {
+		b, err := json.Marshal(o.Tickets)
+		if err != nil {
+			return nil, err
+		}
+		tickets = string(b)
+	}
 	return []any{o.Job, fmtTime(o.Slot), fmtTime(o.Window), string(o.State), nullTime(o.RequestedAt), o.Reschedules,
 		o.ApprovedBy, nullTime(o.ApprovedAt), o.DeclinedBy, o.DeclineReason,
 		o.RunBy, nullTime(o.StartedAt), nullTime(o.FinishedAt), exit, o.Reason, o.Attempts, o.LogSHA256,
 		o.Delayed, o.Justification,
 		nullTime(o.FailedAt), nullTime(o.IncidentDeadline), o.IncidentRef, o.IncidentBy, nullTime(o.IncidentAt), o.Escalated,
-		o.Learnings, tail, o.RunHandle}, nil
+		o.Learnings, tail, o.RunHandle, tickets}, nil
 }
 
 // Occurrence returns the occurrence with id.
@@ -247,7 +261,7 @@ func (t *tx) SaveOccurrence(o runbook.Occurrence) error {
 	run_by = ?, started_at = ?, finished_at = ?, exit_code = ?, reason = ?, attempts = ?, log_sha256 = ?,
 	delayed = ?, justification = ?,
 	failed_at = ?, incident_deadline = ?, incident_ref = ?, incident_by = ?, incident_at = ?, escalated = ?,
-	learnings = ?, tail = ?, run_handle = ? WHERE id = ?`, append(args, o.ID)...)
+	learnings = ?, tail = ?, run_handle = ?, tickets = ? WHERE id = ?`, append(args, o.ID)...)
 	if err != nil {
 		if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
 			e := runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})

@@ -24,6 +24,8 @@ func TestOccurrenceRoundTrip(t *testing.T) {
 		FailedAt: tp(t0.Add(2 * time.Minute)), IncidentDeadline: tp(t0.Add(17 * time.Minute)),
 		IncidentRef: "INC-1", IncidentBy: "U4", IncidentAt: tp(t0.Add(5 * time.Minute)), Escalated: true,
 		Learnings: "more disk", Tail: []string{"line 1", "<!channel> line 2"},
+		Tickets: &runbook.TicketReport{Total: 2, Tickets: []runbook.Ticket{{Key: "#12", Title: "Seed is slow", URL: "https://github.com/acme/infra/issues/12", Labels: []string{"runbook:pg-backup"}}},
+			Blockers: []runbook.Ticket{{Key: "#13", Title: "Broken", Labels: []string{"blocker"}}}, More: 1},
 	}
 	zeroExit := 0
 	minimal := newOcc("minimal", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))

@@ -239,7 +239,7 @@ var catalogueEN = catalogue{
 	"reply.tickets.none":      "No open tickets related to {job}.",
 	"tickets.heading":         "Open tickets ({n}):",
 	"tickets.none":            "Open tickets: none.",
-	"tickets.line":            "{key} {title} — {status} · {assignee} · {url}",
+	"tickets.line":            "{title} — {status} · {assignee}",
 	"tickets.unassigned":      "unassigned",
 	"tickets.more":            "and {n} more",
 	"tickets.blockers":        "⛔ Blocker tickets open: {tickets}. While they are open, confirming needs /runbook confirm {job} --despite-tickets.",

@@ -239,7 +239,7 @@ var cataloguePT = catalogue{
 	"reply.tickets.none":      "Nenhum ticket aberto relacionado a {job}.",
 	"tickets.heading":         "Tickets abertos ({n}):",
 	"tickets.none":            "Tickets abertos: nenhum.",
-	"tickets.line":            "{key} {title} — {status} · {assignee} · {url}",
+	"tickets.line":            "{title} — {status} · {assignee}",
 	"tickets.unassigned":      "sem responsável",
 	"tickets.more":            "e mais {n}",
 	"tickets.blockers":        "⛔ Tickets bloqueantes abertos: {tickets}. Enquanto estiverem abertos, confirmar exige /runbook confirm {job} --despite-tickets.",

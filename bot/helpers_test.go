@@ -187,6 +187,9 @@ func allText(m Message) string {
 	buf.WriteString(m.Title + "\n")
 	for _, s := range m.Sections {
 		buf.WriteString(s.Text + "\n")
+		for _, l := range s.Links {
+			buf.WriteString(l.Prefix + l.Label + l.Suffix + " · " + l.URL + "\n")
+		}
 		for _, f := range s.Fields {
 			buf.WriteString(f.Label + ": " + f.Value + "\n")
 		}

@@ -25,9 +25,19 @@ type Mention struct {
 // Section is a block of text with optional fields shown as label/value pairs.
 type Section struct {
 	Text   string   // may hold several lines; "**bold**"-free plain text
+	Links  []Link   // lines holding a link each, shown after Text
 	Fields []Field  // short label/value pairs
 	Lines  []string // preformatted lines (script output), shown monospaced
 	Checks []Check  // pre-flight results or checklist items
+}
+
+// Link is one line of text whose Label links to URL: Prefix, Label, Suffix.
+// Adapters link only http(s) URLs; any other URL leaves Label as plain text.
+type Link struct {
+	Prefix string // plain text before the link, e.g. "⛔ "
+	Label  string // the link's text, e.g. "#13"
+	URL    string // where it leads; may be empty
+	Suffix string // plain text after the link
 }
 
 // Field is a label and its value.

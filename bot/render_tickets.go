@@ -38,14 +38,14 @@ func (b *Bot) ticketReport(rep runbook.TicketReport, job string, confirming bool
 		}
 	}
 	total := max(rep.Total, len(shown))
-	lines := []string{b.t("tickets.heading", "n", strconv.Itoa(total))}
+	list := Section{Text: b.t("tickets.heading", "n", strconv.Itoa(total))}
 	for _, t := range shown {
-		lines = append(lines, b.ticketLine(t))
+		list.Links = append(list.Links, b.ticketLine(t))
 	}
+	secs := []Section{list}
 	if more := total - len(shown); more > 0 {
-		lines = append(lines, b.t("tickets.more", "n", strconv.Itoa(more)))
+		secs = append(secs, Section{Text: b.t("tickets.more", "n", strconv.Itoa(more))})
 	}
-	secs := []Section{{Text: strings.Join(lines, "\n")}}
 	if len(rep.Blockers) > 0 && confirming {
 		keys := make([]string, len(rep.Blockers))
 		for i, t := range rep.Blockers {
@@ -56,8 +56,8 @@ func (b *Bot) ticketReport(rep runbook.TicketReport, job string, confirming bool
 	return secs
 }
 
-// ticketLine is one ticket: ⛔ for a blocker, key, title, status, assignee and link.
-func (b *Bot) ticketLine(t runbook.Ticket) string {
+// ticketLine is one ticket: ⛔ for a blocker, its key linking to it, title, status and assignee.
+func (b *Bot) ticketLine(t runbook.Ticket) Link {
 	mark := "• "
 	if runbook.IsBlocker(t) {
 		mark = "⛔ "
@@ -70,11 +70,8 @@ func (b *Bot) ticketLine(t runbook.Ticket) string {
 	if status == "" {
 		status = "—"
 	}
-	url := t.URL
-	if url == "" {
-		url = "—"
-	}
-	return mark + b.t("tickets.line", "key", t.Key, "title", cut(oneLine(t.Title), maxTicketTitle), "status", status, "assignee", assignee, "url", url)
+	return Link{Prefix: mark, Label: t.Key, URL: t.URL,
+		Suffix: " " + b.t("tickets.line", "title", cut(oneLine(t.Title), maxTicketTitle), "status", status, "assignee", assignee)}
 }
 
 // oneLine folds line breaks into spaces.

@@ -32,6 +32,13 @@ func Format(m bot.Message) string {
 		if s.Text != "" {
 			out = append(out, strings.Split(s.Text, "\n")...)
 		}
+		for _, l := range s.Links {
+			line := l.Prefix + l.Label + l.Suffix
+			if l.URL != "" {
+				line += " · " + l.URL
+			}
+			out = append(out, line)
+		}
 		for _, f := range s.Fields {
 			out = append(out, "  "+f.Label+": "+f.Value)
 		}

@@ -104,8 +104,15 @@ func mentionLine(m bot.Message) string {
 // sectionBlocks renders one section: its text, fields, preformatted lines and checks, in that order.
 func sectionBlocks(s bot.Section) []slackapi.Block {
 	var out []slackapi.Block
-	if s.Text != "" {
-		for _, chunk := range chunkLines(strings.Split(Escape(s.Text), "\n"), maxSectionText, "", "") {
+	if s.Text != "" || len(s.Links) > 0 {
+		var lines []string
+		if s.Text != "" {
+			lines = strings.Split(Escape(s.Text), "\n")
+		}
+		for _, l := range s.Links {
+			lines = append(lines, linkLine(l))
+		}
+		for _, chunk := range chunkLines(lines, maxSectionText, "", "") {
 			out = append(out, section(chunk))
 		}
 	}

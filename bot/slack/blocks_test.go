@@ -50,6 +50,11 @@ func goldenMessages() map[string]bot.Message {
 			Mentions: []bot.Mention{{ID: "U0MARCOS", Name: "Marcos"}, {ID: "U0ANA", Name: "Ana"}, {ID: "S0PLATFORM", Name: "Platform"}},
 			Sections: []bot.Section{
 				{Text: "The window opens in 24 h. Primary: Marcos, backup: Ana."},
+				{Text: "Open tickets (3):", Links: []bot.Link{
+					{Prefix: "⛔ ", Label: "#13", URL: "https://github.com/acme/infra/issues/13", Suffix: " Schema migration pending — open · unassigned"},
+					{Prefix: "• ", Label: "OPS-7", URL: "https://acme.atlassian.net/browse/OPS-7?focusedCommentId=1&page=2", Suffix: " <!channel> & seed — In Progress · ana"},
+					{Prefix: "• ", Label: "#9", URL: "javascript:alert(1)", Suffix: " not a link — open · bia"},
+				}},
 				{Fields: []bot.Field{
 					{Label: "Window", Value: "Mon 09:00 America/Sao_Paulo · 12:00 UTC", Time: &window},
 					{Label: "Script", Value: "scripts/infra/seed-dev-data.sh --mode apply"},

@@ -1,8 +1,11 @@
 package slack
 
 import (
+	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/runbook-bot/runbook-bot/bot"
 )
 
 // escaper turns the three characters Slack treats as markup into entities.
@@ -54,3 +57,28 @@ func truncateRunes(s string, max int) string {
 	r := []rune(s)
 	return string(r[:max-1]) + "…"
 }
+
+// linkLine renders a bot.Link as mrkdwn: the escaped prefix and suffix around
+// <URL|label>. Only an absolute http(s) URL becomes a link; any other URL
+// (javascript:, relative, unparsable) leaves the label as plain text.
+func linkLine(l bot.Link) string {
+	label := Escape(l.Label)
+	if u := linkURL(l.URL); u != "" && label != "" {
+		label = "<" + u + "|" + label + ">"
+	}
+	return Escape(l.Prefix) + label + Escape(l.Suffix)
+}
+
+// linkURL is raw as the URL part of a Slack link, or "" when it is not an
+// absolute http(s) URL. The characters that would end the link markup early
+// (| and >) or open another (<) are percent-encoded and & becomes &amp;.
+func linkURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return ""
+	}
+	return linkURLEscaper.Replace(u.String())
+}
+
+// linkURLEscaper makes a URL safe inside <…|…>.
+var linkURLEscaper = strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C", " ", "%20")

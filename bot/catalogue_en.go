@@ -281,6 +281,7 @@ var catalogueEN = catalogue{
 	"notice.incident.recorded":  "Incident {ref} recorded by {by} at {at} ({min} min after the failure).",
 	"notice.incident.escalated": "Deadline passed — escalated.",
 	"notice.incident.tail":      "Last lines of output (redacted):",
+	"notice.incident.thread":    "The run thread (attempt {attempt})",
 	"notice.escalation.title":   "🚨 Escalation: no incident opened for {job}",
 	"notice.escalation.body":    "{job} failed at {failed}; the incident deadline ({deadline}) passed with no incident recorded. Open one now and record it: /runbook incident {job} <id-or-url>.",
 	"notice.rescheduled.title":  "{job} rescheduled",

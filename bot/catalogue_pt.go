@@ -281,6 +281,7 @@ var cataloguePT = catalogue{
 	"notice.incident.recorded":  "Incidente {ref} registrado por {by} em {at} ({min} min após a falha).",
 	"notice.incident.escalated": "Prazo esgotado — escalonado.",
 	"notice.incident.tail":      "Últimas linhas da saída (mascaradas):",
+	"notice.incident.thread":    "A thread da execução (tentativa {attempt})",
 	"notice.escalation.title":   "🚨 Escalonamento: nenhum incidente aberto para {job}",
 	"notice.escalation.body":    "{job} falhou em {failed}; o prazo do incidente ({deadline}) passou sem registro. Abra um agora e registre: /runbook incident {job} <id-ou-url>.",
 	"notice.rescheduled.title":  "{job} reagendado",

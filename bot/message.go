@@ -34,10 +34,11 @@ type Section struct {
 // Link is one line of text whose Label links to URL: Prefix, Label, Suffix.
 // Adapters link only http(s) URLs; any other URL leaves Label as plain text.
 type Link struct {
-	Prefix string // plain text before the link, e.g. "⛔ "
-	Label  string // the link's text, e.g. "#13"
-	URL    string // where it leads; may be empty
-	Suffix string // plain text after the link
+	Prefix     string // plain text before the link, e.g. "⛔ "
+	Label      string // the link's text, e.g. "#13"
+	URL        string // where it leads; may be empty
+	Suffix     string // plain text after the link
+	MessageKey string // when URL is empty: link to the chat message posted for this notice key, if any
 }
 
 // Field is a label and its value.

@@ -32,6 +32,9 @@ func (b *Bot) renderIncident(n runbook.Notice, now time.Time) Message {
 		Mentions: b.mentions(j.Primary.Person, j.Backup.Person),
 		Sections: []Section{{Text: b.t("notice.incident.body", "job", o.Job, "window", b.when(o.Window, loc), "by", b.who(o.RunBy), "reason", reason), Fields: fields}},
 	}
+	if o.Attempts > 0 {
+		m.Sections = append(m.Sections, Section{Links: []Link{{Prefix: "🧵 ", Label: b.t("notice.incident.thread", "attempt", strconv.Itoa(o.Attempts)), MessageKey: o.RunKey(o.Attempts)}}})
+	}
 	m = b.withTail(m, n.Tail, "notice.incident.tail")
 	switch {
 	case o.IncidentRef != "":

@@ -68,6 +68,7 @@ type Adapter struct {
 	sem       chan struct{} // bounds envelope work in flight
 	lanes     *lanes        // bounds handlers on the CPU at once
 	seen      seenIDs       // envelope and trigger ids already handled
+	links     permalinks    // permalinks of posted messages, by notice key
 	work      sync.WaitGroup
 	prompts   prompts
 	pace      *pacer

@@ -31,6 +31,7 @@ func (a *Adapter) Deliver(ctx context.Context, d runbook.Delivery) error {
 		n.Key = d.Key
 	}
 	msg := a.h.Render(n, a.cfg.Now())
+	a.resolveLinks(ctx, msg)
 	a.prompts.remember(msg)
 	blocks, text := Blocks(msg)
 	if len(blocks) == 0 && text == "" {

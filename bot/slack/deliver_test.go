@@ -246,3 +246,40 @@ func blockTexts(t *testing.T, raw json.RawMessage) string {
 	walk(v)
 	return strings.Join(out, "\n")
 }
+
+func TestDeliverLinksToAnotherNoticesMessage(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	r.h.render = func(n runbook.Notice) bot.Message {
+		m := bot.Message{Channel: slacktest.DefaultChannelID, Fallback: n.Text, Sections: []bot.Section{{Text: n.Text}}}
+		if n.Key == "occ/3/incident" {
+			m.Sections = append(m.Sections, bot.Section{Links: []bot.Link{{Prefix: "🧵 ", Label: "The run thread", MessageKey: "occ/3/run/1"}}})
+		}
+		return m
+	}
+	incident := func(update bool) runbook.Delivery {
+		return delivery(t, runbook.Notice{Kind: runbook.NoticeIncident, Key: "occ/3/incident", Update: update, Text: "failed"})
+	}
+
+	// Given the run thread's message is not posted yet
+	require.NoError(t, r.ad.Deliver(ctx, incident(false)))
+	// Then the incident post names the thread without a link, and nothing failed
+	first := r.srv.Messages(slacktest.DefaultChannelID)[0]
+	assert.Contains(t, string(first.Blocks), "🧵 The run thread")
+	assert.NotContains(t, string(first.Blocks), "archives")
+
+	// When the run thread is posted and the incident post is edited (the countdown), twice
+	require.NoError(t, r.ad.Deliver(ctx, delivery(t, runbook.Notice{Kind: runbook.NoticeRunStarted, Key: "occ/3/run/1", Text: "started"})))
+	_, runTS, ok, _ := r.st.MessageRef(ctx, "occ/3/run/1")
+	require.True(t, ok)
+	require.NoError(t, r.ad.Deliver(ctx, incident(true)))
+	require.NoError(t, r.ad.Deliver(ctx, incident(true)))
+
+	// Then the edit links the label to the thread's permalink, looked up once
+	m, _ := r.srv.Message(first.Channel, first.TS)
+	var blocks []struct{ Text struct{ Text string } }
+	require.NoError(t, json.Unmarshal(m.Blocks, &blocks))
+	require.Len(t, blocks, 2)
+	assert.Equal(t, "🧵 <https://slacktest.slack.com/archives/"+slacktest.DefaultChannelID+"/p"+strings.ReplaceAll(runTS, ".", "")+"|The run thread>", blocks[1].Text.Text)
+	assert.Equal(t, 1, r.srv.CallCount("chat.getPermalink"))
+}

@@ -123,6 +123,9 @@ func TestE2E_GivenAFailingScript_WhenNobodyRecordsAnIncident_ThenOneEscalationAt
 	time.Sleep(6 * time.Second) // nothing more may come
 	require.Len(t, messagesWith(srv, incidentChannel, "<!here>"), 1, "exactly one escalation")
 	require.Len(t, runThreads(srv), 1, "a redelivered run starts one run")
+	run := runThreads(srv)[0]
+	m, _ := srv.Message(first.Channel, first.TS)
+	require.Contains(t, content(m), "/archives/"+run.Channel+"/p"+strings.ReplaceAll(run.TS, ".", "")+"|", "the incident post links to the run thread")
 	assertNoSecrets(t, srv, w)
 }
 

@@ -2,7 +2,6 @@ package runbook
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -169,9 +168,6 @@ func (s *Service) Run(ctx context.Context, r Request, job string) (Occurrence, e
 	return s.command(ctx, r, job, targetRun, Event{Kind: EvRunStart, Preflight: &pf, Argv: j.Command})
 }
 
-// targeting picks the occurrence a command applies to.
-type targeting func(os []Occurrence, now time.Time) (Occurrence, bool)
-
 func (s *Service) command(ctx context.Context, r Request, job string, target targeting, ev Event) (Occurrence, error) {
 	j, err := s.job(job)
 	if err != nil {
@@ -232,101 +228,4 @@ func (s *Service) command(ctx context.Context, r Request, job string, target tar
 		}
 	}
 	return out.Occ, nil
-}
-
-func notStarted(o Occurrence) bool { return !o.State.Started() }
-
-// targetConfirm: the earliest unstarted occurrence still open for approval, else the earliest unstarted.
-func targetConfirm(os []Occurrence, now time.Time) (Occurrence, bool) {
-	for _, o := range os {
-		switch {
-		case o.State == Scheduled || o.State == AwaitingConfirmation:
-			return o, true
-		case o.State == Declined && now.Before(o.Window):
-			return o, true
-		}
-	}
-	return targetUnstarted(os, now)
-}
-
-// targetUnstarted: the earliest occurrence not started whose window has not been superseded.
-func targetUnstarted(os []Occurrence, now time.Time) (Occurrence, bool) {
-	cur, hasCur := current(os, now)
-	for _, o := range os {
-		if notStarted(o) && (!hasCur || !o.Window.Before(cur.Window)) {
-			return o, true
-		}
-	}
-	return Occurrence{}, false
-}
-
-// targetRun: the current occurrence (latest window passed); when it succeeded or none passed yet, the next one.
-func targetRun(os []Occurrence, now time.Time) (Occurrence, bool) {
-	cur, ok := current(os, now)
-	if ok && cur.State != Succeeded && cur.State != Declined {
-		return cur, true
-	}
-	for _, o := range os {
-		if o.Window.After(now) {
-			return o, true
-		}
-	}
-	return cur, ok
-}
-
-// targetRunning: the running occurrence.
-func targetRunning(os []Occurrence, now time.Time) (Occurrence, bool) {
-	for _, o := range os {
-		if o.State == Running {
-			return o, true
-		}
-	}
-	return current(os, now)
-}
-
-// targetDelayed: the latest past occurrence that has not started.
-func targetDelayed(os []Occurrence, now time.Time) (Occurrence, bool) {
-	for i := len(os) - 1; i >= 0; i-- {
-		if !os[i].Window.After(now) && notStarted(os[i]) {
-			return os[i], true
-		}
-	}
-	return current(os, now)
-}
-
-// targetFailed: the latest occurrence with a failure awaiting its incident reference, else the latest failure.
-func targetFailed(os []Occurrence, _ time.Time) (Occurrence, bool) {
-	for i := len(os) - 1; i >= 0; i-- {
-		if os[i].FailedAt != nil && os[i].IncidentRef == "" {
-			return os[i], true
-		}
-	}
-	for i := len(os) - 1; i >= 0; i-- {
-		if os[i].FailedAt != nil {
-			return os[i], true
-		}
-	}
-	return Occurrence{}, false
-}
-
-// targetFinished: the latest occurrence that ran.
-func targetFinished(os []Occurrence, _ time.Time) (Occurrence, bool) {
-	for i := len(os) - 1; i >= 0; i-- {
-		if os[i].State.Finished() {
-			return os[i], true
-		}
-	}
-	return Occurrence{}, false
-}
-
-// current is the latest occurrence whose window has passed.
-func current(os []Occurrence, now time.Time) (Occurrence, bool) {
-	os = slices.Clone(os)
-	slices.SortFunc(os, func(a, b Occurrence) int { return a.Window.Compare(b.Window) })
-	for i := len(os) - 1; i >= 0; i-- {
-		if !os[i].Window.After(now) {
-			return os[i], true
-		}
-	}
-	return Occurrence{}, false
 }

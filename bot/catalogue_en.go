@@ -74,6 +74,8 @@ var catalogueEN = catalogue{
 	"err.reason_required":           "A reason is required: /runbook decline {job} <reason>.",
 	"err.already_declined":          "{job} was already declined by {by}.",
 	"err.already_running":           "{job} is already running (started by {by} at {at}).",
+	"err.dry_run_in_progress":       "A dry run of {job} is in progress: one execution per job at a time. Try again when it has finished (see its thread).",
+	"err.run_in_progress":           "{job} is running: a dry run waits until the run has finished (one execution per job at a time).",
 	"err.next_window_passed":        "The job's next window ({next}) has passed: this occurrence of {job} can no longer be run again.",
 	"err.already_succeeded":         "{job} already ran successfully (run by {by}); nothing to run until the next window.",
 	"err.declined":                  "{job} was declined by {by} ({reason}); an owner must confirm it before it can run.",

@@ -74,6 +74,8 @@ var cataloguePT = catalogue{
 	"err.reason_required":           "Informe um motivo: /runbook decline {job} <motivo>.",
 	"err.already_declined":          "{job} já foi recusado por {by}.",
 	"err.already_running":           "{job} já está em execução (iniciado por {by} em {at}).",
+	"err.dry_run_in_progress":       "Um dry-run de {job} está em andamento: uma execução por job de cada vez. Tente de novo quando terminar (veja a thread dele).",
+	"err.run_in_progress":           "{job} está em execução: o dry-run espera a execução terminar (uma execução por job de cada vez).",
 	"err.next_window_passed":        "A próxima janela do job ({next}) já passou: esta ocorrência de {job} não pode mais ser executada de novo.",
 	"err.already_succeeded":         "{job} já foi executado com sucesso (por {by}); nada a executar até a próxima janela.",
 	"err.declined":                  "{job} foi recusado por {by} ({reason}); um responsável precisa confirmá-lo antes de executar.",

@@ -73,6 +73,7 @@ type Service struct {
 	wake    chan struct{} // a timer was armed
 	deliver chan struct{} // a delivery was enqueued
 	runs    sync.Map      // occurrence id → Execution
+	slots   execSlots     // one execution (run or dry run) per job
 	runWG   sync.WaitGroup
 	loops   sync.WaitGroup // the timer loop and the periodic scheduler started by Start
 }

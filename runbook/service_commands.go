@@ -161,11 +161,20 @@ func (s *Service) Run(ctx context.Context, r Request, job string) (Occurrence, e
 	if err != nil {
 		return Occurrence{}, err
 	}
+	holder, mine := s.slots.acquire(job, slotRun)
+	if holder == slotDry {
+		return Occurrence{}, Errf(KindConflict, "dry_run_in_progress", map[string]any{"job": job})
+	}
+	// Held by another run: the command goes on, and the step refuses it (already running).
 	pf := Preflight{}
 	if s.checker != nil {
 		pf = s.checker.Check(ctx, j)
 	}
-	return s.command(ctx, r, job, targetRun, Event{Kind: EvRunStart, Preflight: &pf, Argv: j.Command})
+	o, err := s.command(ctx, r, job, targetRun, Event{Kind: EvRunStart, Preflight: &pf, Argv: j.Command})
+	if mine && (err != nil || o.State != Running) {
+		s.slots.release(job, slotRun) // not started: startExecution did not take it over
+	}
+	return o, err
 }
 
 func (s *Service) command(ctx context.Context, r Request, job string, target targeting, ev Event) (Occurrence, error) {

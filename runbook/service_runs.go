@@ -16,9 +16,16 @@ const (
 )
 
 // startExecution starts the script of an occurrence that just became running.
+// It owns the job's execution slot from here (Run took it; a run started by
+// autorun takes it now) and frees it once the script has ended.
 func (s *Service) startExecution(o Occurrence) {
+	if holder, ok := s.slots.acquire(o.Job, slotRun); !ok && holder == slotDry {
+		s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{"a dry run of " + o.Job + " was in progress"}})
+		return
+	}
 	j, ok := s.Runbook().Job(o.Job)
 	if !ok || s.exec == nil {
+		s.slots.release(o.Job, slotRun)
 		s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{"no executor"}})
 		return
 	}
@@ -28,6 +35,7 @@ func (s *Service) startExecution(o Occurrence) {
 		out := newBatcher(s, o, o.RunKey(o.Attempts))
 		e, err := s.exec.Execute(context.Background(), j, j.Command, out.add)
 		if err != nil {
+			s.slots.release(o.Job, slotRun)
 			s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{s.redact(err.Error())}})
 			return
 		}
@@ -35,6 +43,7 @@ func (s *Service) startExecution(o Occurrence) {
 		s.setRunHandle(o.ID, e.Handle())
 		res := e.Wait()
 		s.runs.Delete(o.ID)
+		s.slots.release(o.Job, slotRun)
 		out.close()
 		s.finishRun(o.ID, res)
 	}()
@@ -52,7 +61,19 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 	rec := Record{At: s.Now(), Kind: RecDryRun, Job: job, Actor: r.User, Envelope: r.Envelope, Fields: map[string]string{"argv": joinArgv(argv)}}
 	if !Allowed(a, ActDryRun) {
 		rec.Kind, rec.Fields = RecRefused, map[string]string{"action": "dry_run", "reason": "not_allowed"}
+	} else if holder, ok := s.slots.acquire(job, slotDry); !ok {
+		code := "run_in_progress"
+		if holder == slotDry {
+			code = "dry_run_in_progress"
+		}
+		return Errf(KindConflict, code, map[string]any{"job": job})
 	}
+	started := false
+	defer func() {
+		if !started && rec.Kind != RecRefused {
+			s.slots.release(job, slotDry)
+		}
+	}()
 	var key string
 	err = s.store.Update(ctx, func(tx Tx) error {
 		if r.RequestID != "" {
@@ -81,6 +102,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 	if s.exec == nil {
 		return Errf(KindInternal, "no_executor", nil)
 	}
+	started = true // the goroutine frees the slot
 	s.runWG.Add(1)
 	go func() {
 		defer s.runWG.Done()
@@ -91,6 +113,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		if err == nil {
 			res = e.Wait()
 		}
+		s.slots.release(job, slotDry)
 		out.close()
 		fields := map[string]string{"argv": joinArgv(argv), "dry_run": "true", "reason": res.Reason, "log_sha256": res.LogSHA256}
 		if res.ExitCode != nil {

@@ -14,7 +14,9 @@ var (
 	w3 = w2.Add(24 * time.Hour)
 )
 
-func at(w time.Time, s State) Occurrence { return Occurrence{Job: "reset-staging", Slot: w, Window: w, State: s} }
+func at(w time.Time, s State) Occurrence {
+	return Occurrence{Job: "reset-staging", Slot: w, Window: w, State: s}
+}
 
 func TestTargets_GivenOccurrences_WhenACommandArrives_ThenItAppliesToTheIntendedWindow(t *testing.T) {
 	tests := []struct {

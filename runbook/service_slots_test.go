@@ -1,0 +1,69 @@
+package runbook_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+func TestService_GivenADryRunInProgress_WhenTheJobIsRun_ThenItIsRefusedAndNothingFails(t *testing.T) {
+	start := time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)
+	window := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
+	h := newHarness(t, start, runbook.Settings{})
+	exec := &fakeExec{}
+	h.svc = runbook.NewService(h.rb, runbook.Settings{}, runbook.Deps{Store: h.db, Clock: h.clock, Executor: exec, Checker: okChecker{}})
+	ctx := context.Background()
+	marcos := contactID(t, h.rb, "Marcos Paulo")
+	h.advanceTo(window.Add(-time.Hour))
+	_, err := h.svc.Confirm(ctx, runbook.Request{User: marcos, RequestID: "c1"}, "seed-dev-data", false)
+	require.NoError(t, err)
+	h.advanceTo(window)
+
+	// Given a dry run of the job still running
+	require.NoError(t, h.svc.DryRun(ctx, runbook.Request{User: marcos, RequestID: "d1"}, "seed-dev-data"))
+	dry := exec.last(t)
+
+	// When an owner runs the job, and asks for another dry run
+	_, err = h.svc.Run(ctx, runbook.Request{User: marcos, RequestID: "r1"}, "seed-dev-data")
+	var e *runbook.Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, "dry_run_in_progress", e.Code)
+	err = h.svc.DryRun(ctx, runbook.Request{User: marcos, RequestID: "d2"}, "seed-dev-data")
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, "dry_run_in_progress", e.Code)
+
+	// Then the occurrence is still confirmed: no failed run, no incident
+	st, err := h.svc.Status(ctx, "seed-dev-data")
+	require.NoError(t, err)
+	require.Equal(t, runbook.Confirmed, st[0].Current.State)
+	require.Nil(t, st[0].Current.IncidentDeadline)
+
+	// And once the dry run has ended, the run starts
+	dry.done <- runbook.RunResult{}
+	h.svc.Wait()
+	o, err := h.svc.Run(ctx, runbook.Request{User: marcos, RequestID: "r2"}, "seed-dev-data")
+	require.NoError(t, err)
+	require.Equal(t, runbook.Running, o.State)
+
+	// And a dry run asked for while it runs is refused, the run going on
+	err = h.svc.DryRun(ctx, runbook.Request{User: marcos, RequestID: "d3"}, "seed-dev-data")
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, "run_in_progress", e.Code)
+	exec.last(t).done <- runbook.RunResult{}
+	h.svc.Wait()
+	st, err = h.svc.Status(ctx, "seed-dev-data")
+	require.NoError(t, err)
+	require.Equal(t, runbook.Succeeded, st[0].Current.State)
+	for _, n := range h.notices() {
+		require.NotEqual(t, runbook.NoticeIncident, n.kind, "no incident at all")
+	}
+
+	// And after it, a dry run may start again
+	require.NoError(t, h.svc.DryRun(ctx, runbook.Request{User: marcos, RequestID: "d4"}, "seed-dev-data"))
+	exec.last(t).done <- runbook.RunResult{}
+	h.svc.Wait()
+}

@@ -25,7 +25,7 @@ func TestService_GivenADryRunInProgress_WhenTheJobIsRun_ThenItIsRefusedAndNothin
 
 	// Given a dry run of the job still running
 	require.NoError(t, h.svc.DryRun(ctx, runbook.Request{User: marcos, RequestID: "d1"}, "seed-dev-data"))
-	dry := exec.last(t)
+	dry := runNumber(t, exec, 1)
 
 	// When an owner runs the job, and asks for another dry run
 	_, err = h.svc.Run(ctx, runbook.Request{User: marcos, RequestID: "r1"}, "seed-dev-data")
@@ -53,7 +53,7 @@ func TestService_GivenADryRunInProgress_WhenTheJobIsRun_ThenItIsRefusedAndNothin
 	err = h.svc.DryRun(ctx, runbook.Request{User: marcos, RequestID: "d3"}, "seed-dev-data")
 	require.ErrorAs(t, err, &e)
 	require.Equal(t, "run_in_progress", e.Code)
-	exec.last(t).done <- runbook.RunResult{}
+	runNumber(t, exec, 2).done <- runbook.RunResult{}
 	h.svc.Wait()
 	st, err = h.svc.Status(ctx, "seed-dev-data")
 	require.NoError(t, err)
@@ -64,6 +64,15 @@ func TestService_GivenADryRunInProgress_WhenTheJobIsRun_ThenItIsRefusedAndNothin
 
 	// And after it, a dry run may start again
 	require.NoError(t, h.svc.DryRun(ctx, runbook.Request{User: marcos, RequestID: "d4"}, "seed-dev-data"))
-	exec.last(t).done <- runbook.RunResult{}
+	runNumber(t, exec, 3).done <- runbook.RunResult{}
 	h.svc.Wait()
+}
+
+// runNumber waits until f has started n executions and returns the nth.
+func runNumber(t *testing.T, f *fakeExec, n int) *fakeRun {
+	t.Helper()
+	require.Eventually(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return len(f.runs) >= n }, 5*time.Second, time.Millisecond)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.runs[n-1]
 }

@@ -56,12 +56,12 @@ func loadEnv(stderr io.Writer) (*appEnv, error) {
 		}
 		return nil, fmt.Errorf("%s: %d problem(s); fix them and try again", cfg.File, len(problems))
 	}
-	if err := cfg.CheckReminders(runbook.EffectivePolicy(rb.Policy, settings(cfg)).ConfirmLead); err != nil {
-		return nil, err
-	}
 	e := &appEnv{cfg: cfg, rb: rb, log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
 	e.redact = runbook.NewRedactor(os.Environ(), dependencyVars(rb))
 	e.log = slog.New(redactingHandler{h: e.log.Handler(), r: e.redact})
+	for _, w := range cfg.ReminderWarnings(runbook.EffectivePolicy(rb.Policy, settings(cfg)).ConfirmLead) {
+		e.log.Warn(w)
+	}
 	return e, nil
 }
 

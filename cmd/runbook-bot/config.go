@@ -229,20 +229,19 @@ func (c Config) SlackMode() bool {
 	return c.SlackBotToken != "" && c.SlackAppToken != ""
 }
 
-// CheckReminders reports a reminder that is not shorter than the effective
-// confirmation lead: it would fall before the request goes out. The caller
-// checks it once the runbook's lead is known.
-func (c Config) CheckReminders(lead time.Duration) error {
+// ReminderWarnings names each reminder that is not shorter than the effective
+// confirmation lead: it would fall before the request goes out, so it is
+// never sent (SPEC §2: skipped). The default 4h,1h meets a runbook asking for
+// a 2 h lead that way; that is worth a warning, not a refusal to start.
+func (c Config) ReminderWarnings(lead time.Duration) []string {
+	var out []string
 	for _, r := range c.Reminders {
 		if r >= lead {
-			return &ConfigError{Problems: []ConfigProblem{{
-				Var: envReminders,
-				Msg: fmt.Sprintf("%s is not shorter than the confirmation lead %s (each reminder is how long before the window it is sent, after the request that goes out %s before)",
-					formatDuration(r), formatDuration(lead), formatDuration(lead)),
-			}}}
+			out = append(out, fmt.Sprintf("%s: %s is not shorter than the confirmation lead %s: it would come before the request, so it is never sent",
+				envReminders, formatDuration(r), formatDuration(lead)))
 		}
 	}
-	return nil
+	return out
 }
 
 // Redacted returns the effective configuration by variable name, for

@@ -502,28 +502,23 @@ func keys(m map[string]string) []string {
 	return out
 }
 
-func TestConfigCheckReminders_GivenLead_WhenChecked_ThenRemindersMustBeShorter(t *testing.T) {
+func TestConfigReminderWarnings_GivenLead_WhenChecked_ThenRemindersNotShorterAreNamed(t *testing.T) {
 	tests := []struct {
 		name      string
 		reminders []time.Duration
 		lead      time.Duration
-		wantErr   string
+		want      []string
 	}{
-		{"given reminders shorter than the lead when checked then ok", []time.Duration{4 * time.Hour, time.Hour}, 24 * time.Hour, ""},
-		{"given no reminders when checked then ok", nil, time.Minute, ""},
-		{"given a reminder equal to the lead when checked then refused", []time.Duration{24 * time.Hour}, 24 * time.Hour,
-			"RUNBOOK_REMINDERS: 24h is not shorter than the confirmation lead 24h (each reminder is how long before the window it is sent, after the request that goes out 24h before)"},
-		{"given a reminder longer than a compressed lead when checked then refused", []time.Duration{4 * time.Hour, 30 * time.Second}, 2 * time.Minute,
-			"RUNBOOK_REMINDERS: 4h is not shorter than the confirmation lead 2m (each reminder is how long before the window it is sent, after the request that goes out 2m before)"},
+		{"given reminders shorter than the lead when checked then nothing to say", []time.Duration{4 * time.Hour, time.Hour}, 24 * time.Hour, nil},
+		{"given no reminders when checked then nothing to say", nil, time.Minute, nil},
+		{"given a reminder equal to the lead when checked then it is named", []time.Duration{24 * time.Hour}, 24 * time.Hour,
+			[]string{"RUNBOOK_REMINDERS: 24h is not shorter than the confirmation lead 24h: it would come before the request, so it is never sent"}},
+		{"given the default reminders and a 2h lead when checked then 4h is named", []time.Duration{4 * time.Hour, time.Hour}, 2 * time.Hour,
+			[]string{"RUNBOOK_REMINDERS: 4h is not shorter than the confirmation lead 2h: it would come before the request, so it is never sent"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Config{Reminders: tt.reminders}.CheckReminders(tt.lead)
-			if tt.wantErr == "" {
-				assert.NoError(t, err)
-				return
-			}
-			assert.EqualError(t, err, tt.wantErr)
+			assert.Equal(t, tt.want, Config{Reminders: tt.reminders}.ReminderWarnings(tt.lead))
 		})
 	}
 }

@@ -228,3 +228,27 @@ func TestStep_GivenRandomEventSequences_ThenInvariantsHold(t *testing.T) {
 		}
 	}
 }
+
+func TestNextDelayAlert_GivenTheAlertsSoFar_ThenTheGapsDouble(t *testing.T) {
+	th := 30 * time.Minute
+	tests := []struct {
+		name   string
+		repeat int
+		now    time.Time
+		want   time.Time
+	}{
+		{name: "after the first alert (T+30m): T+1h", repeat: 1, now: t0.Add(30 * time.Minute), want: t0.Add(time.Hour)},
+		{name: "after the second: T+2h", repeat: 2, now: t0.Add(time.Hour), want: t0.Add(2 * time.Hour)},
+		{name: "after the sixth: T+32h", repeat: 6, now: t0.Add(16 * time.Hour), want: t0.Add(32 * time.Hour)},
+		{name: "overdue after downtime: one threshold from now, not a burst", repeat: 2, now: t0.Add(5 * time.Hour), want: t0.Add(5*time.Hour + th)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, nextDelayAlert(t0, th, tt.repeat, tt.now))
+		})
+	}
+	// A huge repeat count neither overflows nor goes past the bound.
+	got := nextDelayAlert(t0, th, 900, t0.Add(time.Hour))
+	require.True(t, got.After(t0.Add(time.Hour)))
+	require.False(t, got.After(t0.Add(2*maxDelayOffset)))
+}

@@ -130,9 +130,16 @@ func TestService_GivenTheRunbook_WhenAWeekPassesWithNobodyActing_ThenEveryTimerF
 				require.NotEmpty(t, delays, "%s %s: delay alert", j.ID, w)
 				require.Equal(t, w.Add(30*time.Minute), delays[0], "%s %s: first delay alert at T+30m", j.ID, w)
 				for i := 1; i < len(delays); i++ {
-					require.Equal(t, 30*time.Minute, delays[i].Sub(delays[i-1]), "repeated every threshold")
+					require.Equal(t, w.Add(30*time.Minute<<i), delays[i], "%s %s: alert %d at T+30m·2^%d: the gaps double", j.ID, w, i+1, i)
 				}
-				require.True(t, delays[len(delays)-1].Before(j.Window.Next(w)), "delay reminders stop at the next window")
+				next := j.Window.Next(w)
+				require.True(t, delays[len(delays)-1].Before(next), "delay reminders stop at the next window")
+				if last := w.Add(30 * time.Minute << len(delays)); last.Before(end) {
+					require.False(t, last.Before(next), "%s %s: no alert left out before the next window", j.ID, w)
+				}
+				if next.Sub(w) == 24*time.Hour {
+					require.Len(t, delays, 6, "a daily job's missed window: T+30m, 1h, 2h, 4h, 8h, 16h")
+				}
 			}
 		}
 	}

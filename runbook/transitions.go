@@ -204,14 +204,35 @@ func (s *stepper) delayDue() error {
 		return s.skip()
 	}
 	s.o.Delayed = true
-	s.notify(Notice{Kind: NoticeDelay, Key: s.o.RequestKey() + "/delay/" + strconv.Itoa(s.ev.Seq%SeqPerGeneration), Channel: ChannelRunbook})
-	s.audit(RecDelayed, map[string]string{"repeat": strconv.Itoa(s.ev.Seq % SeqPerGeneration)})
-	next := s.now().Add(s.env.Policy.DelayThreshold)
+	repeat := s.ev.Seq % SeqPerGeneration
+	s.notify(Notice{Kind: NoticeDelay, Key: s.o.RequestKey() + "/delay/" + strconv.Itoa(repeat), Channel: ChannelRunbook})
+	s.audit(RecDelayed, map[string]string{"repeat": strconv.Itoa(repeat)})
+	next := nextDelayAlert(s.o.Window, s.env.Policy.DelayThreshold, repeat, s.now())
 	if s.env.NextSlot.IsZero() || next.Before(s.env.NextSlot) {
 		s.out.Arm = append(s.out.Arm, Timer{Kind: TimerDelay, Seq: s.ev.Seq + 1, Due: next})
 	}
 	return nil
 }
+
+// nextDelayAlert is when the delay alert after the repeat-th comes: the gaps
+// double (T+threshold, T+2·threshold, T+4·threshold, …), so a window nobody
+// runs is chased at once and then ever more quietly (a daily job's missed
+// window: 6 alerts, not 47), until it is justified, started or the next window
+// comes. After downtime it is never sooner than one threshold from now.
+func nextDelayAlert(window time.Time, threshold time.Duration, repeat int, now time.Time) time.Time {
+	offset := threshold
+	for i := 0; i < repeat && offset < maxDelayOffset; i++ {
+		offset *= 2
+	}
+	next := window.Add(offset)
+	if !next.After(now) { // overdue after downtime
+		next = now.Add(threshold)
+	}
+	return next
+}
+
+// maxDelayOffset bounds the doubling (no job waits a year for its next window).
+const maxDelayOffset = 366 * 24 * time.Hour
 
 func (s *stepper) justify() error {
 	if strings.TrimSpace(s.ev.Text) == "" {

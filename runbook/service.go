@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -69,6 +70,9 @@ type Service struct {
 	rb      *Runbook
 	policy  Policy
 	created time.Time
+	version string // identifies the runbook in force in this process: a broken edit is reported once per version
+	nonce   int64  // this process's start (real time), part of version
+	loads   int    // good runbooks put in force so far
 
 	wake    chan struct{} // a timer was armed
 	deliver chan struct{} // a delivery was enqueued
@@ -102,7 +106,8 @@ func NewService(rb *Runbook, set Settings, d Deps) *Service {
 		d.Log = slog.Default()
 	}
 	s := &Service{store: d.Store, clock: d.Clock, exec: d.Executor, checker: d.Checker, dir: d.Directory, tickets: d.Tickets,
-		redact: d.Redact, log: d.Log, set: set, wake: make(chan struct{}, 1), deliver: make(chan struct{}, 1)}
+		redact: d.Redact, log: d.Log, set: set, wake: make(chan struct{}, 1), deliver: make(chan struct{}, 1),
+		nonce: time.Now().UnixNano()}
 	s.setRunbook(rb)
 	return s
 }
@@ -129,6 +134,8 @@ func (s *Service) setRunbook(rb *Runbook) {
 	defer s.mu.Unlock()
 	s.rb = rb
 	s.policy = EffectivePolicy(rb.Policy, s.set)
+	s.loads++
+	s.version = strconv.FormatInt(s.nonce, 36) + "." + strconv.Itoa(s.loads)
 }
 
 // Runbook returns the runbook in force.

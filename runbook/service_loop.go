@@ -93,10 +93,16 @@ func (s *Service) RefreshCountdowns(ctx context.Context) {
 }
 
 // Reload puts a newly parsed runbook in force, or — when it has problems —
-// keeps the last good one and reports the problems to the runbook channel once.
+// keeps the last good one and reports the problems to the runbook channel,
+// once for each set of problems while one good version is in force: the
+// same broken file polled again says nothing more, but breaking the runbook
+// again after a fix is reported again.
 func (s *Service) Reload(ctx context.Context, rb *Runbook, problems Problems) {
 	if len(problems) > 0 {
-		sum := sha256.Sum256([]byte(problems.Error()))
+		s.mu.RLock()
+		version := s.version
+		s.mu.RUnlock()
+		sum := sha256.Sum256([]byte(version + "\n" + problems.Error()))
 		key := "runbook/invalid/" + hex.EncodeToString(sum[:8])
 		lines := make([]string, len(problems))
 		for i, p := range problems {

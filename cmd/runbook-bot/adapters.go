@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
@@ -84,8 +85,30 @@ func (c checker) Check(ctx context.Context, j runbook.Job) runbook.Preflight {
 // redactingHandler masks secrets in every log message and string attribute.
 type redactingHandler struct {
 	h slog.Handler
-	r *runbook.Redactor
+	r *liveRedactor
 }
+
+// liveRedactor is the redactor of the runbook in force: a hot reload that adds
+// a job with new dependency variables masks their values from then on, not
+// only after a restart (SPEC §4).
+type liveRedactor struct {
+	p atomic.Pointer[runbook.Redactor]
+}
+
+// newLiveRedactor masks the environment's secrets and rb's dependency variables.
+func newLiveRedactor(rb *runbook.Runbook) *liveRedactor {
+	l := &liveRedactor{}
+	l.update(rb)
+	return l
+}
+
+// update rebuilds the redactor for rb, before rb is put in force.
+func (l *liveRedactor) update(rb *runbook.Runbook) {
+	l.p.Store(runbook.NewRedactor(os.Environ(), dependencyVars(rb)))
+}
+
+// Redact masks the secrets in s.
+func (l *liveRedactor) Redact(s string) string { return l.p.Load().Redact(s) }
 
 func (h redactingHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.h.Enabled(ctx, l) }
 

@@ -19,7 +19,7 @@ import (
 type appEnv struct {
 	cfg    Config
 	rb     *runbook.Runbook
-	redact *runbook.Redactor
+	redact *liveRedactor
 	log    *slog.Logger
 
 	workers sync.WaitGroup // outbox loops started by startWorkers
@@ -57,7 +57,7 @@ func loadEnv(stderr io.Writer) (*appEnv, error) {
 		return nil, fmt.Errorf("%s: %d problem(s); fix them and try again", cfg.File, len(problems))
 	}
 	e := &appEnv{cfg: cfg, rb: rb, log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
-	e.redact = runbook.NewRedactor(os.Environ(), dependencyVars(rb))
+	e.redact = newLiveRedactor(rb)
 	e.log = slog.New(redactingHandler{h: e.log.Handler(), r: e.redact})
 	for _, w := range cfg.ReminderWarnings(runbook.EffectivePolicy(rb.Policy, settings(cfg)).ConfirmLead) {
 		e.log.Warn(w)

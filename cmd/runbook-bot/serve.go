@@ -93,7 +93,7 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sql
 			out.Run(ctx)
 		}()
 	}
-	watcher := newRunbookWatcher(e.cfg.File, e.cfg.TZ, svc)
+	watcher := newRunbookWatcher(e.cfg.File, e.cfg.TZ, svc, e.redact.update)
 	if err := svc.Start(ctx, watcher.poll); err != nil {
 		return nil, err
 	}

@@ -15,16 +15,17 @@ import (
 // every 2 s by the service's scheduler) and hands the result to the service:
 // a broken edit is reported and the last good version stays in force.
 type runbookWatcher struct {
-	path string
-	loc  *time.Location
-	svc  *runbook.Service
+	path   string
+	loc    *time.Location
+	svc    *runbook.Service
+	onGood func(*runbook.Runbook) // called with a good version before it is put in force
 
 	mu   sync.Mutex
 	last [32]byte
 }
 
-func newRunbookWatcher(path string, loc *time.Location, svc *runbook.Service) *runbookWatcher {
-	w := &runbookWatcher{path: path, loc: loc, svc: svc}
+func newRunbookWatcher(path string, loc *time.Location, svc *runbook.Service, onGood func(*runbook.Runbook)) *runbookWatcher {
+	w := &runbookWatcher{path: path, loc: loc, svc: svc, onGood: onGood}
 	if src, err := os.ReadFile(path); err == nil {
 		w.last = sha256.Sum256(src)
 	}
@@ -46,5 +47,8 @@ func (w *runbookWatcher) poll(ctx context.Context) {
 		return
 	}
 	rb, problems := runbook.Parse(w.path, src, runbook.ParseOptions{DefaultZone: w.loc})
+	if len(problems) == 0 && w.onGood != nil {
+		w.onGood(rb)
+	}
 	w.svc.Reload(ctx, rb, problems)
 }

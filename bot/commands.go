@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -10,11 +11,52 @@ import (
 
 // Command parses and executes one "/runbook …" command from a user.
 func (b *Bot) Command(ctx context.Context, in Input) Reply {
+	r := runbook.Request{User: in.User, RequestID: in.RequestID, Envelope: in.Envelope}
 	cmd, err := ParseCommand(in.Text, b.runbook())
 	if err != nil {
+		b.auditRejected(ctx, r, cmd, in.Text, err)
 		return b.errorReply(err, cmd.Verb, cmd.Job)
 	}
-	return b.execute(ctx, cmd, runbook.Request{User: in.User, RequestID: in.RequestID, Envelope: in.Envelope})
+	return b.execute(ctx, cmd, r)
+}
+
+// actingVerbs change an occurrence or run a script: a refused attempt at one is audited.
+var actingVerbs = map[Verb]bool{
+	VerbConfirm: true, VerbDecline: true, VerbRun: true, VerbCancel: true,
+	VerbDelay: true, VerbReschedule: true, VerbIncident: true, VerbLearnings: true,
+}
+
+// auditRejected records an acting command refused by the parser (an
+// undocumented flag, shell syntax, an extra argument) against the job it
+// names, so the evidence shows the attempt (SPEC §5: every refusal).
+func (b *Bot) auditRejected(ctx context.Context, r runbook.Request, cmd Command, text string, err error) {
+	var e *runbook.Error
+	if !actingVerbs[cmd.Verb] || !errors.As(err, &e) || e.Kind != runbook.KindInvalid {
+		return
+	}
+	job := cmd.Job
+	if job == "" {
+		job = namedJob(text, b.runbook())
+	}
+	if job == "" {
+		return
+	}
+	if aerr := b.svc.Reject(ctx, r, job, string(cmd.Verb), e.Code, text); aerr != nil {
+		b.log.Error("auditing a refused command failed", "job", job, "verb", string(cmd.Verb), "err", aerr)
+	}
+}
+
+// namedJob is the first word of text that is a job id, shell characters around it ignored.
+func namedJob(text string, rb *runbook.Runbook) string {
+	if rb == nil {
+		return ""
+	}
+	for _, w := range strings.Fields(text) {
+		if j, ok := rb.Job(strings.Trim(w, shellChars)); ok {
+			return j.ID
+		}
+	}
+	return ""
 }
 
 // pressVerbs maps a button id to the command it stands for.

@@ -120,7 +120,31 @@ func TestCommand_GivenAnUnknownJobOrVerb_ThenDidYouMeanAndNothingIsCalled(t *tes
 	assert.Equal(t, "Flag “--mode” is not accepted: nothing was done. Usage: /runbook run JOB [--dry-run].", rep.Sections[0].Text)
 	rep = b.Command(context.Background(), in("run seed-dev-data; rm -rf /"))
 	assert.Contains(t, rep.Sections[0].Text, "commands take no shell syntax")
-	assert.Empty(t, f.Calls())
+	assert.Equal(t, []string{"reject seed-dev-data run unknown_flag", "reject seed-dev-data run shell_syntax"}, f.Calls(),
+		"nothing is run; the two refused attempts at a job are audited")
+}
+
+func TestCommand_GivenARefusedCommand_ThenOnlyAttemptsToActOnAJobAreAudited(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"confirm seed-dev-data --force", []string{"reject seed-dev-data confirm unknown_flag"}},
+		{"cancel seed-dev-data now", []string{"reject seed-dev-data cancel unexpected_argument"}},
+		{"run $(seed-dev-data)", []string{"reject seed-dev-data run shell_syntax"}},
+		{"status seed-dev-data --verbose", nil}, // a read: nothing to audit
+		{"run no-such-job --mode apply", nil},   // no job named
+		{"run seed-dev-dat", nil},               // an unknown job is not an attempt at one
+		{"help run --x", nil},                   // help acts on nothing
+		{"run seed-dev-data --dry-run --dry-run", []string{"reject seed-dev-data run unexpected_argument"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			b, f, _ := newTestBot(t, runbook.LangEN)
+			b.Command(context.Background(), in(tc.text))
+			assert.Equal(t, tc.want, f.Calls())
+		})
+	}
 }
 
 func TestCommand_GivenADuplicateDelivery_ThenTheReplyIsQuiet(t *testing.T) {

@@ -205,3 +205,8 @@ func allText(m Message) string {
 	}
 	return buf.String()
 }
+
+func (f *fakeService) Reject(_ context.Context, r runbook.Request, job, action, reason, text string) error {
+	f.record("reject "+job+" "+action+" "+reason, r, text)
+	return nil
+}

@@ -37,6 +37,8 @@ type Service interface {
 	Reschedule(ctx context.Context, r runbook.Request, job string, to time.Time, text string) (runbook.Occurrence, error)
 	// Incident records the incident reference of the job's latest failure.
 	Incident(ctx context.Context, r runbook.Request, job, ref string) (runbook.Occurrence, error)
+	// Reject audits an acting command the parser refused: nothing else changes.
+	Reject(ctx context.Context, r runbook.Request, job, action, reason, text string) error
 	// Learnings adds learnings to the job's latest execution.
 	Learnings(ctx context.Context, r runbook.Request, job, text string) (runbook.Occurrence, error)
 	// Tickets reports the job's related open tickets; it never fails (see TicketReport.Unavailable).

@@ -2,6 +2,7 @@ package runbook
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -113,6 +114,50 @@ func (s *Service) Confirm(ctx context.Context, r Request, job string, despiteTic
 		ev.Tickets = &rep
 	}
 	return s.command(ctx, r, job, targetConfirm, ev)
+}
+
+// maxRejectedText caps the text of a refused command kept in its audit record.
+const maxRejectedText = 500
+
+// Reject audits an acting command refused before it reached the lifecycle (an
+// undocumented flag, shell syntax, an extra argument): a refused record with
+// the action, why, and the text as typed (redacted, capped). Nothing else
+// changes; a redelivery of the same request is recorded once.
+func (s *Service) Reject(ctx context.Context, r Request, job, action, reason, text string) error {
+	j, err := s.job(job)
+	if err != nil {
+		return err
+	}
+	if len(text) > maxRejectedText {
+		text = strings.ToValidUTF8(text[:maxRejectedText], "") + "…"
+	}
+	rec := Record{At: s.Now(), Kind: RecRefused, Job: job, Actor: r.User, Envelope: r.Envelope,
+		Fields: map[string]string{"action": action, "reason": reason, "text": text}}
+	return s.store.Update(ctx, func(tx Tx) error {
+		if r.RequestID != "" {
+			if fresh, err := tx.Claim(r.RequestID, s.Now()); err != nil || !fresh {
+				return err
+			}
+		}
+		// Kept with the occurrence the command would have acted on, so its evidence shows the attempt.
+		var occ int64
+		if target, ok := actionTargets[action]; ok {
+			os, err := tx.Occurrences(Query{Job: job, WindowFrom: j.Previous(s.Now()).Add(-7 * 24 * time.Hour)})
+			if err != nil {
+				return err
+			}
+			if o, ok := target(os, s.Now()); ok {
+				occ = o.ID
+			}
+		}
+		return s.addRecord(tx, occ, &rec)
+	})
+}
+
+// actionTargets picks, for each acting verb, the occurrence it applies to.
+var actionTargets = map[string]targeting{
+	"confirm": targetConfirm, "decline": targetConfirm, "run": targetRun, "cancel": targetRunning,
+	"delay": targetDelayed, "reschedule": targetUnstarted, "incident": targetFailed, "learnings": targetFinished,
 }
 
 // Tickets reports the job's related open tickets; it never fails (see TicketReport.Unavailable).

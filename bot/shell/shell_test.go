@@ -105,6 +105,11 @@ func (f *fake) Incident(_ context.Context, r runbook.Request, job, ref string) (
 	o.IncidentRef = ref
 	return o, nil
 }
+func (f *fake) Reject(_ context.Context, r runbook.Request, job, action, reason, _ string) error {
+	f.rec(r.User+" reject "+job+" "+action+" "+reason, r)
+	return nil
+}
+
 func (f *fake) Learnings(_ context.Context, r runbook.Request, job, text string) (runbook.Occurrence, error) {
 	f.rec(r.User+" learnings "+job+" "+text, r)
 	return f.occ(runbook.Succeeded), nil
@@ -168,8 +173,9 @@ func TestShell_GivenAScript_WhenRun_ThenCommandsAndPressesPrintAsText(t *testing
 	assert.NotContains(t, text, "disk full")
 	assert.Contains(t, text, "unknown shell command :nonsense")
 	assert.NotContains(t, text, "runbook-bot (", "no prompt when the input is not a terminal")
-	assert.Equal(t, []string{"U99 confirm seed-dev-data", "U03 confirm seed-dev-data", "U03 run seed-dev-data"}, f.Calls())
-	assert.Len(t, map[string]bool{f.ids[0]: true, f.ids[1]: true, f.ids[2]: true}, 3, "a fresh request id per line")
+	assert.Equal(t, []string{"U99 confirm seed-dev-data", "U03 confirm seed-dev-data", "U03 reject seed-dev-data run shell_syntax", "U03 run seed-dev-data"}, f.Calls(),
+		"the refused line runs nothing and is audited")
+	assert.Len(t, map[string]bool{f.ids[0]: true, f.ids[1]: true, f.ids[2]: true, f.ids[3]: true}, 4, "a fresh request id per line")
 }
 
 func TestShell_GivenDeliveredNotices_ThenTheyPrintWithChannelAndButtonsCanBePressed(t *testing.T) {

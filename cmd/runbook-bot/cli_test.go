@@ -85,3 +85,16 @@ func TestCLI_GivenARunbook_WhenValidated_ThenWhatWasUnderstoodOrEveryProblem(t *
 		})
 	}
 }
+
+func TestCLI_GivenARunbookWithOneBrokenRow_WhenValidated_ThenTheProblemAndWhatWasUnderstoodAllTheSame(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t,
+		jobRow{window: "Dayly 05:00 UTC", freq: "Daily", script: "scripts/reset-staging.sh", body: "true", deps: "`psql`"},
+		jobRow{window: "Daily 06:00 UTC", freq: "Daily", script: "scripts/seed-dev-data.sh", body: "true", deps: "`SEED_URL`"})
+	out, errOut, code := runCLI(t, w, cliEnv(w), "validate")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, `runbook.md:6: unknown weekday "Dayly"`)
+	assert.Contains(t, out, "NOT VALID — understood all the same: 1 job(s)")
+	assert.Contains(t, out, "seed-dev-data  (line 7)")
+	assert.NotContains(t, out, "OK —")
+}

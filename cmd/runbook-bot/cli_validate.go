@@ -40,13 +40,16 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			fmt.Fprintln(stderr, p.String())
 		}
 		fmt.Fprintf(stderr, "%s: %d problem(s)\n", file, len(problems))
+		if rb != nil && len(rb.Jobs) > 0 { // what was understood all the same, to help fix the rest
+			printRunbook(stdout, rb, runbook.EffectivePolicy(rb.Policy, settings(cfg)), false)
+		}
 		return errReported
 	}
 	pol := runbook.EffectivePolicy(rb.Policy, settings(cfg))
 	if _, err := ticketSource(cfg); err != nil {
 		return err
 	}
-	printRunbook(stdout, rb, pol)
+	printRunbook(stdout, rb, pol, true)
 	for _, w := range cfg.ReminderWarnings(pol.ConfirmLead) {
 		fmt.Fprintln(stdout, "warning:", w)
 	}
@@ -54,8 +57,14 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func printRunbook(w io.Writer, rb *runbook.Runbook, pol runbook.Policy) {
-	fmt.Fprintf(w, "%s: OK — %d job(s), language %s\n\n", rb.File, len(rb.Jobs), rb.Lang)
+// printRunbook prints what was understood of rb: each job, then the effective
+// policy. ok is false when rb had problems (then only its good rows are shown).
+func printRunbook(w io.Writer, rb *runbook.Runbook, pol runbook.Policy, ok bool) {
+	if ok {
+		fmt.Fprintf(w, "%s: OK — %d job(s), language %s\n\n", rb.File, len(rb.Jobs), rb.Lang)
+	} else {
+		fmt.Fprintf(w, "%s: NOT VALID — understood all the same: %d job(s), language %s\n\n", rb.File, len(rb.Jobs), rb.Lang)
+	}
 	for _, j := range rb.Jobs {
 		fmt.Fprintf(w, "%s  (line %d)\n", j.ID, j.Line)
 		fmt.Fprintf(w, "  window:    %s (%s)\n", j.Window, j.Frequency)

@@ -108,7 +108,7 @@ func (b *Bot) renderRequest(n runbook.Notice) Message {
 		Mentions: b.ownerMentions(j),
 		Sections: []Section{{Text: b.t("notice.request.body", "job", o.Job, "window", win)}, b.windowSection(j, o)},
 	}
-	confirming := !n.Update || o.State == runbook.Scheduled || o.State == runbook.AwaitingConfirmation
+	confirming := o.State == runbook.Scheduled || o.State == runbook.AwaitingConfirmation
 	if n.Tickets != nil {
 		m.Sections = append(m.Sections, b.ticketReport(*n.Tickets, o.Job, confirming)...)
 	}
@@ -121,11 +121,11 @@ func (b *Bot) renderRequest(n runbook.Notice) Message {
 	} else if manual := manualChecklist(j); len(manual) > 0 {
 		m.Sections = append(m.Sections, Section{Text: b.t("reply.checklist"), Checks: manual})
 	}
-	if !n.Update {
+	if !n.Update && confirming {
 		m.Buttons = b.confirmButtons(o.Job)
 		return m
 	}
-	m.Mentions = nil // edits notify nobody; the new state is the news
+	m.Mentions = nil // edits (and a request already decided when it went out) notify nobody; the state is the news
 	m.Sections = append(m.Sections, Section{Text: b.requestState(o, loc)})
 	if confirming {
 		m.Buttons = b.confirmButtons(o.Job)

@@ -86,6 +86,10 @@ func notices(t testing.TB) map[string]runbook.Notice {
 			Occ: occ(func(o *runbook.Occurrence) {
 				o.State, o.ApprovedBy, o.ApprovedAt = runbook.Confirmed, "U04BIANCA", tp(window.Add(-3*time.Hour))
 			}), Tickets: seedTickets(), At: testNow},
+		"confirm_request_confirmed_early": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) {
+				o.State, o.ApprovedBy, o.ApprovedAt = runbook.Confirmed, "U04BIANCA", tp(window.Add(-48*time.Hour))
+			}), Check: seedPreflight(t), At: testNow},
 		"confirm_request_declined": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) {
 				o.State, o.DeclinedBy, o.DeclineReason = runbook.Declined, "U03MARCOS", "staging freeze <!here>"

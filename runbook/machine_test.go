@@ -58,6 +58,28 @@ func TestStep_GivenAnEvent_WhenApplied_ThenStateAndEffectsFollowTheLifecycle(t *
 				require.Equal(t, "U0PRIMARY", out.Occ.ApprovedBy)
 				require.Equal(t, RecApproved, out.Records[0].Kind)
 			}},
+		{name: "confirmed before the request was due: the request still goes out, showing it", given: func() Occurrence {
+			o := occ(Confirmed)
+			o.ApprovedBy, o.ApprovedAt = "U0PRIMARY", ptr(t0.Add(-48*time.Hour))
+			return o
+		}(), ev: Event{Kind: EvConfirmDue, Preflight: &Preflight{}}, at: t0.Add(-24 * time.Hour),
+			wantState: Confirmed, check: func(t *testing.T, out Outcome) {
+				require.Len(t, out.Notices, 1)
+				require.Equal(t, NoticeRequest, out.Notices[0].Kind)
+				require.False(t, out.Notices[0].Update)
+				require.NotNil(t, out.Notices[0].Check, "with its pre-flight")
+				require.NotNil(t, out.Occ.RequestedAt, "later changes edit it")
+			}},
+		{name: "declined before the request was due: the request goes out, showing the decline", given: occ(Declined), ev: Event{Kind: EvConfirmDue},
+			at: t0.Add(-24 * time.Hour), wantState: Declined, check: func(t *testing.T, out Outcome) {
+				require.Len(t, out.Notices, 1)
+				require.NotNil(t, out.Occ.RequestedAt)
+			}},
+		{name: "a request already posted is not posted again", given: withTickets(occ(AwaitingConfirmation), nil), ev: Event{Kind: EvConfirmDue},
+			at: t0.Add(-24 * time.Hour), wantState: AwaitingConfirmation, check: func(t *testing.T, out Outcome) {
+				require.True(t, out.Skipped)
+				require.Empty(t, out.Notices)
+			}},
 		{name: "the request's ticket look-up is kept on the occurrence", given: occ(Scheduled), ev: Event{Kind: EvConfirmDue, Tickets: openTickets()}, at: t0.Add(-24 * time.Hour),
 			wantState: AwaitingConfirmation, check: func(t *testing.T, out Outcome) {
 				require.Equal(t, openTickets(), out.Occ.Tickets)

@@ -9,10 +9,17 @@ import (
 )
 
 func (s *stepper) confirmDue() error {
-	if s.o.State != Scheduled {
+	switch {
+	case s.o.RequestedAt != nil:
+		return s.skip()
+	case s.o.State == Scheduled:
+		s.o.State = AwaitingConfirmation
+	case s.o.State == Confirmed || s.o.State == Declined:
+		// Decided before the request was due: the channel still gets the request,
+		// with its pre-flight, checklist and tickets, showing the decision.
+	default:
 		return s.skip()
 	}
-	s.o.State = AwaitingConfirmation
 	s.o.RequestedAt = ptr(s.now())
 	s.lookedUp()
 	s.notify(Notice{Kind: NoticeRequest, Key: s.o.RequestKey(), Channel: ChannelRunbook, Check: s.ev.Preflight, Tickets: s.ev.Tickets})

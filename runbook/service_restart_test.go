@@ -132,19 +132,26 @@ func TestService_GivenAFailedRun_WhenNobodyRecordsAnIncident_ThenOneEscalationAt
 	require.Equal(t, "INC-42", o.IncidentRef)
 }
 
-func TestService_GivenARunningOccurrence_WhenTheProcessRestarts_ThenItIsFailedInterruptedAndNotRerun(t *testing.T) {
-	start := time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)
-	window := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
-	h := newHarness(t, start, runbook.Settings{})
-	exec := &fakeExec{}
+// confirmedAtWindow is a harness whose service runs scripts with a fakeExec,
+// with Friday's seed-dev-data confirmed by its primary (Marcos) and the clock at its window.
+func confirmedAtWindow(t *testing.T) (h *harness, exec *fakeExec, marcos string, window time.Time) {
+	t.Helper()
+	window = time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
+	h = newHarness(t, window.Add(-time.Hour), runbook.Settings{})
+	exec = &fakeExec{}
 	h.svc = runbook.NewService(h.rb, runbook.Settings{}, runbook.Deps{Store: h.db, Clock: h.clock, Executor: exec, Checker: okChecker{}})
-	ctx := context.Background()
-	marcos := contactID(t, h.rb, "Marcos Paulo")
+	marcos = contactID(t, h.rb, "Marcos Paulo")
 	h.advanceTo(window.Add(-time.Hour))
-	_, err := h.svc.Confirm(ctx, runbook.Request{User: marcos, RequestID: "c1"}, "seed-dev-data", false)
+	_, err := h.svc.Confirm(context.Background(), runbook.Request{User: marcos, RequestID: "c1"}, "seed-dev-data", false)
 	require.NoError(t, err)
 	h.advanceTo(window)
-	_, err = h.svc.Run(ctx, runbook.Request{User: marcos, RequestID: "r1"}, "seed-dev-data")
+	return h, exec, marcos, window
+}
+
+func TestService_GivenARunningOccurrence_WhenTheProcessRestarts_ThenItIsFailedInterruptedAndNotRerun(t *testing.T) {
+	h, _, marcos, _ := confirmedAtWindow(t)
+	ctx := context.Background()
+	_, err := h.svc.Run(ctx, runbook.Request{User: marcos, RequestID: "r1"}, "seed-dev-data")
 	require.NoError(t, err)
 
 	// The process dies here: a new service over the same database recovers.

@@ -11,24 +11,15 @@ import (
 )
 
 func TestService_GivenADryRunInProgress_WhenTheJobIsRun_ThenItIsRefusedAndNothingFails(t *testing.T) {
-	start := time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)
-	window := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
-	h := newHarness(t, start, runbook.Settings{})
-	exec := &fakeExec{}
-	h.svc = runbook.NewService(h.rb, runbook.Settings{}, runbook.Deps{Store: h.db, Clock: h.clock, Executor: exec, Checker: okChecker{}})
+	h, exec, marcos, _ := confirmedAtWindow(t)
 	ctx := context.Background()
-	marcos := contactID(t, h.rb, "Marcos Paulo")
-	h.advanceTo(window.Add(-time.Hour))
-	_, err := h.svc.Confirm(ctx, runbook.Request{User: marcos, RequestID: "c1"}, "seed-dev-data", false)
-	require.NoError(t, err)
-	h.advanceTo(window)
 
 	// Given a dry run of the job still running
 	require.NoError(t, h.svc.DryRun(ctx, runbook.Request{User: marcos, RequestID: "d1"}, "seed-dev-data"))
 	dry := runNumber(t, exec, 1)
 
 	// When an owner runs the job, and asks for another dry run
-	_, err = h.svc.Run(ctx, runbook.Request{User: marcos, RequestID: "r1"}, "seed-dev-data")
+	_, err := h.svc.Run(ctx, runbook.Request{User: marcos, RequestID: "r1"}, "seed-dev-data")
 	var e *runbook.Error
 	require.ErrorAs(t, err, &e)
 	require.Equal(t, "dry_run_in_progress", e.Code)

@@ -8,7 +8,6 @@ import (
 	"os/signal"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/runbook-bot/runbook-bot/bot/slack/slacktest"
 )
@@ -43,18 +42,8 @@ func startBareBot(tb testing.TB, srv *slacktest.Server) *benchBot {
 	tb.Helper()
 	self, err := os.Executable()
 	must(tb, err)
-	conns := srv.Connections()
 	cmd := exec.Command(self)
 	cmd.Env = append(os.Environ(), bareBotEnv+"=1", "SLACK_API_URL="+srv.APIURL(),
 		"SLACK_APP_TOKEN="+srv.AppToken(), "SLACK_BOT_TOKEN="+srv.BotToken())
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	p := &benchBot{cmd: cmd, out: out, started: time.Now()}
-	must(tb, cmd.Start())
-	tb.Cleanup(p.stop)
-	if err := srv.WaitConnected(conns+1, 60*time.Second); err != nil {
-		tb.Fatalf("bare bot did not connect: %v\n%s", err, out.String())
-	}
-	p.up = time.Now()
-	return p
+	return startConnected(tb, srv, cmd, "bare bot")
 }

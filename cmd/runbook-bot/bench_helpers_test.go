@@ -53,17 +53,23 @@ type benchBot struct {
 // startBenchBot execs `runbook-bot serve` in w and waits until its socket is connected.
 func startBenchBot(tb testing.TB, w *workspace, srv *slacktest.Server, env []string) *benchBot {
 	tb.Helper()
-	conns := srv.Connections()
 	cmd := exec.Command(binPath, "serve")
 	cmd.Dir = w.dir
 	cmd.Env = env
+	return startConnected(tb, srv, cmd, "bot")
+}
+
+// startConnected starts cmd, stopped at the end of tb, and waits until srv sees one more socket.
+func startConnected(tb testing.TB, srv *slacktest.Server, cmd *exec.Cmd, name string) *benchBot {
+	tb.Helper()
+	conns := srv.Connections()
 	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	p := &benchBot{cmd: cmd, out: out, started: time.Now()}
 	must(tb, cmd.Start())
 	tb.Cleanup(p.stop)
 	if err := srv.WaitConnected(conns+1, 60*time.Second); err != nil {
-		tb.Fatalf("bot did not connect: %v\n%s", err, out.String())
+		tb.Fatalf("%s did not connect: %v\n%s", name, err, out.String())
 	}
 	p.up = time.Now()
 	return p

@@ -66,7 +66,7 @@ type Adapter struct {
 	connected atomic.Bool
 	started   atomic.Bool
 	sem       chan struct{} // bounds envelope work in flight
-	lanes     *lanes        // bounds handlers on the CPU at once
+	lanes     *lanes        // bounds envelope work on the CPU at once
 	seen      seenIDs       // envelope and trigger ids already handled
 	links     permalinks    // permalinks of posted messages, by notice key
 	work      sync.WaitGroup

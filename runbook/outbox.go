@@ -79,7 +79,7 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 		}
 		if blocked[d.Key] || supersededUpdate(ds[i+1:], d) {
 			if !blocked[d.Key] {
-				_ = o.s.store.Update(ctx, func(tx Tx) error { return tx.MarkDelivered(d.ID, o.s.Now()) })
+				_ = o.s.update(ctx, func(tx Tx) error { return tx.MarkDelivered(d.ID, o.s.Now()) })
 			}
 			continue
 		}
@@ -88,7 +88,7 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 			return handled, ctx.Err()
 		}
 		handled++
-		if err := o.s.store.Update(ctx, func(tx Tx) error { return o.settle(tx, d, sendErr) }); err != nil {
+		if err := o.s.update(ctx, func(tx Tx) error { return o.settle(tx, d, sendErr) }); err != nil {
 			return handled, err
 		}
 		if sendErr != nil && !permanent(sendErr) {

@@ -64,6 +64,7 @@ type Service struct {
 	tickets TicketSource
 	redact  func(string) string
 	log     *slog.Logger
+	obs     Observer
 	set     Settings
 
 	mu      sync.RWMutex
@@ -92,6 +93,7 @@ type Deps struct {
 	Tickets   TicketSource // nil: no ticket source configured
 	Redact    func(string) string
 	Log       *slog.Logger
+	Observer  Observer // nil: nothing is observed
 }
 
 // NewService builds a service over a parsed runbook.
@@ -105,8 +107,11 @@ func NewService(rb *Runbook, set Settings, d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	if d.Observer == nil {
+		d.Observer = noObserver{}
+	}
 	s := &Service{store: d.Store, clock: d.Clock, exec: d.Executor, checker: d.Checker, dir: d.Directory, tickets: d.Tickets,
-		redact: d.Redact, log: d.Log, set: set, wake: make(chan struct{}, 1), deliver: make(chan struct{}, 1),
+		redact: d.Redact, log: d.Log, obs: d.Observer, set: set, wake: make(chan struct{}, 1), deliver: make(chan struct{}, 1),
 		nonce: time.Now().UnixNano()}
 	s.setRunbook(rb)
 	return s
@@ -209,9 +214,6 @@ func (s *Service) persist(tx Tx, out Outcome) error {
 			return err
 		}
 	}
-	if len(out.Arm) > 0 {
-		s.poke(s.wake)
-	}
 	return nil
 }
 
@@ -236,16 +238,5 @@ func (s *Service) enqueue(tx Tx, sink, key string, v any) error {
 		return err
 	}
 	now := s.Now()
-	if err := tx.Enqueue(&Delivery{Sink: sink, Key: key, Payload: b, NextAt: now, CreatedAt: now}); err != nil {
-		return err
-	}
-	s.poke(s.deliver)
-	return nil
-}
-
-func (s *Service) poke(ch chan struct{}) {
-	select {
-	case ch <- struct{}{}:
-	default:
-	}
+	return tx.Enqueue(&Delivery{Sink: sink, Key: key, Payload: b, NextAt: now, CreatedAt: now})
 }

@@ -133,7 +133,7 @@ func (s *Service) Reject(ctx context.Context, r Request, job, action, reason, te
 	}
 	rec := Record{At: s.Now(), Kind: RecRefused, Job: job, Actor: r.User, Envelope: r.Envelope,
 		Fields: map[string]string{"action": action, "reason": reason, "text": text}}
-	return s.store.Update(ctx, func(tx Tx) error {
+	return s.update(ctx, func(tx Tx) error {
 		if r.RequestID != "" {
 			if fresh, err := tx.Claim(r.RequestID, s.Now()); err != nil || !fresh {
 				return err
@@ -230,7 +230,7 @@ func (s *Service) command(ctx context.Context, r Request, job string, target tar
 	ev.Actor = s.actor(ctx, r, j)
 	var out Outcome
 	var stepErr error
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		if r.RequestID != "" {
 			fresh, err := tx.Claim(r.RequestID, s.Now())
 			if err != nil {

@@ -71,7 +71,7 @@ func (s *Service) Stopped() { s.loops.Wait() }
 // RefreshCountdowns queues an in-place update of every running incident countdown.
 func (s *Service) RefreshCountdowns(ctx context.Context) {
 	now := s.Now()
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		os, err := tx.Occurrences(Query{States: []State{Failed, Running, Cancelled, Succeeded}, WindowFrom: now.Add(-8 * 24 * time.Hour)})
 		if err != nil {
 			return err
@@ -108,7 +108,7 @@ func (s *Service) Reload(ctx context.Context, rb *Runbook, problems Problems) {
 		for i, p := range problems {
 			lines[i] = p.String()
 		}
-		err := s.store.Update(ctx, func(tx Tx) error {
+		err := s.update(ctx, func(tx Tx) error {
 			if fresh, err := tx.Claim(key, s.Now()); err != nil || !fresh {
 				return err
 			}

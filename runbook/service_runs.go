@@ -75,7 +75,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		}
 	}()
 	var key string
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		if r.RequestID != "" {
 			if fresh, err := tx.Claim(r.RequestID, s.Now()); err != nil || !fresh {
 				if err == nil {
@@ -119,7 +119,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		if res.ExitCode != nil {
 			fields["exit_code"] = strconv.Itoa(*res.ExitCode)
 		}
-		_ = s.store.Update(context.Background(), func(tx Tx) error {
+		_ = s.update(context.Background(), func(tx Tx) error {
 			done := Record{At: s.Now(), Kind: RecRunFinished, Job: job, Actor: r.User, Fields: fields}
 			if err := s.addRecord(tx, 0, &done); err != nil {
 				return err
@@ -137,7 +137,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 // finishRun records how an execution ended.
 func (s *Service) finishRun(id int64, res RunResult) {
 	var out Outcome
-	err := s.store.Update(context.Background(), func(tx Tx) error {
+	err := s.update(context.Background(), func(tx Tx) error {
 		o, err := tx.Occurrence(id)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (s *Service) finishRun(id int64, res RunResult) {
 
 // setRunHandle records how to find the run's processes, should the bot die under them.
 func (s *Service) setRunHandle(id int64, handle string) {
-	err := s.store.Update(context.Background(), func(tx Tx) error {
+	err := s.update(context.Background(), func(tx Tx) error {
 		o, err := tx.Occurrence(id)
 		if err != nil || o.State != Running {
 			return err
@@ -268,7 +268,7 @@ func (b *batcher) flushLocked() {
 	}
 	key := b.parent + "/out/" + strconv.Itoa(b.posts)
 	n := Notice{Kind: NoticeRunOutput, Key: key, Thread: b.parent, Channel: ChannelRunbook, Occ: b.occ, Lines: lines, At: b.s.Now()}
-	if err := b.s.store.Update(context.Background(), func(tx Tx) error { return b.s.enqueue(tx, SinkChat, key, n) }); err != nil {
+	if err := b.s.update(context.Background(), func(tx Tx) error { return b.s.enqueue(tx, SinkChat, key, n) }); err != nil {
 		b.s.log.Error("queueing run output", "err", err)
 	}
 }

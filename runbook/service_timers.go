@@ -19,7 +19,7 @@ func (s *Service) Materialize(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.store.Update(ctx, func(tx Tx) error {
+	return s.update(ctx, func(tx Tx) error {
 		for _, j := range rb.Jobs {
 			slots := []time.Time{}
 			if prev := j.Previous(now); !prev.IsZero() && prev.After(created) {
@@ -52,7 +52,6 @@ func (s *Service) ensure(tx Tx, j Job, slot, now time.Time, pol Policy) error {
 			return err
 		}
 	}
-	s.poke(s.wake)
 	return nil
 }
 
@@ -84,7 +83,7 @@ func (s *Service) createdAt(ctx context.Context) (time.Time, error) {
 	if !c.IsZero() {
 		return c, nil
 	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		v, ok, err := tx.Meta("created_at")
 		if err != nil {
 			return err
@@ -159,7 +158,7 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 		}
 	}
 	var out Outcome
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		if err := tx.FireTimer(t.ID, now); err != nil {
 			return err
 		}
@@ -183,6 +182,9 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 	})
 	if KindOf(err) == KindConflict {
 		return nil // fired by someone else already
+	}
+	if err == nil {
+		s.obs.TimerFired(t.Kind, s.Now().Sub(t.Due))
 	}
 	if err == nil && out.StartRun {
 		s.startExecution(out.Occ)
@@ -213,16 +215,26 @@ func (s *Service) preflightFor(ctx context.Context, occ int64) *Preflight {
 }
 
 // RunTimers fires due timers until ctx ends, sleeping until the next one is due
-// or a new timer is armed.
+// or a new timer is armed. The wake-up for a new timer comes after its
+// transaction committed (update), so the next timer read here is never older
+// than the last wake-up; a store error is retried after a second.
 func (s *Service) RunTimers(ctx context.Context) {
 	for {
+		wait := time.Minute
 		if _, err := s.FireDue(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("firing timers", "err", err)
+			wait = time.Second
 		}
-		wait := time.Minute
 		var next Timer
 		var ok bool
-		if err := s.store.View(ctx, func(tx Tx) (err error) { next, ok, err = tx.NextTimer(); return }); err == nil && ok {
+		err := s.store.View(ctx, func(tx Tx) (err error) { next, ok, err = tx.NextTimer(); return })
+		switch {
+		case err != nil:
+			if ctx.Err() == nil {
+				s.log.Error("reading the next timer", "err", err)
+			}
+			wait = time.Second
+		case ok:
 			wait = min(wait, max(next.Due.Sub(s.Now()), 0))
 		}
 		select {

@@ -17,10 +17,11 @@ import (
 
 // appEnv is the configuration and the runbook, loaded once per command.
 type appEnv struct {
-	cfg    Config
-	rb     *runbook.Runbook
-	redact *liveRedactor
-	log    *slog.Logger
+	cfg     Config
+	rb      *runbook.Runbook
+	redact  *liveRedactor
+	log     *slog.Logger
+	metrics *loopMetrics
 
 	workers sync.WaitGroup // outbox loops started by startWorkers
 }
@@ -56,7 +57,7 @@ func loadEnv(stderr io.Writer) (*appEnv, error) {
 		}
 		return nil, fmt.Errorf("%s: %d problem(s); fix them and try again", cfg.File, len(problems))
 	}
-	e := &appEnv{cfg: cfg, rb: rb, log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	e := &appEnv{cfg: cfg, rb: rb, metrics: newLoopMetrics(), log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
 	e.redact = newLiveRedactor(rb)
 	e.log = slog.New(redactingHandler{h: e.log.Handler(), r: e.redact})
 	for _, w := range cfg.ReminderWarnings(runbook.EffectivePolicy(rb.Policy, settings(cfg)).ConfirmLead) {
@@ -117,6 +118,7 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 		Redact:    e.redact.Redact,
 		Log:       e.log,
 		Tickets:   tickets,
+		Observer:  e.metrics,
 	})
 	return svc, db, nil
 }

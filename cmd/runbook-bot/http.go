@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,11 +25,20 @@ type opsServer struct {
 	db        *sqlite.DB
 	connected func() bool // nil when not in Slack mode
 	log       *slog.Logger
+	metrics   *loopMetrics // nil: no loop metrics
+
+	overdue readyLatch // a due timer more than maxOverdue late
 }
+
+// maxOverdue is how late a due timer may be before the bot is not ready.
+const maxOverdue = 30 * time.Second
 
 func (s *opsServer) handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(statsCollector{db: s.db, now: s.svc.Now}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if s.metrics != nil {
+		reg.MustRegister(s.metrics.collectors()...)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
@@ -47,6 +58,17 @@ func (s *opsServer) ready(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.svc.Runbook() == nil || len(s.svc.Runbook().Jobs) == 0 {
 		checks["runbook"], ok = "not loaded", false
+	}
+	checks["timers"] = "ok"
+	if t, by, late, err := s.svc.Overdue(r.Context()); err != nil {
+		checks["timers"], ok = "unreadable", false
+	} else if late && by > maxOverdue {
+		checks["timers"], ok = fmt.Sprintf("%s timer %s overdue", t.Kind, by.Truncate(time.Second)), false
+		s.overdue.set(func() {
+			s.log.Error("readiness: a due timer has not fired", "timer", t.Kind, "occurrence", t.Occ, "overdue", by.Truncate(time.Second))
+		})
+	} else {
+		s.overdue.clear()
 	}
 	if s.connected != nil {
 		checks["slack"] = "connected"
@@ -133,4 +155,28 @@ func (c statsCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descBacklog, prometheus.GaugeValue, float64(n), sink)
 	}
 	ch <- prometheus.MustNewConstMetric(descEscalations, prometheus.GaugeValue, float64(st.Escalated))
+}
+
+// readyLatch logs a readiness failure once, when it starts, not on every probe.
+type readyLatch struct {
+	mu  sync.Mutex
+	bad bool
+}
+
+// set marks the condition failing, calling report if it was not already.
+func (l *readyLatch) set(report func()) {
+	l.mu.Lock()
+	was := l.bad
+	l.bad = true
+	l.mu.Unlock()
+	if !was {
+		report()
+	}
+}
+
+// clear marks the condition met again.
+func (l *readyLatch) clear() {
+	l.mu.Lock()
+	l.bad = false
+	l.mu.Unlock()
 }

@@ -98,7 +98,7 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sql
 		return nil, err
 	}
 	if e.cfg.HTTPAddr != "" {
-		ops := &opsServer{svc: svc, db: db, connected: connected, log: e.log}
+		ops := &opsServer{svc: svc, db: db, connected: connected, log: e.log, metrics: e.metrics}
 		if err := ops.serve(ctx, e.cfg.HTTPAddr); err != nil {
 			return nil, fmt.Errorf("RUNBOOK_HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
 		}

@@ -9,7 +9,7 @@ FUZZTIME    ?= 60s
 TEST_TIMEOUT ?= 20m
 
 .DEFAULT_GOAL := help
-.PHONY: help run build test lint bench fuzz chaos clean
+.PHONY: help run build deps test lint bench fuzz chaos clean
 
 help: ## List the targets
 	@echo 'Usage: make <target> [VAR=value]'
@@ -25,7 +25,11 @@ run: build ## Build and start the bot: Slack (serve) if both tokens are set in t
 build: ## Build bin/runbook-bot, version from git describe
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/runbook-bot
 
-test: ## Run every test with the race detector (timeout TEST_TIMEOUT, 20m)
+deps: ## Install what the tests need when it is missing (Debian packages, npm, Go tools; as root; quick when present)
+	@if [ "$$(id -u)" -eq 0 ]; then bash .ci/scripts-deps.sh; \
+	else echo "make deps: not root, nothing installed; if tests report missing tools, run: sudo bash .ci/scripts-deps.sh"; fi
+
+test: deps ## Install what the tests need (see deps), then run every test with the race detector (timeout TEST_TIMEOUT, 20m)
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 lint: ## gofmt, go vet, staticcheck and shellcheck

@@ -42,6 +42,7 @@ type Event struct {
 	Argv      []string      // the command a run starts, for the audit log
 	Tickets   *TicketReport // related open tickets, for confirmation requests and approvals
 	Despite   bool          // approve even with blocker tickets open (confirm --despite-tickets)
+	Replace   bool          // replace the recorded incident reference (incident --replace)
 }
 
 // RunResult is how an execution ended.
@@ -83,7 +84,7 @@ func Step(o Occurrence, ev Event, env StepEnv) (Outcome, error) {
 	out := Outcome{Occ: o}
 	s := &stepper{o: &out.Occ, orig: o, ev: ev, env: env, out: &out}
 	if act, ok := actionOf[ev.Kind]; ok && !Allowed(ev.Actor, act) {
-		return s.refuse(KindNotAllowed, "not_allowed", map[string]any{"action": string(act)})
+		return s.refuse(KindNotAllowed, "not_allowed", ev.Actor.refusal(act))
 	}
 	if err := s.apply(); err != nil {
 		if e, ok := err.(*Error); ok {

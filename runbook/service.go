@@ -36,10 +36,13 @@ type Checker interface {
 	Check(ctx context.Context, job Job) Preflight
 }
 
-// Directory answers identity questions the runbook cannot: e-mail contacts and group membership.
+// Directory answers identity questions the runbook cannot: e-mail contacts,
+// group membership, and who is in the incident channel.
 type Directory interface {
 	UserByEmail(ctx context.Context, email string) (string, error)
 	InGroup(ctx context.Context, user, group string) (bool, error)
+	// InChannel reports whether user is a member of channel (a "#name" or a conversation ID).
+	InChannel(ctx context.Context, user, channel string) (bool, error)
 }
 
 // Settings are the environment's overrides and switches (zero values: take the runbook's).
@@ -51,6 +54,7 @@ type Settings struct {
 	Reminders        []time.Duration
 	Autorun          bool
 	Operators        []string
+	Responders       []string // may record incidents; none: the incident channel's members may
 	ITSM             bool // an ITSM webhook is configured: audit records also go to its outbox
 }
 

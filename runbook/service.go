@@ -55,7 +55,7 @@ type Settings struct {
 	Autorun          bool
 	Operators        []string
 	Responders       []string // may record incidents; none: the incident channel's members may
-	ITSM             bool // an ITSM webhook is configured: audit records also go to its outbox
+	ITSM             bool     // an ITSM webhook is configured: audit records also go to its outbox
 }
 
 // Service drives occurrences through their lifecycle. It is safe for concurrent use.

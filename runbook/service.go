@@ -45,7 +45,9 @@ type Directory interface {
 	InChannel(ctx context.Context, user, channel string) (bool, error)
 }
 
-// Settings are the environment's overrides and switches (zero values: take the runbook's).
+// Settings are the environment's overrides and switches (zero values: take the
+// runbook's). Responders may record incidents besides owners and operators;
+// none means the incident channel's members may.
 type Settings struct {
 	IncidentChannel  string
 	IncidentDeadline time.Duration
@@ -54,8 +56,8 @@ type Settings struct {
 	Reminders        []time.Duration
 	Autorun          bool
 	Operators        []string
-	Responders       []string // may record incidents; none: the incident channel's members may
-	ITSM             bool     // an ITSM webhook is configured: audit records also go to its outbox
+	Responders       []string
+	ITSM             bool // an ITSM webhook is configured: audit records also go to its outbox
 }
 
 // Service drives occurrences through their lifecycle. It is safe for concurrent use.

@@ -104,6 +104,7 @@ func TestStep_GivenARecordedIncident_WhenItIsRecordedAgainOrReplaced_ThenOnlyRep
 		require.Equal(t, recorded(), out.Occ)
 		require.Empty(t, out.Notices)
 		require.Equal(t, RecRefused, out.Records[0].Kind)
+		require.Equal(t, "true", out.Records[0].Fields["replace"], "the audit says it was a --replace")
 	}
 
 	// --replace with nothing recorded yet simply records it.

@@ -115,6 +115,9 @@ func (s *stepper) refuse(kind Kind, code string, args map[string]any) (Outcome, 
 	for k, v := range args {
 		fields[k] = toString(v)
 	}
+	if s.ev.Replace {
+		fields["replace"] = "true"
+	}
 	o.Records = []Record{s.record(RecRefused, fields)}
 	o.Notices, o.Arm, o.Disarm = nil, nil, nil
 	o.StartRun, o.Cancel, o.Checkin, o.DelayLog = false, false, false, ""

@@ -156,8 +156,7 @@ func (s *Service) isResponder(ctx context.Context, user string, failed *bool) (b
 		return s.inAny(ctx, user, s.set.Responders, failed), ""
 	}
 	ch := s.Policy().IncidentChannel
-	if s.dir == nil {
-		*failed = true
+	if s.dir == nil { // the terminal shell: no chat to ask, nobody is a member
 		s.log.Warn("incident channel membership cannot be looked up without a chat directory (set RUNBOOK_RESPONDERS): refused", "channel", ch, "user", user)
 		return false, ch
 	}

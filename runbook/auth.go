@@ -54,6 +54,13 @@ var rules = map[Action]Role{
 	ActIncident:   RoleOwner | RoleOperator | RoleResponder,
 }
 
+// actionOf is the action a user's event asks for; events not in it (timers,
+// a run finishing) are the bot's own and need no authorization.
+var actionOf = map[EventKind]Action{
+	EvConfirm: ActConfirm, EvDecline: ActDecline, EvRunStart: ActRun, EvCancel: ActCancel,
+	EvJustify: ActJustify, EvReschedule: ActReschedule, EvIncident: ActIncident, EvLearnings: ActLearnings,
+}
+
 // MayDo returns the roles allowed to do act (none for an unknown action).
 func MayDo(act Action) Role { return rules[act] }
 

@@ -95,11 +95,6 @@ func Step(o Occurrence, ev Event, env StepEnv) (Outcome, error) {
 	return out, nil
 }
 
-var actionOf = map[EventKind]Action{
-	EvConfirm: ActConfirm, EvDecline: ActDecline, EvRunStart: ActRun, EvCancel: ActCancel,
-	EvJustify: ActJustify, EvReschedule: ActReschedule, EvIncident: ActIncident, EvLearnings: ActLearnings,
-}
-
 type stepper struct {
 	o    *Occurrence
 	orig Occurrence

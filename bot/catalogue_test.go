@@ -29,7 +29,7 @@ func TestCatalogue_GivenDomainVocabulary_ThenEveryNameHasAnEntry(t *testing.T) {
 	codes := []string{"not_allowed", "already_confirmed", "declined_window_passed", "already_started", "reason_required",
 		"already_declined", "already_running", "next_window_passed", "already_succeeded", "declined", "not_confirmed",
 		"before_window", "not_running", "justification_required", "not_delayed", "reschedule_in_past",
-		"incident_ref_required", "no_failure", "incident_already_recorded", "learnings_required", "not_finished",
+		"incident_ref_required", "incident_ref_invalid", "incident_ref_unchanged", "no_failure", "incident_already_recorded", "learnings_required", "not_finished",
 		"unknown_job", "no_occurrence", "duplicate", "blocker_tickets"}
 	var ids []string
 	for _, c := range codes {

@@ -130,7 +130,7 @@ func (b *Bot) execute(ctx context.Context, c Command, r runbook.Request) Reply {
 	case VerbReschedule:
 		o, err = b.svc.Reschedule(ctx, r, c.Job, c.At, c.Text)
 	case VerbIncident:
-		o, err = b.svc.Incident(ctx, r, c.Job, c.Text)
+		o, err = b.svc.Incident(ctx, r, c.Job, c.Text, c.Replace)
 	case VerbLearnings:
 		o, err = b.svc.Learnings(ctx, r, c.Job, c.Text)
 	}
@@ -173,6 +173,9 @@ func (b *Bot) changed(c Command, o runbook.Occurrence) Reply {
 		text = b.t("reply.reschedule", "job", c.Job, "window", win)
 	case VerbIncident:
 		text = b.t("reply.incident", "job", c.Job, "ref", o.IncidentRef)
+		if c.Replace {
+			text = b.t("reply.incident.replaced", "job", c.Job, "ref", o.IncidentRef)
+		}
 	case VerbLearnings:
 		text = b.t("reply.learnings", "job", c.Job, "window", win)
 	}

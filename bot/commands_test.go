@@ -40,6 +40,8 @@ func TestCommand_GivenMutatingCommands_WhenTheServiceAccepts_ThenTheReplySaysWha
 		{"reschedule seed-dev-data 2025-01-10 21:30 later", "reschedule seed-dev-data", "later", runbook.Occurrence{Window: win.Add(150 * time.Minute)},
 			[]string{"moved to Fri 2025-01-10 21:30 UTC-03 · 2025-01-11 00:30 UTC"}},
 		{"incident seed-dev-data INC-7", "incident seed-dev-data", "INC-7", runbook.Occurrence{Window: win, IncidentRef: "INC-7"}, []string{"Incident INC-7 recorded"}},
+		{"incident seed-dev-data https://itsm.example.com/INC-8 --replace", "incident seed-dev-data --replace", "https://itsm.example.com/INC-8",
+			runbook.Occurrence{Window: win, IncidentRef: "https://itsm.example.com/INC-8"}, []string{"The incident of seed-dev-data is now https://itsm.example.com/INC-8."}},
 		{"learnings seed-dev-data vpn first", "learnings seed-dev-data", "vpn first", runbook.Occurrence{Window: win}, []string{"Learnings recorded"}},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
@@ -78,6 +80,51 @@ func TestCommand_GivenARefusal_WhenNotAllowed_ThenTheReplyNamesWhoMay(t *testing
 			rep := b.Command(context.Background(), in(tc.text))
 			assert.Equal(t, tc.want, rep.Sections[0].Text)
 			assert.Equal(t, []Mention{{ID: "U03MARCOS", Name: "Marcos Paulo"}, {ID: "U04BIANCA", Name: "Bianca Ramos"}}, rep.Mentions)
+		})
+	}
+}
+
+func TestCommand_GivenARefusedIncident_ThenTheReplySaysWhoMayOrWhatIsWrong(t *testing.T) {
+	notAllowed := func(args map[string]any) error {
+		args["action"], args["state"] = "incident", "failed"
+		return runbook.Errf(runbook.KindNotAllowed, "not_allowed", args)
+	}
+	for _, tc := range []struct {
+		lang runbook.Lang
+		err  error
+		want string
+	}{
+		{runbook.LangEN, notAllowed(map[string]any{"channel": "#infra-incident"}),
+			"Only the job's primary (@Marcos Paulo), backup (@Bianca Ramos), a runbook operator or a member of #infra-incident may record an incident for seed-dev-data."},
+		{runbook.LangPT, notAllowed(map[string]any{"channel": "#infra-incident"}),
+			"Somente o responsável principal (@Marcos Paulo), o backup (@Bianca Ramos), um operador do runbook ou um membro de #infra-incident pode registrar incidente de seed-dev-data."},
+		{runbook.LangEN, notAllowed(map[string]any{}),
+			"Only the job's primary (@Marcos Paulo), backup (@Bianca Ramos), a runbook operator or an incident responder may record an incident for seed-dev-data."},
+		{runbook.LangPT, notAllowed(map[string]any{}),
+			"Somente o responsável principal (@Marcos Paulo), o backup (@Bianca Ramos), um operador do runbook ou quem responde a incidentes pode registrar incidente de seed-dev-data."},
+		{runbook.LangEN, notAllowed(map[string]any{"channel": "#infra-incident", "unverified": "true"}),
+			"Only the job's primary (@Marcos Paulo), backup (@Bianca Ramos), a runbook operator or a member of #infra-incident may record an incident for seed-dev-data.\n(Membership could not be verified just now: try again in a minute.)"},
+		{runbook.LangPT, notAllowed(map[string]any{"channel": "#infra-incident", "unverified": "true"}),
+			"Somente o responsável principal (@Marcos Paulo), o backup (@Bianca Ramos), um operador do runbook ou um membro de #infra-incident pode registrar incidente de seed-dev-data.\n(Não foi possível verificar a participação agora: tente de novo em um minuto.)"},
+		{runbook.LangEN, runbook.Errf(runbook.KindInvalid, "incident_ref_invalid", map[string]any{"ref": "none-really", "max": runbook.MaxIncidentRef}),
+			"“none-really” is not an incident reference: give an issue key such as INC-1234 or an http(s) URL, at most 200 characters. Nothing was recorded."},
+		{runbook.LangPT, runbook.Errf(runbook.KindInvalid, "incident_ref_invalid", map[string]any{"ref": "none-really", "max": runbook.MaxIncidentRef}),
+			"“none-really” não é uma referência de incidente: informe uma chave como INC-1234 ou uma URL http(s), com até 200 caracteres. Nada foi registrado."},
+		{runbook.LangEN, runbook.Errf(runbook.KindConflict, "incident_already_recorded", map[string]any{"ref": "INC-1", "by": "U01ANA"}),
+			"Incident INC-1 was already recorded for seed-dev-data by @Ana Souza. To correct it: /runbook incident seed-dev-data <id-or-url> --replace."},
+		{runbook.LangPT, runbook.Errf(runbook.KindConflict, "incident_already_recorded", map[string]any{"ref": "INC-1", "by": "U01ANA"}),
+			"O incidente INC-1 já foi registrado para seed-dev-data por @Ana Souza. Para corrigir: /runbook incident seed-dev-data <id-ou-url> --replace."},
+		{runbook.LangEN, runbook.Errf(runbook.KindConflict, "incident_ref_unchanged", map[string]any{"ref": "INC-1"}),
+			"INC-1 is already the incident recorded for seed-dev-data: nothing changed."},
+		{runbook.LangPT, runbook.Errf(runbook.KindConflict, "incident_ref_unchanged", map[string]any{"ref": "INC-1"}),
+			"INC-1 já é o incidente registrado para seed-dev-data: nada mudou."},
+	} {
+		t.Run(string(tc.lang)+" "+tc.err.Error(), func(t *testing.T) {
+			b, f, _ := newTestBot(t, tc.lang)
+			f.err = tc.err
+			rep := b.Command(context.Background(), in("incident seed-dev-data INC-2"))
+			require.Equal(t, []string{"incident seed-dev-data"}, f.Calls())
+			assert.Equal(t, tc.want, rep.Sections[0].Text)
 		})
 	}
 }

@@ -147,8 +147,12 @@ func (f *fakeService) Reschedule(_ context.Context, r runbook.Request, job strin
 	f.mu.Unlock()
 	return f.occ, f.err
 }
-func (f *fakeService) Incident(_ context.Context, r runbook.Request, job, ref string) (runbook.Occurrence, error) {
-	f.record("incident "+job, r, ref)
+func (f *fakeService) Incident(_ context.Context, r runbook.Request, job, ref string, replace bool) (runbook.Occurrence, error) {
+	name := "incident " + job
+	if replace {
+		name += " --replace"
+	}
+	f.record(name, r, ref)
 	return f.occ, f.err
 }
 func (f *fakeService) Learnings(_ context.Context, r runbook.Request, job, text string) (runbook.Occurrence, error) {

@@ -38,6 +38,7 @@ var Verbs = []Verb{VerbHelp, VerbSchedule, VerbStatus, VerbCheck, VerbConfirm, V
 const (
 	FlagDryRun         = "--dry-run"
 	FlagDespiteTickets = "--despite-tickets"
+	FlagReplace        = "--replace"
 )
 
 // MaxText is the longest free text (in characters) a command accepts.
@@ -56,12 +57,13 @@ type Command struct {
 	At             time.Time // reschedule: the new window, UTC
 	DryRun         bool      // run --dry-run
 	DespiteTickets bool      // confirm --despite-tickets
+	Replace        bool      // incident --replace
 }
 
 // grammar tells what follows a verb.
 type grammar struct {
 	job   int      // 0 none, 1 optional, 2 required
-	flags []string // accepted flags
+	flags []string // accepted flags (with text: whole words of the text, anywhere in it)
 	text  bool     // free text after the job (required)
 	when  bool     // "YYYY-MM-DD HH:MM" before the text
 }
@@ -77,7 +79,7 @@ var grammars = map[Verb]grammar{
 	VerbCancel:     {job: 2},
 	VerbDelay:      {job: 2, text: true},
 	VerbReschedule: {job: 2, text: true, when: true},
-	VerbIncident:   {job: 2, text: true},
+	VerbIncident:   {job: 2, text: true, flags: []string{FlagReplace}},
 	VerbLearnings:  {job: 2, text: true},
 	VerbHistory:    {job: 2},
 	VerbTickets:    {job: 2},
@@ -112,6 +114,12 @@ func ParseCommand(text string, rb *runbook.Runbook) (Command, error) {
 	}
 	if g.text {
 		tok, tail := nextToken(rest)
+		for len(g.flags) > 0 && isFlag(tok) { // "incident --replace JOB <ref>"
+			if err := c.setFlag(v, g, tok); err != nil {
+				return c, err
+			}
+			tok, tail = nextToken(tail)
+		}
 		if tok == "" {
 			return c, perr("job_required", map[string]any{"verb": string(v)})
 		}
@@ -130,12 +138,15 @@ func ParseCommand(text string, rb *runbook.Runbook) (Command, error) {
 			}
 			c.At, tail = at, rest
 		}
+		if tail, err = c.textFlags(v, g, tail); err != nil {
+			return c, err
+		}
 		c.Text, err = freeText(v, tail)
 		return c, err
 	}
 	var pos []string
 	for _, tok := range strings.FieldsFunc(rest, unicode.IsSpace) {
-		if strings.HasPrefix(tok, "-") || strings.HasPrefix(tok, "—") || strings.HasPrefix(tok, "–") {
+		if isFlag(tok) {
 			if err := c.setFlag(v, g, tok); err != nil {
 				return c, err
 			}
@@ -202,11 +213,41 @@ func (c *Command) setFlag(v Verb, g grammar, tok string) error {
 					return perr("unexpected_argument", map[string]any{"verb": string(v), "arg": tok})
 				}
 				c.DespiteTickets = true
+			case FlagReplace:
+				if c.Replace {
+					return perr("unexpected_argument", map[string]any{"verb": string(v), "arg": tok})
+				}
+				c.Replace = true
 			}
 			return nil
 		}
 	}
 	return perr("unknown_flag", map[string]any{"verb": string(v), "flag": tok})
+}
+
+// textFlags takes the verb's flags out of its free text: a word starting with a
+// dash is a flag, accepted only when documented (an incident reference never
+// starts with one). Verbs without flags keep their text as typed.
+func (c *Command) textFlags(v Verb, g grammar, text string) (string, error) {
+	if len(g.flags) == 0 {
+		return text, nil
+	}
+	var words []string
+	for _, tok := range strings.FieldsFunc(text, unicode.IsSpace) {
+		if isFlag(tok) {
+			if err := c.setFlag(v, g, tok); err != nil {
+				return "", err
+			}
+			continue
+		}
+		words = append(words, tok)
+	}
+	return strings.Join(words, " "), nil
+}
+
+// isFlag reports whether tok is written as a flag ("-x", "--x", or a chat client's "—x").
+func isFlag(tok string) bool {
+	return strings.HasPrefix(tok, "-") || strings.HasPrefix(tok, "—") || strings.HasPrefix(tok, "–")
 }
 
 // plainToken refuses shell syntax in a position that is not free text.

@@ -8,7 +8,8 @@ import (
 )
 
 // renderIncident is the failure post in the incident channel: it carries the
-// countdown, then who recorded the incident, or that it was escalated. It never pings @here.
+// countdown, then who recorded the incident (and which reference it replaced,
+// if it was corrected), or that it was escalated. It never pings @here.
 func (b *Bot) renderIncident(n runbook.Notice, now time.Time) Message {
 	o, j := n.Occ, b.job(n.Occ.Job)
 	loc := b.zoneOf(o.Job)
@@ -46,7 +47,11 @@ func (b *Bot) renderIncident(n runbook.Notice, now time.Time) Message {
 		if o.IncidentAt != nil {
 			at = clock(*o.IncidentAt, loc)
 		}
-		m.Sections = append(m.Sections, Section{Text: b.t("notice.incident.recorded", "ref", o.IncidentRef, "by", b.who(o.IncidentBy), "at", at, "min", after)})
+		text := b.t("notice.incident.recorded", "ref", o.IncidentRef, "by", b.who(o.IncidentBy), "at", at, "min", after)
+		if n.Text != "" { // the reference replaced another (incident --replace)
+			text += "\n" + b.t("notice.incident.replaced", "old", n.Text, "by", b.who(n.Actor), "at", clock(n.At, loc))
+		}
+		m.Sections = append(m.Sections, Section{Text: text})
 	case o.Escalated:
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.incident.escalated")})
 	case o.IncidentDeadline != nil:

@@ -122,6 +122,12 @@ func notices(t testing.TB) map[string]runbook.Notice {
 				o.IncidentRef, o.IncidentBy, o.IncidentAt = "INC-4321", "U01ANA", tp(failedAt.Add(9*time.Minute))
 				return o
 			}(), At: testNow},
+		"incident_replaced": {Kind: runbook.NoticeIncident, Key: "occ/7/incident", Update: true, Channel: runbook.ChannelIncident,
+			Text: "INC-4321", Actor: "U04BIANCA", Occ: func() runbook.Occurrence {
+				o := failed
+				o.IncidentRef, o.IncidentBy, o.IncidentAt = "https://itsm.example.com/incidents/INC-4322", "U01ANA", tp(failedAt.Add(9*time.Minute))
+				return o
+			}(), At: failedAt.Add(40 * time.Minute)},
 		"incident_escalated": {Kind: runbook.NoticeIncident, Key: "occ/7/incident", Update: true, Channel: runbook.ChannelIncident,
 			Occ: func() runbook.Occurrence { o := failed; o.Escalated = true; return o }(), At: testNow},
 		"escalation": {Kind: runbook.NoticeEscalation, Key: "occ/7/incident/escalation", Channel: runbook.ChannelIncident,

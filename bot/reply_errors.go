@@ -33,6 +33,10 @@ func (b *Bot) errorReply(err error, v Verb, job string) Reply {
 	t := expand(tmpl, args)
 	rep := Reply{Message: Message{Fallback: t, Sections: []Section{{Text: t}}}}
 	if e.Code == "not_allowed" {
+		if e.Args["unverified"] == "true" {
+			t += "\n" + b.t("err.not_allowed.unverified")
+			rep.Fallback, rep.Sections[0].Text = t, t
+		}
 		if j, ok := b.runbook().Job(job); ok {
 			rep.Mentions = b.mentions(j.Primary.Person, j.Backup.Person)
 		}
@@ -76,7 +80,8 @@ func (b *Bot) errorArgs(e *runbook.Error, v Verb, job string) map[string]string 
 	}
 	if a, ok := e.Args["action"].(string); ok {
 		args["action"] = b.t("action." + a)
-		args["who"] = b.whoMay(job, runbook.Action(a))
+		channel, _ := e.Args["channel"].(string)
+		args["who"] = b.whoMay(job, runbook.Action(a), channel)
 	}
 	args["hint"] = ""
 	if s, _ := e.Args["suggestion"].(string); s != "" {
@@ -85,8 +90,10 @@ func (b *Bot) errorArgs(e *runbook.Error, v Verb, job string) map[string]string 
 	return args
 }
 
-// whoMay names who may do the action on the job, for refusals.
-func (b *Bot) whoMay(job string, act runbook.Action) string {
+// whoMay names who may do the action on the job, for refusals, from the
+// domain's rule table; channel is the incident channel when its members count
+// as responders.
+func (b *Bot) whoMay(job string, act runbook.Action, channel string) string {
 	j, _ := b.runbook().Job(job)
 	primary, backup := ownerName(j.Primary), ownerName(j.Backup)
 	if m, ok := b.mention(j.Primary.Person); ok {
@@ -95,13 +102,16 @@ func (b *Bot) whoMay(job string, act runbook.Action) string {
 	if m, ok := b.mention(j.Backup.Person); ok {
 		backup = "@" + m.Name
 	}
-	switch act {
-	case runbook.ActIncident:
-		return b.t("who.anyone")
-	case runbook.ActConfirm, runbook.ActDecline, runbook.ActReschedule:
-		return b.t("who.owners", "primary", primary, "backup", backup)
+	roles := runbook.MayDo(act)
+	switch {
+	case roles.Has(runbook.RoleResponder) && channel != "":
+		return b.t("who.owners_operators_channel", "primary", primary, "backup", backup, "channel", channel)
+	case roles.Has(runbook.RoleResponder):
+		return b.t("who.owners_operators_responders", "primary", primary, "backup", backup)
+	case roles.Has(runbook.RoleOperator):
+		return b.t("who.owners_operators", "primary", primary, "backup", backup)
 	}
-	return b.t("who.owners_operators", "primary", primary, "backup", backup)
+	return b.t("who.owners", "primary", primary, "backup", backup)
 }
 
 // newRef is a short random reference tying a generic error reply to its log line.

@@ -35,8 +35,8 @@ type Service interface {
 	Justify(ctx context.Context, r runbook.Request, job, text string) (runbook.Occurrence, error)
 	// Reschedule moves the job's next unstarted occurrence.
 	Reschedule(ctx context.Context, r runbook.Request, job string, to time.Time, text string) (runbook.Occurrence, error)
-	// Incident records the incident reference of the job's latest failure.
-	Incident(ctx context.Context, r runbook.Request, job, ref string) (runbook.Occurrence, error)
+	// Incident records the incident reference of the job's latest failure (replace: replaces the recorded one).
+	Incident(ctx context.Context, r runbook.Request, job, ref string, replace bool) (runbook.Occurrence, error)
 	// Reject audits an acting command the parser refused: nothing else changes.
 	Reject(ctx context.Context, r runbook.Request, job, action, reason, text string) error
 	// Learnings adds learnings to the job's latest execution.

@@ -42,6 +42,7 @@ type Event struct {
 	Argv      []string      // the command a run starts, for the audit log
 	Tickets   *TicketReport // related open tickets, for confirmation requests and approvals
 	Despite   bool          // approve even with blocker tickets open (confirm --despite-tickets)
+	Replace   bool          // replace the recorded incident reference (incident --replace)
 }
 
 // RunResult is how an execution ended.
@@ -83,7 +84,7 @@ func Step(o Occurrence, ev Event, env StepEnv) (Outcome, error) {
 	out := Outcome{Occ: o}
 	s := &stepper{o: &out.Occ, orig: o, ev: ev, env: env, out: &out}
 	if act, ok := actionOf[ev.Kind]; ok && !Allowed(ev.Actor, act) {
-		return s.refuse(KindNotAllowed, "not_allowed", map[string]any{"action": string(act)})
+		return s.refuse(KindNotAllowed, "not_allowed", ev.Actor.refusal(act))
 	}
 	if err := s.apply(); err != nil {
 		if e, ok := err.(*Error); ok {
@@ -92,11 +93,6 @@ func Step(o Occurrence, ev Event, env StepEnv) (Outcome, error) {
 		return out, err
 	}
 	return out, nil
-}
-
-var actionOf = map[EventKind]Action{
-	EvConfirm: ActConfirm, EvDecline: ActDecline, EvRunStart: ActRun, EvCancel: ActCancel,
-	EvJustify: ActJustify, EvReschedule: ActReschedule, EvIncident: ActIncident, EvLearnings: ActLearnings,
 }
 
 type stepper struct {
@@ -113,6 +109,9 @@ func (s *stepper) refuse(kind Kind, code string, args map[string]any) (Outcome, 
 	fields := map[string]string{"action": string(s.ev.Kind), "reason": code}
 	for k, v := range args {
 		fields[k] = toString(v)
+	}
+	if s.ev.Replace {
+		fields["replace"] = "true"
 	}
 	o.Records = []Record{s.record(RecRefused, fields)}
 	o.Notices, o.Arm, o.Disarm = nil, nil, nil

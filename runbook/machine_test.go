@@ -205,12 +205,13 @@ func TestStep_GivenAnEvent_WhenApplied_ThenStateAndEffectsFollowTheLifecycle(t *
 }
 
 // TestStep_GivenRandomEventSequences_ThenInvariantsHold is a property test: whatever
-// happens, a non-owner never approves, an unconfirmed occurrence never starts, and
-// a finished occurrence never goes back to an approval state.
+// happens, a non-owner never approves, an unconfirmed occurrence never starts, a
+// finished occurrence never goes back to an approval state, and a stranger never
+// records (nor replaces) an incident reference.
 func TestStep_GivenRandomEventSequences_ThenInvariantsHold(t *testing.T) {
 	kinds := []EventKind{EvConfirmDue, EvReminderDue, EvConfirm, EvDecline, EvWindowOpen, EvRunStart, EvRunFinish, EvCancel,
 		EvDelayDue, EvJustify, EvReschedule, EvIncident, EvDeadline, EvLearnings}
-	actors := []Actor{owner, oper, nobody, {}}
+	actors := []Actor{owner, oper, {User: "U0ONCALL", Responder: true}, nobody, {}}
 	exit := 0
 	results := []RunResult{{ExitCode: &exit}, {Reason: ReasonExit}, {Reason: ReasonTimeout}, {Reason: ReasonCancelled}, {Reason: ReasonInterrupted}}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -219,7 +220,7 @@ func TestStep_GivenRandomEventSequences_ThenInvariantsHold(t *testing.T) {
 		now := t0.Add(-25 * time.Hour)
 		for step := 0; step < 40; step++ {
 			now = now.Add(time.Duration(rng.IntN(120)) * time.Minute)
-			ev := Event{Kind: kinds[rng.IntN(len(kinds))], Actor: actors[rng.IntN(len(actors))], Text: []string{"", "why"}[rng.IntN(2)],
+			ev := Event{Kind: kinds[rng.IntN(len(kinds))], Actor: actors[rng.IntN(len(actors))], Text: []string{"", "why", "INC-1", "INC-2"}[rng.IntN(4)], Replace: rng.IntN(2) == 0,
 				To: now.Add(time.Duration(rng.IntN(72)-24) * time.Hour), Preflight: &Preflight{}}
 			if ev.Kind == EvRunFinish {
 				r := results[rng.IntN(len(results))]
@@ -242,6 +243,10 @@ func TestStep_GivenRandomEventSequences_ThenInvariantsHold(t *testing.T) {
 			}
 			if before.State.Finished() {
 				require.NotContains(t, []State{Scheduled, AwaitingConfirmation, Confirmed, Declined}, after.State, "finished never goes back")
+			}
+			if after.IncidentRef != before.IncidentRef {
+				require.True(t, ev.Actor.Owner || ev.Actor.Operator || ev.Actor.Responder, "only owners, operators and responders record an incident")
+				require.Equal(t, ev.Kind, EvIncident)
 			}
 			if after.Escalated && !before.Escalated {
 				require.Empty(t, after.IncidentRef, "escalation only without an incident reference")

@@ -20,6 +20,7 @@ const (
 	RecJustified        RecordKind = "delay_justified"
 	RecRescheduled      RecordKind = "rescheduled"
 	RecIncident         RecordKind = "incident_recorded"
+	RecIncidentReplaced RecordKind = "incident_replaced"
 	RecEscalated        RecordKind = "escalated"
 	RecLearnings        RecordKind = "learnings_recorded"
 	RecInterrupted      RecordKind = "run_interrupted"

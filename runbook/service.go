@@ -36,13 +36,18 @@ type Checker interface {
 	Check(ctx context.Context, job Job) Preflight
 }
 
-// Directory answers identity questions the runbook cannot: e-mail contacts and group membership.
+// Directory answers identity questions the runbook cannot: e-mail contacts,
+// group membership, and who is in the incident channel.
 type Directory interface {
 	UserByEmail(ctx context.Context, email string) (string, error)
 	InGroup(ctx context.Context, user, group string) (bool, error)
+	// InChannel reports whether user is a member of channel (a "#name" or a conversation ID).
+	InChannel(ctx context.Context, user, channel string) (bool, error)
 }
 
-// Settings are the environment's overrides and switches (zero values: take the runbook's).
+// Settings are the environment's overrides and switches (zero values: take the
+// runbook's). Responders may record incidents besides owners and operators;
+// none means the incident channel's members may.
 type Settings struct {
 	IncidentChannel  string
 	IncidentDeadline time.Duration
@@ -51,6 +56,7 @@ type Settings struct {
 	Reminders        []time.Duration
 	Autorun          bool
 	Operators        []string
+	Responders       []string
 	ITSM             bool // an ITSM webhook is configured: audit records also go to its outbox
 }
 

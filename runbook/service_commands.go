@@ -16,95 +16,6 @@ type Request struct {
 // ErrDuplicate is returned for a request whose id was already processed: it changed nothing.
 var ErrDuplicate = Errf(KindConflict, "duplicate", nil)
 
-// actor resolves who the requester is for the job.
-func (s *Service) actor(ctx context.Context, r Request, j Job) Actor {
-	a := Actor{User: r.User, Envelope: r.Envelope}
-	if r.User == "" {
-		return a
-	}
-	for _, id := range s.OwnerIDs(ctx, j) {
-		if id == r.User {
-			a.Owner = true
-		}
-	}
-	for _, g := range s.ownerGroups(j) {
-		if s.inGroup(ctx, r.User, g) {
-			a.Owner = true
-		}
-	}
-	for _, op := range s.set.Operators {
-		if op == r.User || (len(op) > 0 && op[0] == 'S' && s.inGroup(ctx, r.User, op)) {
-			a.Operator = true
-		}
-	}
-	return a
-}
-
-// OwnerIDs are the Slack user IDs of the job's primary and backup persons.
-func (s *Service) OwnerIDs(ctx context.Context, j Job) []string {
-	var ids []string
-	for _, o := range []Owner{j.Primary, j.Backup} {
-		if id := s.userID(ctx, o.Person); id != "" {
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
-// ownerGroups are user groups named as owners without a person.
-func (s *Service) ownerGroups(j Job) []string {
-	var gs []string
-	for _, o := range []Owner{j.Primary, j.Backup} {
-		if o.Person != "" {
-			continue
-		}
-		if c, ok := s.Runbook().Contact(o.Team); ok && c.Kind == ContactGroup {
-			gs = append(gs, c.Ref)
-		}
-	}
-	return gs
-}
-
-// ContactID is the Slack ID (user or group) of a person or team named in the runbook, empty when unknown.
-func (s *Service) ContactID(ctx context.Context, name string) string {
-	if c, ok := s.Runbook().Contact(name); ok && c.Kind == ContactGroup {
-		return c.Ref
-	}
-	return s.userID(ctx, name)
-}
-
-func (s *Service) userID(ctx context.Context, name string) string {
-	if name == "" {
-		return ""
-	}
-	c, ok := s.Runbook().Contact(name)
-	if !ok {
-		return ""
-	}
-	switch c.Kind {
-	case ContactUser:
-		return c.Ref
-	case ContactEmail:
-		if s.dir != nil {
-			if id, err := s.dir.UserByEmail(ctx, c.Ref); err == nil {
-				return id
-			}
-		}
-	}
-	return ""
-}
-
-func (s *Service) inGroup(ctx context.Context, user, group string) bool {
-	if s.dir == nil {
-		return false
-	}
-	ok, err := s.dir.InGroup(ctx, user, group)
-	if err != nil {
-		s.log.Warn("group membership lookup failed", "group", group, "err", err)
-	}
-	return ok
-}
-
 // Confirm approves the job's next unstarted occurrence. Open blocker tickets
 // refuse it unless despiteTickets (audited with the blockers' keys).
 func (s *Service) Confirm(ctx context.Context, r Request, job string, despiteTickets bool) (Occurrence, error) {
@@ -190,8 +101,12 @@ func (s *Service) Reschedule(ctx context.Context, r Request, job string, to time
 	return s.command(ctx, r, job, targetUnstarted, Event{Kind: EvReschedule, To: to, Text: s.redact(text)})
 }
 
-// Incident records the incident reference of the job's latest failure.
-func (s *Service) Incident(ctx context.Context, r Request, job, ref string) (Occurrence, error) {
+// Incident records the incident reference of the job's latest failure; with
+// replace, it replaces the reference recorded for the latest failure.
+func (s *Service) Incident(ctx context.Context, r Request, job, ref string, replace bool) (Occurrence, error) {
+	if replace {
+		return s.command(ctx, r, job, targetLatestFailed, Event{Kind: EvIncident, Text: s.redact(ref), Replace: true})
+	}
 	return s.command(ctx, r, job, targetFailed, Event{Kind: EvIncident, Text: s.redact(ref)})
 }
 
@@ -227,7 +142,7 @@ func (s *Service) command(ctx context.Context, r Request, job string, target tar
 	if err != nil {
 		return Occurrence{}, err
 	}
-	ev.Actor = s.actor(ctx, r, j)
+	ev.Actor = s.actor(ctx, r, j, actionOf[ev.Kind])
 	var out Outcome
 	var stepErr error
 	err = s.update(ctx, func(tx Tx) error {

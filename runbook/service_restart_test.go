@@ -126,8 +126,8 @@ func TestService_GivenAFailedRun_WhenNobodyRecordsAnIncident_ThenOneEscalationAt
 	st, _ = h.svc.Status(ctx, "seed-dev-data")
 	require.True(t, st[0].Current.Escalated)
 
-	// An incident recorded after the escalation is still recorded.
-	o, err = h.svc.Incident(ctx, runbook.Request{User: "U0ANYONE", RequestID: "i1"}, "seed-dev-data", "INC-42")
+	// An incident recorded after the escalation (by the backup) is still recorded.
+	o, err = h.svc.Incident(ctx, runbook.Request{User: contactID(t, h.rb, "Bianca Ramos"), RequestID: "i1"}, "seed-dev-data", "INC-42", false)
 	require.NoError(t, err)
 	require.Equal(t, "INC-42", o.IncidentRef)
 }

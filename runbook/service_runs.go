@@ -57,7 +57,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		return err
 	}
 	argv := DryRunArgv(j.Command)
-	a := s.actor(ctx, r, j)
+	a := s.actor(ctx, r, j, ActDryRun)
 	rec := Record{At: s.Now(), Kind: RecDryRun, Job: job, Actor: r.User, Envelope: r.Envelope, Fields: map[string]string{"argv": joinArgv(argv)}}
 	if !Allowed(a, ActDryRun) {
 		rec.Kind, rec.Fields = RecRefused, map[string]string{"action": "dry_run", "reason": "not_allowed"}
@@ -97,7 +97,9 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		return err
 	}
 	if rec.Kind == RecRefused {
-		return Errf(KindNotAllowed, "not_allowed", map[string]any{"action": string(ActDryRun), "state": ""})
+		args := a.refusal(ActDryRun)
+		args["state"] = ""
+		return Errf(KindNotAllowed, "not_allowed", args)
 	}
 	if s.exec == nil {
 		return Errf(KindInternal, "no_executor", nil)

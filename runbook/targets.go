@@ -57,6 +57,11 @@ func targetFailed(os []Occurrence, _ time.Time) (Occurrence, bool) {
 			return os[i], true
 		}
 	}
+	return targetLatestFailed(os, time.Time{})
+}
+
+// targetLatestFailed: the latest occurrence with a failure, its incident reference recorded or not.
+func targetLatestFailed(os []Occurrence, _ time.Time) (Occurrence, bool) {
 	for i := len(os) - 1; i >= 0; i-- {
 		if os[i].FailedAt != nil {
 			return os[i], true

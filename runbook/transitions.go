@@ -311,17 +311,39 @@ func (s *stepper) incident() error {
 	if ref == "" {
 		return Errf(KindInvalid, "incident_ref_required", nil)
 	}
+	if err := ValidateIncidentRef(ref); err != nil {
+		return err
+	}
 	if s.o.FailedAt == nil {
 		return Errf(KindConflict, "no_failure", nil)
 	}
 	if s.o.IncidentRef != "" {
-		return Errf(KindConflict, "incident_already_recorded", map[string]any{"ref": s.o.IncidentRef, "by": s.o.IncidentBy})
+		if !s.ev.Replace {
+			return Errf(KindConflict, "incident_already_recorded", map[string]any{"ref": s.o.IncidentRef, "by": s.o.IncidentBy})
+		}
+		return s.replaceIncident(ref)
 	}
 	s.o.IncidentRef, s.o.IncidentBy, s.o.IncidentAt = ref, s.ev.Actor.User, ptr(s.now())
 	s.out.Disarm = append(s.out.Disarm, TimerDeadline)
 	s.out.Checkin = true
 	s.notify(Notice{Kind: NoticeIncident, Key: s.o.IncidentKey(), Update: true, Channel: ChannelIncident})
 	s.audit(RecIncident, map[string]string{"ref": ref, "after_failure_ms": strconv.FormatInt(s.now().Sub(*s.o.FailedAt).Milliseconds(), 10)})
+	return nil
+}
+
+// replaceIncident corrects a recorded reference: who recorded it first, and
+// when, stay (they stopped the countdown); the incident message shows the
+// change (the old reference in the notice's Text, who changed it as its
+// Actor), and the audit keeps both values.
+func (s *stepper) replaceIncident(ref string) error {
+	old := s.o.IncidentRef
+	if ref == old {
+		return Errf(KindConflict, "incident_ref_unchanged", map[string]any{"ref": ref})
+	}
+	s.o.IncidentRef = ref
+	s.out.Checkin = true
+	s.notify(Notice{Kind: NoticeIncident, Key: s.o.IncidentKey(), Update: true, Channel: ChannelIncident, Text: old})
+	s.audit(RecIncidentReplaced, map[string]string{"ref": ref, "previous_ref": old, "previous_by": s.o.IncidentBy})
 	return nil
 }
 

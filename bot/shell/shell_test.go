@@ -99,7 +99,10 @@ func (f *fake) Reschedule(_ context.Context, r runbook.Request, job string, to t
 	f.rec(r.User+" reschedule "+job+" "+to.Format(time.RFC3339)+" "+text, r)
 	return f.occ(runbook.Scheduled), nil
 }
-func (f *fake) Incident(_ context.Context, r runbook.Request, job, ref string) (runbook.Occurrence, error) {
+func (f *fake) Incident(_ context.Context, r runbook.Request, job, ref string, replace bool) (runbook.Occurrence, error) {
+	if replace {
+		ref += " --replace"
+	}
 	f.rec(r.User+" incident "+job+" "+ref, r)
 	o := f.occ(runbook.Failed)
 	o.IncidentRef = ref

@@ -97,7 +97,8 @@ func dependencyVars(rb *runbook.Runbook) []string {
 // settings are the service switches from the configuration.
 func settings(c Config) runbook.Settings {
 	return runbook.Settings{IncidentChannel: c.IncidentChannel, IncidentDeadline: c.IncidentDeadline, DelayThreshold: c.DelayThreshold,
-		ConfirmLead: c.ConfirmLead, Reminders: c.Reminders, Autorun: c.Autorun, Operators: c.Operators, ITSM: c.ITSMWebhookURL != ""}
+		ConfirmLead: c.ConfirmLead, Reminders: c.Reminders, Autorun: c.Autorun, Operators: c.Operators,
+		Responders: c.Responders, ITSM: c.ITSMWebhookURL != ""}
 }
 
 // openService opens the database and builds the service with the process runner, pre-flight and ticket source.

@@ -33,6 +33,7 @@ const (
 	envRunTimeout       = "RUNBOOK_RUN_TIMEOUT"
 	envAutorun          = "RUNBOOK_AUTORUN"
 	envOperators        = "RUNBOOK_OPERATORS"
+	envResponders       = "RUNBOOK_RESPONDERS"
 	envITSMWebhookURL   = "RUNBOOK_ITSM_WEBHOOK_URL"
 	envHTTPAddr         = "RUNBOOK_HTTP_ADDR"
 	envTickets          = "RUNBOOK_TICKETS"
@@ -52,7 +53,7 @@ var configVars = []string{
 	envFile, envWorkdir, envCheckinsFile, envDB, envDataDir,
 	envTZ, envLang, envChannel, envIncidentChannel,
 	envConfirmLead, envReminders, envIncidentDeadline, envDelayThreshold,
-	envRunTimeout, envAutorun, envOperators, envITSMWebhookURL, envHTTPAddr,
+	envRunTimeout, envAutorun, envOperators, envResponders, envITSMWebhookURL, envHTTPAddr,
 	envTickets, envGitHubRepo, envGitHubToken, envGitHubAPIURL, envGitHubLabel,
 	envJiraURL, envJiraEmail, envJiraToken, envJiraJQL,
 }
@@ -131,6 +132,10 @@ type Config struct {
 
 	// Operators are Slack user (U…/W…) or user-group (S…) IDs that may run and cancel, not approve.
 	Operators []string
+	// Responders are Slack user (U…/W…) or user-group (S…) IDs (e.g. the
+	// on-call group) that may record an incident; empty means the incident
+	// channel's members may.
+	Responders []string
 	// ITSMWebhookURL receives the audit evidence as JSON when set. Secret.
 	ITSMWebhookURL string
 	// HTTPAddr is the listen address of the operations HTTP server; "" disables it.
@@ -210,7 +215,8 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		DelayThreshold:   l.duration(envDelayThreshold, 0),
 		RunTimeout:       l.duration(envRunTimeout, defaultRunTimeout),
 		Autorun:          l.boolean(envAutorun, false),
-		Operators:        l.operators(),
+		Operators:        l.principals(envOperators, ""),
+		Responders:       l.principals(envResponders, "; leave it unset for the incident channel's members"),
 		ITSMWebhookURL:   l.httpURL(envITSMWebhookURL, "", "(use the https:// address of your ITSM's webhook)"),
 		HTTPAddr:         l.httpAddr(),
 	}
@@ -300,6 +306,7 @@ func (c Config) Redacted() map[string]string {
 		envRunTimeout:       formatDuration(c.RunTimeout),
 		envAutorun:          strconv.FormatBool(c.Autorun),
 		envOperators:        strings.Join(c.Operators, ","),
+		envResponders:       cmp.Or(strings.Join(c.Responders, ","), "members of the incident channel"),
 		envITSMWebhookURL:   c.ITSMWebhookURL,
 		envHTTPAddr:         httpAddr,
 		envTickets:          tickets,

@@ -216,9 +216,10 @@ func (l *loader) channel(name, def string) string {
 	return def
 }
 
-// operators parses comma-separated Slack user (U…/W…) and user-group (S…) IDs.
-func (l *loader) operators() []string {
-	v, ok := l.get(envOperators)
+// principals parses comma-separated Slack user (U…/W…) and user-group (S…)
+// IDs (RUNBOOK_OPERATORS, RUNBOOK_RESPONDERS); hint ends the problem's advice.
+func (l *loader) principals(name, hint string) []string {
+	v, ok := l.get(name)
 	if !ok {
 		return nil
 	}
@@ -229,7 +230,7 @@ func (l *loader) operators() []string {
 			continue
 		}
 		if !principalRE.MatchString(item) {
-			l.fail(envOperators, v, fmt.Sprintf("has %q, which is not a Slack user or user-group ID (use comma-separated IDs such as U0123ABCD,S0456EFGH, not names or @mentions)", item))
+			l.fail(name, v, fmt.Sprintf("has %q, which is not a Slack user or user-group ID (use comma-separated IDs such as U0123ABCD,S0456EFGH, not names or @mentions%s)", item, hint))
 			return nil
 		}
 		if !slices.Contains(out, item) {

@@ -154,6 +154,12 @@ func TestLoadConfig_GivenValidValues_WhenLoaded_ThenEachVariableIsRead(t *testin
 			env{"RUNBOOK_OPERATORS": " U0ANASOUZA, W0123ABC ,S0DEVOPS,U0ANASOUZA,"}, func(t *testing.T, c Config) {
 				assert.Equal(t, []string{"U0ANASOUZA", "W0123ABC", "S0DEVOPS"}, c.Operators)
 			}},
+		{"given responders with blanks and duplicates when loaded then trimmed and deduplicated",
+			env{"RUNBOOK_RESPONDERS": " S0ONCALL, U0ANASOUZA ,W0123ABC,S0ONCALL,"}, func(t *testing.T, c Config) {
+				assert.Equal(t, []string{"S0ONCALL", "U0ANASOUZA", "W0123ABC"}, c.Responders)
+			}},
+		{"given no responders when loaded then none (the incident channel's members respond)",
+			env{"RUNBOOK_RESPONDERS": " "}, func(t *testing.T, c Config) { assert.Empty(t, c.Responders) }},
 		{"given an ITSM webhook when loaded then kept",
 			env{"RUNBOOK_ITSM_WEBHOOK_URL": "https://itsm.example.com/hook?k=1"}, func(t *testing.T, c Config) {
 				assert.Equal(t, "https://itsm.example.com/hook?k=1", c.ITSMWebhookURL)
@@ -272,6 +278,15 @@ func TestLoadConfig_GivenBadValue_WhenLoaded_ThenProblemNamesVariableValueAndWha
 		{"given a lower case operator id when loaded then refused",
 			env{"RUNBOOK_OPERATORS": "u0123abcd"},
 			`RUNBOOK_OPERATORS: "u0123abcd" has "u0123abcd", which is not a Slack user or user-group ID (use comma-separated IDs such as U0123ABCD,S0456EFGH, not names or @mentions)`},
+		{"given a responder by name when loaded then it is named",
+			env{"RUNBOOK_RESPONDERS": "S0ONCALL,@oncall"},
+			`RUNBOOK_RESPONDERS: "S0ONCALL,@oncall" has "@oncall", which is not a Slack user or user-group ID (use comma-separated IDs such as U0123ABCD,S0456EFGH, not names or @mentions; leave it unset for the incident channel's members)`},
+		{"given the incident channel as responders when loaded then refused",
+			env{"RUNBOOK_RESPONDERS": "#infra-incident"},
+			`RUNBOOK_RESPONDERS: "#infra-incident" has "#infra-incident", which is not a Slack user or user-group ID (use comma-separated IDs such as U0123ABCD,S0456EFGH, not names or @mentions; leave it unset for the incident channel's members)`},
+		{"given a channel id as responder when loaded then refused",
+			env{"RUNBOOK_RESPONDERS": "U0ANA,C0123ABCD"},
+			`RUNBOOK_RESPONDERS: "U0ANA,C0123ABCD" has "C0123ABCD", which is not a Slack user or user-group ID (use comma-separated IDs such as U0123ABCD,S0456EFGH, not names or @mentions; leave it unset for the incident channel's members)`},
 		{"given an http addr without port when loaded then refused",
 			env{"RUNBOOK_HTTP_ADDR": "localhost"},
 			`RUNBOOK_HTTP_ADDR: "localhost" is not host:port (use 127.0.0.1:8080, :8080, or an empty value to disable the HTTP server)`},
@@ -424,6 +439,7 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_RUN_TIMEOUT":       "1h",
 				"RUNBOOK_AUTORUN":           "false",
 				"RUNBOOK_OPERATORS":         "",
+				"RUNBOOK_RESPONDERS":        "members of the incident channel",
 				"RUNBOOK_ITSM_WEBHOOK_URL":  "unset",
 				"RUNBOOK_HTTP_ADDR":         "127.0.0.1:8080",
 				"RUNBOOK_TICKETS":           "none",
@@ -442,7 +458,7 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_TZ": "America/Sao_Paulo", "RUNBOOK_LANG": "en", "RUNBOOK_INCIDENT_CHANNEL": "#inc",
 				"RUNBOOK_CONFIRM_LEAD": "90m", "RUNBOOK_REMINDERS": "none", "RUNBOOK_INCIDENT_DEADLINE": "1m30s",
 				"RUNBOOK_DELAY_THRESHOLD": "30s", "RUNBOOK_RUN_TIMEOUT": "2h", "RUNBOOK_AUTORUN": "yes",
-				"RUNBOOK_OPERATORS": "U1AB,S2CD", "RUNBOOK_ITSM_WEBHOOK_URL": "https://u:SECRET@itsm.example/", "RUNBOOK_HTTP_ADDR": "",
+				"RUNBOOK_OPERATORS": "U1AB,S2CD", "RUNBOOK_RESPONDERS": "S3EF", "RUNBOOK_ITSM_WEBHOOK_URL": "https://u:SECRET@itsm.example/", "RUNBOOK_HTTP_ADDR": "",
 				"RUNBOOK_TICKETS": "GitHub", "RUNBOOK_GITHUB_REPO": "acme/infra", "RUNBOOK_GITHUB_TOKEN": "ghp_SECRETtoken",
 				"RUNBOOK_GITHUB_API_URL": "https://ghe.example/api/v3/", "RUNBOOK_GITHUB_LABEL": "infra/{job}",
 				"RUNBOOK_JIRA_URL": "https://acme.atlassian.net", "RUNBOOK_JIRA_EMAIL": "bot@acme.com", "RUNBOOK_JIRA_TOKEN": "ATATTSECRET",
@@ -467,6 +483,7 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_RUN_TIMEOUT":       "2h",
 				"RUNBOOK_AUTORUN":           "true",
 				"RUNBOOK_OPERATORS":         "U1AB,S2CD",
+				"RUNBOOK_RESPONDERS":        "S3EF",
 				"RUNBOOK_ITSM_WEBHOOK_URL":  "set",
 				"RUNBOOK_HTTP_ADDR":         "disabled",
 				"RUNBOOK_TICKETS":           "github",

@@ -47,9 +47,10 @@ func TestMain(m *testing.M) {
 
 // Example people of the test runbook.
 const (
-	ana      = "U0ANA"
-	lucas    = "U0LUCAS"
-	stranger = "U0STRANGER"
+	ana       = "U0ANA"
+	lucas     = "U0LUCAS"
+	stranger  = "U0STRANGER"
+	responder = "U0RESPONDER" // a member of the incident channel, where a test says so
 )
 
 // workspace is a temporary RUNBOOK_WORKDIR with a runbook, scripts and data.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,26 +130,64 @@ func TestE2E_GivenAFailingScript_WhenNobodyRecordsAnIncident_ThenOneEscalationAt
 	assertNoSecrets(t, srv, w)
 }
 
-func TestE2E_GivenAFailingScript_WhenTheIncidentIsRecordedInTime_ThenNoEscalation(t *testing.T) {
+func TestE2E_GivenAFailingScript_WhenAStrangerRecordsAnIncident_ThenItIsRefusedAndTheEscalationStillFires(t *testing.T) {
 	t.Parallel()
 	w, window := failingWorkspace(t)
 	srv := slacktest.NewTB(t)
+	srv.SetChannelMembers(incidentChannel, responder)
 	startBot(t, w, srv, baseEnv(w, srv, secretEnv()...))
+	runAtWindow(t, srv, window, "seed")
+	waitFor(t, srv, 10*time.Second, "the incident post", func(s *slacktest.Server) bool { return len(s.Messages(incidentChannel)) > 0 })
+
+	// The reproduction: a stranger tries to silence the escalation.
+	command(srv, stranger, "incident seed none-really")
+	waitFor(t, srv, 10*time.Second, "the refusal", func(s *slacktest.Server) bool {
+		return len(ephemeralWith(s, stranger, "a runbook operator or a member of #infra-incident may record an incident for seed")) > 0
+	})
+	waitFor(t, srv, 30*time.Second, "the escalation", func(s *slacktest.Server) bool { return len(messagesWith(s, incidentChannel, "<!here>")) > 0 })
+	first := srv.Messages(incidentChannel)[0]
+	m, _ := srv.Message(first.Channel, first.TS)
+	require.NotContains(t, content(m), "none-really", "nothing was recorded")
+	require.Equal(t, 1, srv.CallCount("conversations.members"), "the incident channel's members were looked up")
+}
+
+func TestE2E_GivenAFailingScript_WhenAResponderRecordsTheIncidentInTimeThenReplacesIt_ThenNoEscalationAndTheEvidenceKeepsBoth(t *testing.T) {
+	t.Parallel()
+	w, window := failingWorkspace(t)
+	srv := slacktest.NewTB(t)
+	srv.SetChannelMembers(incidentChannel, responder)
+	env := baseEnv(w, srv, secretEnv()...)
+	startBot(t, w, srv, env)
 	runAtWindow(t, srv, window, "seed")
 	waitFor(t, srv, 10*time.Second, "the incident post", func(s *slacktest.Server) bool { return len(s.Messages(incidentChannel)) > 0 })
 	first := srv.Messages(incidentChannel)[0]
 
-	command(srv, stranger, "incident seed INC-4242")
+	command(srv, responder, "incident seed INC-4242")
 	waitFor(t, srv, 15*time.Second, "the countdown showing the incident", func(s *slacktest.Server) bool {
 		m, _ := s.Message(first.Channel, first.TS)
 		return strings.Contains(content(m), "INC-4242") && !hasActions(m)
 	})
+	command(srv, responder, "incident seed https://itsm.example.com/incidents/INC-4243 --replace")
+	waitFor(t, srv, 15*time.Second, "the incident message showing the corrected reference", func(s *slacktest.Server) bool {
+		m, _ := s.Message(first.Channel, first.TS)
+		return strings.Contains(content(m), "https://itsm.example.com/incidents/INC-4243") && strings.Contains(content(m), "Replaces INC-4242")
+	})
 	time.Sleep(time.Until(window.Add(30 * time.Second)))
 	require.Empty(t, messagesWith(srv, incidentChannel, "<!here>"), "no escalation once the incident is recorded")
-	checkins, err := os.ReadFile(w.path("docs", "observabilidade", "check-ins.md"))
-	require.NoError(t, err)
-	require.Equal(t, 1, strings.Count(string(checkins), "### "), "one check-in entry:\n%s", checkins)
-	require.Contains(t, string(checkins), "INC-4242")
+	require.Eventually(t, func() bool {
+		checkins, _ := os.ReadFile(w.path("docs", "observabilidade", "check-ins.md"))
+		return strings.Count(string(checkins), "### ") == 1 && strings.Contains(string(checkins), "INC-4243")
+	}, 10*time.Second, 50*time.Millisecond, "one check-in entry, with the corrected reference")
+
+	ev := exec.Command(binPath, "evidence", "seed")
+	ev.Dir, ev.Env = w.dir, env
+	out, err := ev.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for _, want := range []string{"| incident_recorded | " + responder + " | after_failure_ms=", "ref=INC-4242",
+		"| incident_replaced | " + responder + " | previous_by=" + responder + ", previous_ref=INC-4242, ref=https://itsm.example.com/incidents/INC-4243 |",
+		"- incident: https://itsm.example.com/incidents/INC-4243"} {
+		require.Contains(t, string(out), want)
+	}
 }
 
 func TestE2E_GivenACountdown_WhenTheBotIsKilledAndRestarted_ThenStillExactlyOneEscalation(t *testing.T) {

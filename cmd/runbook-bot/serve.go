@@ -143,3 +143,11 @@ func (l *lateDirectory) InGroup(ctx context.Context, user, group string) (bool, 
 	}
 	return false, errors.New("directory not ready")
 }
+
+// InChannel implements runbook.Directory.
+func (l *lateDirectory) InChannel(ctx context.Context, user, channel string) (bool, error) {
+	if d := l.get(); d != nil {
+		return d.InChannel(ctx, user, channel)
+	}
+	return false, errors.New("directory not ready")
+}

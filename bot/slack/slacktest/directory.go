@@ -68,3 +68,42 @@ func (s *Server) conversationsInfo(r *apiRequest) (map[string]any, error) {
 	}
 	return map[string]any{"channel": out}, nil
 }
+
+// conversationsMembers lists a conversation's members a page at a time
+// (conversations.members). Like Slack, it wants a conversation ID, not a #name.
+func (s *Server) conversationsMembers(r *apiRequest) (map[string]any, error) {
+	ch, ok := s.channels[r.params["channel"]]
+	if !ok {
+		return nil, apiError("channel_not_found")
+	}
+	limit, err := pageLimit(r.params, 100, 1000)
+	if err != nil {
+		return nil, err
+	}
+	from, err := decodeCursor(r.params["cursor"])
+	if err != nil {
+		return nil, err
+	}
+	members := ch.Members
+	if ch.IsIM {
+		members = []string{ch.User, s.cfg.botUserID}
+	}
+	page, next := paginate(members, from, limit)
+	return map[string]any{"members": append([]string{}, page...), "response_metadata": map[string]any{"next_cursor": next}}, nil
+}
+
+// SetChannelMembers sets a conversation's members at run time, for
+// conversations.members. channel is an ID or a "#name"; an unknown name is
+// created as a post to it would be, so seeding the incident channel before the
+// bot first posts there is the same channel.
+func (s *Server) SetChannelMembers(channel string, members ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.channelForPostLocked(channel)
+	ch, ok := s.channels[id]
+	if !ok {
+		ch = Channel{ID: id}
+	}
+	ch.Members = append([]string(nil), members...)
+	s.channels[id] = ch
+}

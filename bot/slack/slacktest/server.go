@@ -85,7 +85,7 @@ func WithUserGroup(id string, members ...string) Option {
 	return func(c *config) { c.groups[id] = append([]string(nil), members...) }
 }
 
-// WithChannel registers a conversation for conversations.info.
+// WithChannel registers a conversation (conversations.info, .list, and .members for its Members).
 func WithChannel(ch Channel) Option { return func(c *config) { c.channels = append(c.channels, ch) } }
 
 // WithLogf sends the server's debug log to logf (for example t.Logf).

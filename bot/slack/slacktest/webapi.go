@@ -63,6 +63,7 @@ func init() {
 		"usergroups.users.list": {botTokenOnly, (*Server).usergroupsUsersList},
 		"conversations.info":    {botTokenOnly, (*Server).conversationsInfo},
 		"conversations.list":    {botTokenOnly, (*Server).conversationsList},
+		"conversations.members": {botTokenOnly, (*Server).conversationsMembers},
 		"conversations.history": {botTokenOnly, (*Server).conversationsHistory},
 		"conversations.replies": {botTokenOnly, (*Server).conversationsReplies},
 	}

@@ -3,6 +3,7 @@ package slacktest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -278,4 +279,58 @@ func TestExpiredTrigger(t *testing.T) {
 		Type: slack.VTModal, Title: slack.NewTextBlockObject(slack.PlainTextType, "x", false, false),
 	})
 	assert.EqualError(t, err, "expired_trigger_id")
+}
+
+func TestConversationsMembers(t *testing.T) {
+	many := make([]string, 250)
+	for i := range many {
+		many[i] = fmt.Sprintf("U%04d", i)
+	}
+	srv := NewTB(t, WithChannel(Channel{ID: "C20", Name: "big", Members: many}))
+	api := newAPI(srv)
+
+	// Every page of a big channel, in order, and the cursor ends.
+	var got []string
+	cursor := ""
+	pages := 0
+	for {
+		members, next, err := api.GetUsersInConversation(&slack.GetUsersInConversationParameters{ChannelID: "C20", Cursor: cursor, Limit: 100})
+		require.NoError(t, err)
+		got, cursor = append(got, members...), next
+		pages++
+		if cursor == "" {
+			break
+		}
+	}
+	assert.Equal(t, many, got)
+	assert.Equal(t, 3, pages)
+
+	// Members seeded by name land in the channel a post to that name lands in.
+	srv.SetChannelMembers("#infra-incident", "U1", "U2")
+	_, _, err := api.PostMessage("#infra-incident", slack.MsgOptionText("failed", false))
+	require.NoError(t, err)
+	posted := srv.Messages("#infra-incident")
+	require.Len(t, posted, 1)
+	id := posted[0].Channel
+	members, next, err := api.GetUsersInConversation(&slack.GetUsersInConversationParameters{ChannelID: id})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"U1", "U2"}, members)
+	assert.Empty(t, next)
+	srv.SetChannelMembers(id, "U3")
+	members, _, err = api.GetUsersInConversation(&slack.GetUsersInConversationParameters{ChannelID: id})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"U3"}, members, "members replaced at run time")
+
+	// Slack wants a conversation ID, and a channel it knows.
+	_, _, err = api.GetUsersInConversation(&slack.GetUsersInConversationParameters{ChannelID: "#infra-incident"})
+	assert.EqualError(t, err, "channel_not_found")
+	_, _, err = api.GetUsersInConversation(&slack.GetUsersInConversationParameters{ChannelID: "C404"})
+	assert.EqualError(t, err, "channel_not_found")
+	_, _, err = api.GetUsersInConversation(&slack.GetUsersInConversationParameters{ChannelID: "C20", Cursor: "bogus"})
+	assert.EqualError(t, err, "invalid_cursor")
+
+	// Faults apply as to any method.
+	srv.FailWithError("conversations.members", "ratelimited", 1)
+	_, _, err = api.GetUsersInConversation(&slack.GetUsersInConversationParameters{ChannelID: "C20"})
+	assert.Error(t, err)
 }

@@ -65,11 +65,18 @@ var pressVerbs = map[string]Verb{
 	"incident": VerbIncident, "justify": VerbDelay, "reschedule": VerbReschedule, "learnings": VerbLearnings,
 }
 
-// Press executes a button: the same command on p.Job, with p.Text as its free text.
+// Press executes a button: the same command on p.Job, with p.Text as its free
+// text, bound to the occurrence the button was posted for (see runbook.Request.Occ).
 func (b *Bot) Press(ctx context.Context, p Press) Reply {
 	v, ok := pressVerbs[p.ButtonID]
 	if !ok {
 		return b.errorReply(perr("unknown_button", map[string]any{"button": p.ButtonID}), "", p.Job)
+	}
+	if p.Value != "" || p.Job == "" {
+		var err error
+		if p.Job, p.Occ, p.Window, err = ParseButtonValue(p.Value); err != nil {
+			return b.errorReply(err, v, "")
+		}
 	}
 	rb := b.runbook()
 	job, err := resolveJob(p.Job, rb.JobIDs())
@@ -89,7 +96,7 @@ func (b *Bot) Press(ctx context.Context, p Press) Reply {
 			return b.errorReply(err, v, job)
 		}
 	}
-	return b.execute(ctx, cmd, runbook.Request{User: p.User, RequestID: p.RequestID, Envelope: p.Envelope})
+	return b.execute(ctx, cmd, runbook.Request{User: p.User, RequestID: p.RequestID, Envelope: p.Envelope, Occ: p.Occ, Window: p.Window})
 }
 
 // execute calls the service for a parsed command and builds the reply.

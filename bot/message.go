@@ -58,14 +58,19 @@ type Check struct {
 
 // Button is an action on a message. Pressing it is a command on the job,
 // from the user who pressed it; when Prompt is set the adapter asks for text
-// first (a modal in Slack) and appends it to the command.
+// first (a modal in Slack) and appends it to the command. A button is bound to
+// the occurrence its message is about (Occ, Window): pressed once the verb no
+// longer acts on that occurrence, it changes nothing. Adapters that keep a
+// button's data as text use ButtonValue and hand it back in Press.Value.
 type Button struct {
 	ID      string // action id: confirm, decline, run, incident, justify, reschedule, learnings, cancel
 	Label   string
 	Job     string
-	Style   string  // "", "primary" or "danger"
-	Prompt  *Prompt // ask for text before acting
-	Confirm string  // ask "are you sure?" with this text first (e.g. run), empty for none
+	Occ     int64     // the occurrence the message is about; 0: none (acts as a typed command)
+	Window  time.Time // that occurrence's window when the message was made
+	Style   string    // "", "primary" or "danger"
+	Prompt  *Prompt   // ask for text before acting
+	Confirm string    // ask "are you sure?" with this text first (e.g. run), empty for none
 }
 
 // Prompt describes the text asked for before a button acts.
@@ -93,11 +98,15 @@ type Input struct {
 }
 
 // Press is a button pressed by a user, with the text asked for when the button has a Prompt.
+// An adapter hands back either the button's Value (see ButtonValue) or its Job, Occ and Window.
 type Press struct {
 	User      string
 	Channel   string
 	ButtonID  string
-	Job       string
+	Value     string    // the button's value as the chat kept it; when set it gives Job, Occ and Window
+	Job       string    // without Value: the button's job
+	Occ       int64     // without Value: the occurrence the button was posted for, 0 for none
+	Window    time.Time // without Value: that occurrence's window when the button was posted
 	Text      string
 	RequestID string
 	Envelope  string

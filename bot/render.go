@@ -85,11 +85,20 @@ func (b *Bot) windowSection(j runbook.Job, o runbook.Occurrence) Section {
 	}}
 }
 
-func (b *Bot) confirmButtons(job string) []Button {
-	return []Button{
-		{ID: "confirm", Label: b.t("button.confirm"), Job: job, Style: "primary"},
-		{ID: "decline", Label: b.t("button.decline"), Job: job, Style: "danger", Prompt: b.prompt("decline")},
+// bound binds buttons to the occurrence their message is about: pressed once
+// the verb acts on another occurrence, they change nothing (runbook.Request.Occ).
+func bound(o runbook.Occurrence, bs ...Button) []Button {
+	for i := range bs {
+		bs[i].Job, bs[i].Occ, bs[i].Window = o.Job, o.ID, o.Window
 	}
+	return bs
+}
+
+func (b *Bot) confirmButtons(o runbook.Occurrence) []Button {
+	return bound(o,
+		Button{ID: "confirm", Label: b.t("button.confirm"), Style: "primary"},
+		Button{ID: "decline", Label: b.t("button.decline"), Style: "danger", Prompt: b.prompt("decline")},
+	)
 }
 
 func (b *Bot) prompt(kind string) *Prompt {
@@ -122,13 +131,13 @@ func (b *Bot) renderRequest(n runbook.Notice) Message {
 		m.Sections = append(m.Sections, Section{Text: b.t("reply.checklist"), Checks: manual})
 	}
 	if !n.Update && confirming {
-		m.Buttons = b.confirmButtons(o.Job)
+		m.Buttons = b.confirmButtons(o)
 		return m
 	}
 	m.Mentions = nil // edits (and a request already decided when it went out) notify nobody; the state is the news
 	m.Sections = append(m.Sections, Section{Text: b.requestState(o, loc)})
 	if confirming {
-		m.Buttons = b.confirmButtons(o.Job)
+		m.Buttons = b.confirmButtons(o)
 	}
 	return m
 }
@@ -175,7 +184,7 @@ func (b *Bot) renderReminder(n runbook.Notice, now time.Time) Message {
 		Mentions: b.mentions(j.Primary.Person, j.Primary.Team),
 		Sections: []Section{{Text: b.t("notice.reminder.body", "in", b.duration(o.Window.Sub(now)), "window", b.when(o.Window, loc)),
 			Fields: []Field{b.timeField("label.window", o.Window, loc)}}},
-		Buttons: b.confirmButtons(o.Job),
+		Buttons: b.confirmButtons(o),
 	}
 	if n.Last {
 		m.Mentions = b.mentions(j.Primary.Person, j.Backup.Person, j.Primary.Team, j.Backup.Team)
@@ -198,11 +207,11 @@ func (b *Bot) renderWindowOpen(n runbook.Notice) Message {
 		Sections: []Section{b.windowSection(j, o)}}
 	if o.State == runbook.Confirmed {
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.open.confirmed", "by", b.who(o.ApprovedBy), "job", o.Job)})
-		m.Buttons = []Button{b.runButton(j)}
+		m.Buttons = bound(o, b.runButton(j))
 		return m
 	}
 	m.Sections = append(m.Sections, Section{Text: b.t("notice.open.unconfirmed", "job", o.Job)})
-	m.Buttons = b.confirmButtons(o.Job)
+	m.Buttons = b.confirmButtons(o)
 	return m
 }
 
@@ -231,7 +240,7 @@ func (b *Bot) renderRunStarted(n runbook.Notice) Message {
 		m.Sections = append(m.Sections, b.preflightSections(*n.Check, b.t("reply.checklist"))...)
 	}
 	if o.State == runbook.Running || n.Check == nil || n.Check.OK() {
-		m.Buttons = []Button{{ID: "cancel", Label: b.t("button.cancel"), Job: o.Job, Style: "danger", Confirm: b.t("confirm.cancel", "job", o.Job)}}
+		m.Buttons = bound(o, Button{ID: "cancel", Label: b.t("button.cancel"), Style: "danger", Confirm: b.t("confirm.cancel", "job", o.Job)})
 	}
 	return m
 }
@@ -258,7 +267,7 @@ func (b *Bot) renderRunResult(n runbook.Notice) Message {
 	m = b.withTail(m, n.Tail, "notice.result.tail")
 	if o.State.Finished() {
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.result.learnings", "by", b.who(o.RunBy), "job", o.Job)})
-		m.Buttons = []Button{{ID: "learnings", Label: b.t("button.learnings"), Job: o.Job, Prompt: b.prompt("learnings")}}
+		m.Buttons = bound(o, Button{ID: "learnings", Label: b.t("button.learnings"), Prompt: b.prompt("learnings")})
 	}
 	return m
 }
@@ -309,10 +318,10 @@ func (b *Bot) renderDelay(n runbook.Notice) Message {
 		Title:    b.t("notice.delay.title", "job", o.Job),
 		Mentions: b.mentions(j.Primary.Person, j.Backup.Person, j.Primary.Team),
 		Sections: []Section{{Text: b.t("notice.delay.body", "window", b.when(o.Window, loc), "state", b.state(o.State), "job", o.Job)}, b.windowSection(j, o)},
-		Buttons: []Button{
-			{ID: "justify", Label: b.t("button.justify"), Job: o.Job, Style: "primary", Prompt: b.prompt("justify")},
-			{ID: "reschedule", Label: b.t("button.reschedule"), Job: o.Job, Prompt: b.prompt("reschedule")},
-		},
+		Buttons: bound(o,
+			Button{ID: "justify", Label: b.t("button.justify"), Style: "primary", Prompt: b.prompt("justify")},
+			Button{ID: "reschedule", Label: b.t("button.reschedule"), Prompt: b.prompt("reschedule")},
+		),
 	}
 }
 

@@ -57,7 +57,7 @@ func (b *Bot) renderIncident(n runbook.Notice, now time.Time) Message {
 	case o.IncidentDeadline != nil:
 		left := minutesCeil(o.IncidentDeadline.Sub(now))
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.incident.countdown", "min", strconv.Itoa(left), "deadline", clock(*o.IncidentDeadline, loc))})
-		m.Buttons = []Button{{ID: "incident", Label: b.t("button.incident"), Job: o.Job, Style: "primary", Prompt: b.prompt("incident")}}
+		m.Buttons = bound(o, Button{ID: "incident", Label: b.t("button.incident"), Style: "primary", Prompt: b.prompt("incident")})
 	}
 	if n.Update {
 		m.Mentions = nil // edits notify nobody
@@ -84,6 +84,6 @@ func (b *Bot) renderEscalation(n runbook.Notice) Message {
 		Here:     true,
 		Mentions: b.mentions(j.Backup.Person, j.Primary.Team, j.Backup.Team),
 		Sections: []Section{{Text: b.t("notice.escalation.body", "job", o.Job, "failed", failed, "deadline", deadline), Fields: fields}},
-		Buttons:  []Button{{ID: "incident", Label: b.t("button.incident"), Job: o.Job, Style: "primary", Prompt: b.prompt("incident")}},
+		Buttons:  bound(o, Button{ID: "incident", Label: b.t("button.incident"), Style: "primary", Prompt: b.prompt("incident")}),
 	}
 }

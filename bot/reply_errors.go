@@ -24,6 +24,9 @@ func (b *Bot) errorReply(err error, v Verb, job string) Reply {
 	if e.Kind == runbook.KindConflict && e.Code == runbook.ErrDuplicate.Code {
 		return Reply{Quiet: true}
 	}
+	if e.Kind == runbook.KindConflict && e.Code == staleButton {
+		return b.staleReply(e, v, job)
+	}
 	args := b.errorArgs(e, v, job)
 	tmpl, ok := lookup(b.Lang(), "err."+e.Code)
 	if !ok {

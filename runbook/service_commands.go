@@ -11,6 +11,12 @@ type Request struct {
 	User      string // Slack user ID
 	RequestID string // the payload's own identity (trigger_id, event_id); empty: not deduplicated
 	Envelope  string // the transport envelope id, for the audit log
+
+	// A request made from a button names the occurrence the button was posted
+	// for: a message about a window the verb no longer acts on changes nothing
+	// (see pressed). Typed commands leave both zero.
+	Occ    int64     // the occurrence a button was posted for; 0: whatever the verb targets
+	Window time.Time // with Occ: that occurrence's window when the button was posted (to the second); zero: not compared
 }
 
 // ErrDuplicate is returned for a request whose id was already processed: it changed nothing.
@@ -164,6 +170,11 @@ func (s *Service) command(ctx context.Context, r Request, job string, target tar
 			return err
 		}
 		o, ok := target(os, s.Now())
+		if r.Occ != 0 { // pressed on a message: only while its occurrence is the one to act on (service_press.go)
+			if o, ok, stepErr, err = s.pressed(tx, r, job, ev, o, ok); err != nil || stepErr != nil {
+				return err
+			}
+		}
 		if !ok {
 			return Errf(KindNotFound, "no_occurrence", map[string]any{"job": job, "next": j.Window.Next(s.Now())})
 		}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,7 +23,8 @@ import (
 // helpText explains the shell's own commands.
 const helpText = `Type /runbook commands (the "/runbook" prefix is optional), e.g. "/runbook help" or "status".
   :as U123              act as another Slack user ID
-  :press ACTION [text]  press a button of the last message that had buttons (by id or label)
+  :press ACTION [text]  press a button (by id or label) of the newest message offering it;
+                        a message about a window no longer acted on says so and changes nothing
   :help                 this help
   :quit                 leave (end of input works too)`
 
@@ -32,7 +34,7 @@ type Shell struct {
 	out  io.Writer
 	mu   sync.Mutex // serialises output and guards the fields below
 	user string
-	last []bot.Button // buttons of the last message that had any
+	msgs []withButtons // the latest messages with buttons, oldest first
 	seq  int
 	run  string // random prefix of this session's request ids
 }
@@ -126,28 +128,33 @@ func (s *Shell) meta(ctx context.Context, line string) bool {
 	return false
 }
 
-// press finds the button named by id or label (case-insensitive) and presses it with the rest as text.
+// press finds the button named by id or label (case-insensitive) on the
+// newest message offering it and presses it with the rest as text. The press
+// carries the occurrence the message is about: on a message about a window the
+// verb no longer acts on, the bot answers so and nothing changes.
 func (s *Shell) press(ctx context.Context, args string) {
 	s.mu.Lock()
-	buttons := append([]bot.Button(nil), s.last...)
+	msgs := append([]withButtons(nil), s.msgs...)
 	s.mu.Unlock()
-	if len(buttons) == 0 {
+	if len(msgs) == 0 {
 		s.println("no message with buttons yet")
 		return
 	}
 	var hit *bot.Button
 	var text string
-	best := 0
-	for i, b := range buttons {
-		for _, name := range []string{b.ID, b.Label} {
-			if rest, ok := cutWord(args, name); ok && len(name) > best {
-				hit, text, best = &buttons[i], rest, len(name)
+	for i := len(msgs) - 1; i >= 0 && hit == nil; i-- {
+		best := 0
+		for j, b := range msgs[i].buttons {
+			for _, name := range []string{b.ID, b.Label} {
+				if rest, ok := cutWord(args, name); ok && len(name) > best {
+					hit, text, best = &msgs[i].buttons[j], rest, len(name)
+				}
 			}
 		}
 	}
 	if hit == nil {
 		var names []string
-		for _, b := range buttons {
+		for _, b := range msgs[len(msgs)-1].buttons {
 			names = append(names, b.ID)
 		}
 		s.println("no such button; the last message offers: " + strings.Join(names, ", "))
@@ -157,8 +164,34 @@ func (s *Shell) press(ctx context.Context, args string) {
 		s.println(fmt.Sprintf("%s asks for %s: :press %s <%s>", hit.Label, hit.Prompt.Label, hit.ID, strings.ToLower(hit.Prompt.Label)))
 		return
 	}
-	rep := s.b.Press(ctx, bot.Press{User: s.currentUser(), Channel: "shell", ButtonID: hit.ID, Job: hit.Job, Text: text, RequestID: s.nextID(), Envelope: "shell"})
+	rep := s.b.Press(ctx, bot.Press{User: s.currentUser(), Channel: "shell", ButtonID: hit.ID, Job: hit.Job, Occ: hit.Occ, Window: hit.Window,
+		Text: text, RequestID: s.nextID(), Envelope: "shell"})
 	s.reply(rep)
+}
+
+// withButtons is a printed message whose buttons can still be pressed.
+type withButtons struct {
+	key     string // its notice key; "" for replies
+	buttons []bot.Button
+}
+
+// maxPressable is how many messages with buttons the shell keeps.
+const maxPressable = 1000
+
+// remember keeps the buttons of a message just printed (s.mu held). An edit
+// replaces the buttons of the message it edits; an edit without buttons takes
+// them away, as in Slack.
+func (s *Shell) remember(key string, buttons []bot.Button) {
+	if key != "" {
+		s.msgs = slices.DeleteFunc(s.msgs, func(m withButtons) bool { return m.key == key })
+	}
+	if len(buttons) == 0 {
+		return
+	}
+	s.msgs = append(s.msgs, withButtons{key: key, buttons: buttons})
+	if len(s.msgs) > maxPressable {
+		s.msgs = slices.Delete(s.msgs, 0, len(s.msgs)-maxPressable)
+	}
 }
 
 // Deliver is the chat outbox sink in shell mode: it prints the rendered notice.
@@ -184,9 +217,7 @@ func (s *Shell) Deliver(_ context.Context, d runbook.Delivery) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(m.Buttons) > 0 {
-		s.last = m.Buttons
-	}
+	s.remember(n.Key, m.Buttons)
 	_, err := fmt.Fprintln(s.out, text)
 	return err
 }
@@ -198,9 +229,7 @@ func (s *Shell) reply(r bot.Reply) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(r.Buttons) > 0 {
-		s.last = r.Buttons
-	}
+	s.remember("", r.Buttons)
 	fmt.Fprintln(s.out, Format(r.Message))
 }
 

@@ -26,6 +26,7 @@ type fake struct {
 	rb    *runbook.Runbook
 	calls []string
 	ids   []string
+	reqs  []runbook.Request
 }
 
 var _ bot.Service = (*fake)(nil)
@@ -45,6 +46,7 @@ func (f *fake) rec(call string, r runbook.Request) {
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, call)
 	f.ids = append(f.ids, r.RequestID)
+	f.reqs = append(f.reqs, r)
 }
 
 func (f *fake) Calls() []string {

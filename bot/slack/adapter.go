@@ -192,6 +192,7 @@ func (a *Adapter) reply(ctx context.Context, user, channel string, r bot.Reply) 
 	if r.Quiet {
 		return
 	}
+	a.resolveLinks(ctx, r.Message) // e.g. a press on an old message links the current one
 	blocks, text := Blocks(r.Message)
 	if len(blocks) == 0 && text == "" {
 		return

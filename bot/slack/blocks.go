@@ -220,13 +220,15 @@ func actionBlocks(buttons []bot.Button) []slackapi.Block {
 	return out
 }
 
-// button renders one button: value is the job, action_id encodes the button id and whether it prompts.
+// button renders one button: its value names the job and the occurrence the
+// message is about (bot.ButtonValue: the job id plus at most 43 characters,
+// far below Slack's 2,000), action_id encodes the button id and whether it prompts.
 func button(b bot.Button, seen map[string]int) *slackapi.ButtonBlockElement {
 	label := truncateRunes(b.Label, maxButtonText)
 	if label == "" {
 		label = truncateRunes(b.ID, maxButtonText)
 	}
-	el := slackapi.NewButtonBlockElement(encodeActionID(b, seen), truncate(b.Job, maxButtonValue), plain(label))
+	el := slackapi.NewButtonBlockElement(encodeActionID(b, seen), truncate(bot.ButtonValue(b), maxButtonValue), plain(label))
 	switch b.Style {
 	case "primary":
 		el.Style = slackapi.StylePrimary

@@ -66,8 +66,8 @@ func goldenMessages() map[string]bot.Message {
 				}},
 			},
 			Buttons: []bot.Button{
-				{ID: "confirm", Label: "Confirm", Job: "seed-dev-data", Style: "primary"},
-				{ID: "decline", Label: "Decline", Job: "seed-dev-data", Style: "danger", Prompt: &bot.Prompt{Title: "Decline window", Label: "Reason", Submit: "Decline"}},
+				{ID: "confirm", Label: "Confirm", Job: "seed-dev-data", Occ: 42, Window: window, Style: "primary"},
+				{ID: "decline", Label: "Decline", Job: "seed-dev-data", Occ: 42, Window: window, Style: "danger", Prompt: &bot.Prompt{Title: "Decline window", Label: "Reason", Submit: "Decline"}},
 			},
 			Context: []string{"occurrence 42 · window 2026-03-02T12:00:00Z"},
 		},
@@ -79,8 +79,8 @@ func goldenMessages() map[string]bot.Message {
 			Mentions: []bot.Mention{{ID: "U0ANA", Name: "Ana"}, {ID: "S0PLATFORM", Name: "Platform"}, {ID: "S0DBA", Name: "DBA"}, {ID: "not-an-id", Name: "Jo <!channel>"}},
 			Sections: []bot.Section{{Text: "Reason: exit code 2 <!channel>", Fields: []bot.Field{{Label: "Run by", Value: "Marcos"}, {Label: "Deadline", Value: "12:15 UTC"}}}},
 			Buttons: []bot.Button{
-				{ID: "incident", Label: "Record incident", Job: "backup-db", Prompt: &bot.Prompt{Title: "Record incident", Label: "Incident id or URL"}},
-				{ID: "run", Label: "Run again", Job: "backup-db", Confirm: "Run backup-db again now?"},
+				{ID: "incident", Label: "Record incident", Job: "backup-db", Occ: 43, Window: window, Prompt: &bot.Prompt{Title: "Record incident", Label: "Incident id or URL"}},
+				{ID: "run", Label: "Run again", Job: "backup-db", Occ: 43, Window: window, Confirm: "Run backup-db again now?"},
 			},
 		},
 		"run_output_hostile": {

@@ -168,7 +168,7 @@ func TestDecodeEnvelopeSeedsReachTheBot(t *testing.T) {
 		t.Fatalf("slash command: %+v", got)
 	}
 	_, h, _ = handleFrame(t, api.URL, fuzzEnvelope("interactive", `{"type":"block_actions","user":{"id":"U1"},"trigger_id":"1.2.3","channel":{"id":"C1"},"actions":[{"block_id":"b1","action_id":"run#2","value":"j"}]}`))
-	if got := h.Presses(); len(got) != 1 || got[0].ButtonID != "run" || got[0].Job != "j" || got[0].Channel != "C1" {
+	if got := h.Presses(); len(got) != 1 || got[0].ButtonID != "run" || got[0].Value != "j" || got[0].Channel != "C1" {
 		t.Fatalf("block action: %+v", got)
 	}
 	_, h, _ = handleFrame(t, api.URL, fuzzEnvelope("interactive", `{"type":"view_submission","user":{"id":"U1"},"trigger_id":"1.2.4","view":{"callback_id":"runbook:decline","private_metadata":"{\"job\":\"j\",\"channel\":\"C1\"}","state":{"values":{"text":{"text":{"type":"plain_text_input","value":" because "}}}}}}`))

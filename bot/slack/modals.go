@@ -89,9 +89,12 @@ func (p *prompts) get(id, label string) bot.Prompt {
 	return pr
 }
 
-// modalMeta is the private_metadata of a prompt modal.
+// modalMeta is the private_metadata of a prompt modal: the pressed button's
+// value (job and occurrence, see bot.ButtonValue) and the channel to answer in.
+// A modal opened before buttons carried their occurrence holds the job alone.
 type modalMeta struct {
-	Job     string `json:"job"`
+	Value   string `json:"value,omitempty"`
+	Job     string `json:"job,omitempty"` // modals opened by older versions
 	Channel string `json:"channel"`
 }
 

@@ -122,7 +122,7 @@ func (a *Adapter) interaction(ctx context.Context, req *socketmode.Request, cb s
 			a.log.Warn("modal submission with bad metadata ignored", "envelope", req.EnvelopeID)
 			return
 		}
-		p := bot.Press{User: cb.User.ID, Channel: meta.Channel, ButtonID: id, Job: meta.Job, Text: text, RequestID: cb.TriggerID, Envelope: req.EnvelopeID}
+		p := bot.Press{User: cb.User.ID, Channel: meta.Channel, ButtonID: id, Value: meta.Value, Job: meta.Job, Text: text, RequestID: cb.TriggerID, Envelope: req.EnvelopeID}
 		a.async(ctx, req, "request:"+cb.TriggerID, ack, func(ctx context.Context) { // the ack closes the modal
 			a.reply(ctx, p.User, p.Channel, a.h.Press(ctx, p))
 		})
@@ -148,14 +148,15 @@ func (a *Adapter) press(ctx context.Context, envelope string, cb slackapi.Intera
 			continue
 		}
 		id, prompts := decodeActionID(act.ActionID)
-		if prompts {
-			modal := promptModal(id, a.prompts.get(id, act.Text.Text), modalMeta{Job: act.Value, Channel: channel})
+		p := bot.Press{User: cb.User.ID, Channel: channel, ButtonID: id, Value: act.Value, RequestID: cb.TriggerID, Envelope: envelope}
+		if _, _, _, bad := bot.ParseButtonValue(act.Value); prompts && bad == nil {
+			modal := promptModal(id, a.prompts.get(id, act.Text.Text), modalMeta{Value: act.Value, Channel: channel})
 			if _, err := a.api.OpenViewContext(ctx, cb.TriggerID, modal); err != nil {
 				a.log.Error("opening prompt modal failed", "button", id, "err", a.scrub(err))
 			}
 			continue
 		}
-		p := bot.Press{User: cb.User.ID, Channel: channel, ButtonID: id, Job: act.Value, RequestID: cb.TriggerID, Envelope: envelope}
+		// A button that does not prompt, or whose value cannot be read (the bot refuses it before asking for text).
 		a.reply(ctx, p.User, channel, a.h.Press(ctx, p))
 	}
 }

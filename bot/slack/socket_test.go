@@ -121,13 +121,14 @@ func TestQuietReplySaysNothing(t *testing.T) {
 func TestButtonPressCallsPress(t *testing.T) {
 	r := newRig(t)
 	r.start(t)
-	id := r.srv.SendBlockAction(slacktest.BlockAction{TriggerID: "555.1.a", Actions: []slacktest.Action{{ActionID: "confirm", Value: "seed-dev-data"}}})
+	id := r.srv.SendBlockAction(slacktest.BlockAction{TriggerID: "555.1.a", Actions: []slacktest.Action{{ActionID: "confirm", Value: "v1/seed-dev-data/42/1772452800"}}})
 	_, err := r.srv.WaitAck(id, 3*time.Second)
 	require.NoError(t, err)
 	r.waitFor(t, "press reply", func() bool { return len(r.srv.Ephemerals("")) == 1 })
 	ps := r.h.Presses()
 	require.Len(t, ps, 1)
-	assert.Equal(t, bot.Press{User: slacktest.DefaultUserID, Channel: slacktest.DefaultChannelID, ButtonID: "confirm", Job: "seed-dev-data", RequestID: "555.1.a", Envelope: id}, ps[0])
+	assert.Equal(t, bot.Press{User: slacktest.DefaultUserID, Channel: slacktest.DefaultChannelID, ButtonID: "confirm", Value: "v1/seed-dev-data/42/1772452800", RequestID: "555.1.a", Envelope: id}, ps[0],
+		"the value (job and occurrence) goes to the bot as posted")
 	assert.Empty(t, r.srv.Views())
 }
 
@@ -138,7 +139,7 @@ func TestPromptButtonOpensModalAndSubmissionPresses(t *testing.T) {
 	r.ad.prompts.remember(bot.Message{Buttons: []bot.Button{{ID: "decline", Label: "Recusar", Job: "seed-dev-data",
 		Prompt: &bot.Prompt{Title: "Recusar a janela de execução", Label: "Motivo", Placeholder: "por quê?", Submit: "Recusar"}}}})
 
-	id := r.srv.SendBlockAction(slacktest.BlockAction{Actions: []slacktest.Action{{ActionID: "decline:prompt", Value: "seed-dev-data"}}})
+	id := r.srv.SendBlockAction(slacktest.BlockAction{Actions: []slacktest.Action{{ActionID: "decline:prompt", Value: "v1/seed-dev-data/42/1772452800"}}})
 	_, err := r.srv.WaitAck(id, 3*time.Second)
 	require.NoError(t, err)
 	r.waitFor(t, "modal", func() bool { return len(r.srv.Views()) == 1 })
@@ -148,7 +149,7 @@ func TestPromptButtonOpensModalAndSubmissionPresses(t *testing.T) {
 	assert.True(t, strings.HasPrefix(v.Title, "Recusar a janela"))
 	var meta modalMeta
 	require.NoError(t, json.Unmarshal([]byte(v.PrivateMetadata), &meta))
-	assert.Equal(t, modalMeta{Job: "seed-dev-data", Channel: slacktest.DefaultChannelID}, meta)
+	assert.Equal(t, modalMeta{Value: "v1/seed-dev-data/42/1772452800", Channel: slacktest.DefaultChannelID}, meta, "the modal carries the button's occurrence")
 	assert.Contains(t, string(v.JSON), `"plain_text_input"`)
 	assert.Empty(t, r.h.Presses(), "no press before the text is given")
 
@@ -165,8 +166,31 @@ func TestPromptButtonOpensModalAndSubmissionPresses(t *testing.T) {
 	r.waitFor(t, "press reply", func() bool { return len(r.srv.Ephemerals("")) == 1 })
 	ps := r.h.Presses()
 	require.Len(t, ps, 1)
-	assert.Equal(t, bot.Press{User: slacktest.DefaultUserID, Channel: slacktest.DefaultChannelID, ButtonID: "decline", Job: "seed-dev-data",
+	assert.Equal(t, bot.Press{User: slacktest.DefaultUserID, Channel: slacktest.DefaultChannelID, ButtonID: "decline", Value: "v1/seed-dev-data/42/1772452800",
 		Text: "cluster em manutenção <!channel>", RequestID: "777.1.b", Envelope: sub}, ps[0])
+}
+
+func TestPromptModalOpenedByAnOlderVersion_WhenSubmitted_ThenItsJobAloneReachesTheBot(t *testing.T) {
+	r := newRig(t)
+	r.start(t)
+	sub := r.srv.SendViewSubmission(slacktest.ViewSubmission{TriggerID: "778.1.c", CallbackID: "runbook:decline",
+		PrivateMetadata: `{"job":"seed-dev-data","channel":"C0OLD"}`, Values: map[string]map[string]slacktest.StateValue{"text": {"text": {Value: "freeze"}}}})
+	_, err := r.srv.WaitAck(sub, 3*time.Second)
+	require.NoError(t, err)
+	r.waitFor(t, "press reply", func() bool { return len(r.srv.Ephemerals("")) == 1 })
+	assert.Equal(t, []bot.Press{{User: slacktest.DefaultUserID, Channel: "C0OLD", ButtonID: "decline", Job: "seed-dev-data", Text: "freeze", RequestID: "778.1.c", Envelope: sub}}, r.h.Presses())
+}
+
+func TestPromptButtonWithAnUnreadableValue_ThenNoModalOpensAndTheBotAnswers(t *testing.T) {
+	r := newRig(t)
+	r.start(t)
+	id := r.srv.SendBlockAction(slacktest.BlockAction{TriggerID: "556.1.a", Actions: []slacktest.Action{{ActionID: "decline:prompt", Value: "v9/seed-dev-data"}}})
+	_, err := r.srv.WaitAck(id, 3*time.Second)
+	require.NoError(t, err)
+	r.waitFor(t, "press reply", func() bool { return len(r.srv.Ephemerals("")) == 1 })
+	assert.Empty(t, r.srv.Views(), "no text is asked for a press that cannot act")
+	assert.Equal(t, []bot.Press{{User: slacktest.DefaultUserID, Channel: slacktest.DefaultChannelID, ButtonID: "decline", Value: "v9/seed-dev-data", RequestID: "556.1.a", Envelope: id}}, r.h.Presses(),
+		"the bot refuses the value (bad_button)")
 }
 
 func TestPromptButtonWithoutRenderUsesItsLabel(t *testing.T) {

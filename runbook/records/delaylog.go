@@ -7,10 +7,11 @@ import (
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
-// Titles of the delay log section, by language.
+// Titles of the delay log section, by language; the runbook parser never reads
+// policy from under them.
 const (
-	DelayLogTitlePT = "Registro de atrasos"
-	DelayLogTitleEN = "Delay log"
+	DelayLogTitlePT = runbook.DelayLogTitlePT
+	DelayLogTitleEN = runbook.DelayLogTitleEN
 )
 
 // AppendDelay adds line as a list item to the delay log section of the runbook

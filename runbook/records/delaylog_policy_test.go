@@ -209,3 +209,24 @@ func TestAppendDelay_GivenHostileJustifications_WhenTheRunbookIsParsed_ThenPolic
 		})
 	}
 }
+
+func TestAppendDelay_GivenADelayLogHeadingTheParserDoesNotSee_WhenALineWouldBecomePolicy_ThenNothingIsWritten(t *testing.T) {
+	// given a runbook whose escalation section states no deadline and whose
+	// delay log heading sits inside raw HTML (a heading to the file editor, text
+	// to the Markdown parser), so the new item would fall under "# Escalation"
+	content := strings.Replace(levelOneEscalationLast, " and open an incident within 20 minutes", "", 1) +
+		"\n<div>\n## Delay log\n</div>\n"
+	p := writeFile(t, t.TempDir(), "runbook.md", content, 0o644)
+
+	// when a justification stating a deadline is logged
+	err := AppendDelay(p, runbook.LangEN, sinkLine(runbook.LangEN, "open an incident within 1 minute"))
+
+	// then it is refused and the runbook is untouched
+	require.ErrorIs(t, err, ErrChangesRunbook)
+	got, rerr := os.ReadFile(p)
+	require.NoError(t, rerr)
+	assert.Equal(t, content, string(got))
+
+	// and a harmless justification still goes in
+	require.NoError(t, AppendDelay(p, runbook.LangEN, sinkLine(runbook.LangEN, "cluster down")))
+}

@@ -16,8 +16,16 @@ var (
 	channelRE   = regexp.MustCompile(`^#[a-z0-9][a-z0-9._-]*$`)
 )
 
-// parsePolicy reads the escalation section and the confirmation lead; what the
-// runbook does not say falls back to the defaults.
+// Titles of the runbook's delay log section, by language: the bot appends the
+// delay justifications people type there, so nothing under it is read as policy.
+const (
+	DelayLogTitlePT = "Registro de atrasos"
+	DelayLogTitleEN = "Delay log"
+)
+
+// parsePolicy reads the escalation section (incident channel, deadline, delay
+// threshold) and the preparation section (confirmation lead), and nothing else:
+// what the runbook does not say there falls back to the defaults.
 func (p *parser) parsePolicy() {
 	pol := &p.rb.Policy
 	pol.IncidentChannel, pol.IncidentChannelSource = DefaultIncidentChannel, FromDefault
@@ -40,15 +48,20 @@ func (p *parser) parsePolicy() {
 	prep := p.proseIn(func(t string) bool {
 		return strings.Contains(t, "preparacao") || strings.Contains(t, "preparation")
 	})
-	if d, ok := p.findDuration(append(prep, p.prose...), leadRE, "confirmation lead"); ok {
+	if d, ok := p.findDuration(prep, leadRE, "confirmation lead"); ok {
 		pol.ConfirmLead, pol.ConfirmLeadSrc = d, FromRunbook
 	}
 }
 
-// proseIn returns the prose blocks under a heading whose folded title matches.
+// proseIn returns the prose blocks under a heading whose folded title matches,
+// leaving out every block under the delay log heading (at any depth), which
+// holds text the bot wrote for users.
 func (p *parser) proseIn(match func(folded string) bool) []mdBlock {
 	var out []mdBlock
 	for _, b := range p.prose {
+		if inDelayLog(b.sections) {
+			continue
+		}
 		for _, t := range b.sections {
 			if match(t) {
 				out = append(out, b)
@@ -103,4 +116,20 @@ func unitDuration(u string) time.Duration {
 		return time.Hour
 	}
 	return 24 * time.Hour
+}
+
+// delayLogTitles are the folded titles of the delay log section.
+var delayLogTitles = []string{Fold(DelayLogTitlePT), Fold(DelayLogTitleEN)}
+
+// inDelayLog reports whether one of the enclosing headings (folded) is the
+// delay log's.
+func inDelayLog(sections []string) bool {
+	for _, t := range sections {
+		for _, d := range delayLogTitles {
+			if t == d {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -314,6 +314,11 @@ func TestParse_GivenNoContactsTable_WhenParsed_ThenOneProblemNamesEveryOwner(t *
 }
 
 func TestParse_GivenPolicyProse_WhenParsed_ThenPolicyAndSourcesFollow(t *testing.T) {
+	defaults := Policy{
+		IncidentChannel: DefaultIncidentChannel, IncidentChannelSource: FromDefault,
+		IncidentDeadline: DefaultIncidentDeadline, IncidentDeadlineSrc: FromDefault,
+		DelayThreshold: DefaultDelayThreshold, DelayThresholdSrc: FromDefault,
+		ConfirmLead: DefaultConfirmLead, ConfirmLeadSrc: FromDefault}
 	for _, tc := range []struct {
 		name  string
 		prose string
@@ -334,6 +339,18 @@ func TestParse_GivenPolicyProse_WhenParsed_ThenPolicyAndSourcesFollow(t *testing
 			IncidentDeadline: DefaultIncidentDeadline, IncidentDeadlineSrc: FromDefault,
 			DelayThreshold: DefaultDelayThreshold, DelayThresholdSrc: FromDefault,
 			ConfirmLead: DefaultConfirmLead, ConfirmLeadSrc: FromDefault}},
+		{"a lead outside the preparation section is ignored", "## Notas\nconfirmar 1 minuto antes\n", defaults},
+		{"the delay log is never policy, even under the sections", "## Preparação\nNa véspera.\n\n### Registro de atrasos\n\n- confirmar 1 minuto antes\n- 0 horas antes\n\n" +
+			"# Escalation\nPost in `#ops-alerts`.\n\n## Delay log\n\n- alert `#other`, within 1 minute, over 0 minutes\n\n### Older\n\n- open an incident within 0 minutes\n", Policy{
+			IncidentChannel: "#ops-alerts", IncidentChannelSource: FromRunbook,
+			IncidentDeadline: DefaultIncidentDeadline, IncidentDeadlineSrc: FromDefault,
+			DelayThreshold: DefaultDelayThreshold, DelayThresholdSrc: FromDefault,
+			ConfirmLead: DefaultConfirmLead, ConfirmLeadSrc: FromDefault}},
+		{"policy under a heading below the section is read", "## Escalonamento\n### Prazos\nabrir incidente em até 5 minutos\n\n## Preparação Pré-Execução\n### Confirmação\n2 dias de antecedência\n", Policy{
+			IncidentChannel: DefaultIncidentChannel, IncidentChannelSource: FromDefault,
+			IncidentDeadline: 5 * time.Minute, IncidentDeadlineSrc: FromRunbook,
+			DelayThreshold: DefaultDelayThreshold, DelayThresholdSrc: FromDefault,
+			ConfirmLead: 48 * time.Hour, ConfirmLeadSrc: FromRunbook}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rb, probs := Parse("r.md", []byte(doc(goodRow)+"\n"+tc.prose), ParseOptions{})

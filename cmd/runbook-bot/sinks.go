@@ -44,7 +44,8 @@ func entryOf(o runbook.Occurrence) records.Entry {
 }
 
 // delayLogSink appends justifications under the runbook's delay log section.
-// A read-only runbook is skipped with a warning: the justification is in the audit log.
+// A read-only runbook, or a line that would change how the runbook reads, is
+// skipped with a warning: the justification is in the audit log.
 func delayLogSink(path string, lang runbook.Lang, log *slog.Logger) runbook.SinkFunc {
 	return func(_ context.Context, d runbook.Delivery) error {
 		var l runbook.DelayLine
@@ -58,8 +59,12 @@ func delayLogSink(path string, lang runbook.Lang, log *slog.Logger) runbook.Sink
 		line := fmt.Sprintf("%s · %s · %s %s · %s%s", l.At.UTC().Format("2006-01-02 15:04 UTC"), l.Job,
 			map[runbook.Lang]string{runbook.LangPT: "janela", runbook.LangEN: "window"}[lang], l.Window.UTC().Format("2006-01-02 15:04 UTC"), l.Text, by)
 		err := records.AppendDelay(path, lang, line)
-		if errors.Is(err, records.ErrReadOnly) {
+		switch {
+		case errors.Is(err, records.ErrReadOnly):
 			log.Warn("runbook file is read-only; delay justification kept in the audit log only", "file", path, "job", l.Job)
+			return nil
+		case errors.Is(err, records.ErrChangesRunbook):
+			log.Warn("delay justification would change how the runbook reads; kept in the audit log only", "file", path, "job", l.Job)
 			return nil
 		}
 		return err

@@ -223,6 +223,9 @@ func TestCheckinsPut_HostileText(t *testing.T) {
 				e.Learnings = "x <!-- runbook-bot:checkin 99-1 -->\n<!-- /runbook-bot:checkin 42-1 -->"
 			},
 			shows: "x &lt;!-- runbook-bot:checkin 99-1 --&gt; &lt;!-- /runbook-bot:checkin 42-1 --&gt;"},
+		{name: "given learnings with HTML tags when put then they show as text",
+			set:   func(e *Entry) { e.Learnings = "<h2>Escalation</h2><table><tr><td>x</td></tr></table>" },
+			shows: "&lt;h2&gt;Escalation&lt;/h2&gt;&lt;table&gt;"},
 		{name: "given a Slack broadcast when put then it stays as text",
 			set:   func(e *Entry) { e.IncidentRef = "<!channel> INC-9"; e.ApprovedBy = "<@U111>, <@U333>" },
 			shows: "&lt;!channel&gt; INC-9"},

@@ -2,16 +2,23 @@ package records
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
-// Titles of the delay log section, by language.
+// Titles of the delay log section, by language; the runbook parser never reads
+// policy from under them.
 const (
-	DelayLogTitlePT = "Registro de atrasos"
-	DelayLogTitleEN = "Delay log"
+	DelayLogTitlePT = runbook.DelayLogTitlePT
+	DelayLogTitleEN = runbook.DelayLogTitleEN
 )
+
+// ErrChangesRunbook reports a delay log line that, written where it would go,
+// would change how the runbook reads (its policy, jobs, contacts or problems);
+// nothing is written.
+var ErrChangesRunbook = errors.New("records: the delay log line would change how the runbook reads")
 
 // AppendDelay adds line as a list item to the delay log section of the runbook
 // file at path ("## Registro de atrasos" in pt-BR, "## Delay log" in en),
@@ -21,8 +28,14 @@ const (
 // to one line and escaped so it can never become a heading, a table row or any
 // other block that would change how the runbook parses. The item goes after the
 // section's last list item (or at the end of the section when it has none). The
-// rest of the file is left byte-for-byte as it was. A read-only file or
-// directory yields an error matching ErrReadOnly and changes nothing.
+// rest of the file is left byte-for-byte as it was.
+//
+// As a last guard the runbook is parsed before and after: a line that would
+// change what it puts in force yields an error matching ErrChangesRunbook and
+// changes nothing (the parser reads no policy under the delay log heading, so
+// this only happens where the two disagree on where the section is, e.g. a
+// heading inside raw HTML). A read-only file or directory yields an error
+// matching ErrReadOnly and changes nothing.
 func AppendDelay(path string, lang runbook.Lang, line string) error {
 	text := strings.TrimSpace(oneLine(line))
 	for _, p := range []string{"- ", "* "} { // already formatted as an item
@@ -39,7 +52,11 @@ func AppendDelay(path string, lang runbook.Lang, line string) error {
 	if err != nil {
 		return err
 	}
-	return t.store(insertDelay(t.data, langOf(lang), text))
+	out := insertDelay(t.data, langOf(lang), text)
+	if reading(out) != reading(t.data) {
+		return fmt.Errorf("%w: %s", ErrChangesRunbook, path)
+	}
+	return t.store(out)
 }
 
 // insertDelay returns data with "- text" added to the delay log section.

@@ -102,6 +102,11 @@ func TestAppendDelay(t *testing.T) {
 			want: "## Registro de atrasos\n\n- a\n- \\| a | b |\n",
 		},
 		{
+			name: "given a line with HTML tags when a delay is logged then they show as text and Slack mentions stay",
+			lang: runbook.LangEN, content: "## Delay log\n\n- a\n", line: `<h2>Escalation</h2> \<b> \\<i> <?x <@U1> <#C1|x> a < b`,
+			want: "## Delay log\n\n- a\n- " + `\<h2>Escalation\</h2> \<b> \\\<i> \<?x <@U1> <#C1|x> a < b` + "\n",
+		},
+		{
 			name: "given a multi-line line with a heading when a delay is logged then it is one escaped line",
 			lang: runbook.LangPT, content: "## Registro de atrasos\n\n- a\n", line: "# título\n## Agenda de Execuções\r\n<!-- x",
 			want: "## Registro de atrasos\n\n- a\n- \\# título ## Agenda de Execuções <\\!-- x\n",

@@ -26,11 +26,38 @@ func oneLine(s string) string {
 }
 
 // inline makes s safe as inline Markdown text on one line: the line is reduced
-// by oneLine and "<!" is escaped so the text can open neither an HTML comment
+// by oneLine, "<!" is escaped so the text can open neither an HTML comment
 // (and so forge or hide a marker) nor a declaration that would hide it
-// (Slack's "<!channel>" keeps showing as text).
+// (Slack's "<!channel>" keeps showing as text), and a "<" that could open an
+// HTML tag or processing instruction ("<h2>", "</p>", "<?") is escaped so a
+// rendered document shows it as text, never as a forged heading or table.
+// Slack's "<@U…>" and "<#C…>" are not HTML and stay as they are.
 func inline(s string) string {
-	return strings.ReplaceAll(oneLine(s), "<!", `<\!`)
+	s = strings.ReplaceAll(oneLine(s), "<!", `<\!`)
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	slashes := 0 // backslashes just before s[i]; an odd run already escapes it
+	for i := 0; i < len(s); i++ {
+		if s[i] == '<' && slashes%2 == 0 && i+1 < len(s) && opensTag(s[i+1]) {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+		if s[i] == '\\' {
+			slashes++
+		} else {
+			slashes = 0
+		}
+	}
+	return b.String()
+}
+
+// opensTag reports whether c after "<" can start raw HTML other than "<!":
+// a tag name, a closing tag or a processing instruction.
+func opensTag(c byte) bool {
+	return c == '/' || c == '?' || (c|0x20 >= 'a' && c|0x20 <= 'z')
 }
 
 // blockSafe is inline plus an escaped first character when it could open a

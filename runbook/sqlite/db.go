@@ -175,6 +175,11 @@ func open(ctx context.Context, path string, opt openOptions) (*DB, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("%s: is a directory, not a database file", path)
 	}
+	if !opt.readOnly {
+		if err := createPrivate(path); err != nil {
+			return nil, err
+		}
+	}
 
 	wq := []string{
 		"_pragma=busy_timeout(5000)",
@@ -218,6 +223,25 @@ func open(ctx context.Context, path string, opt openOptions) (*DB, error) {
 		return nil, describe(path, err)
 	}
 	return db, nil
+}
+
+// createPrivate creates the database file, empty, with mode 0600 whatever the
+// umask or the directory (an explicit chmod after creating it); SQLite gives the
+// -wal, -shm and journal files it creates the database file's mode, so they are
+// 0600 too. An existing file is left as it is.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: cannot open or create the database (check that the directory exists and is writable): %w", path, unwrapPathErr(err, path))
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: cannot make the database private: %w", path, unwrapPathErr(err, path))
+	}
+	return f.Close()
 }
 
 // dsn builds a modernc.org/sqlite URI for path with the query parameters q.

@@ -283,21 +283,3 @@ func joinArgv(argv []string) string {
 	}
 	return out
 }
-
-// DryRunArgv is the script's own dry-run: the value after "--mode" becomes "plan"
-// unless it already is a read-only mode (validate, plan, verify); with no --mode,
-// "--mode plan" is appended.
-func DryRunArgv(argv []string) []string {
-	out := append([]string(nil), argv...)
-	for i := 0; i+1 < len(out); i++ {
-		if out[i] == "--mode" {
-			switch out[i+1] {
-			case "validate", "plan", "verify":
-			default:
-				out[i+1] = "plan"
-			}
-			return out
-		}
-	}
-	return append(out, "--mode", "plan")
-}

@@ -86,6 +86,17 @@ func TestCLI_GivenARunbook_WhenValidated_ThenWhatWasUnderstoodOrEveryProblem(t *
 	}
 }
 
+func TestCLI_GivenACommandWithRepeatedModeFlags_WhenValidated_ThenAWarningNamesTheJob(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t, jobRow{window: "Daily 05:00 UTC", freq: "Daily", script: "scripts/sync.sh", body: "true"})
+	doc, err := os.ReadFile(w.path("docs", "runbook.md"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(w.path("docs", "runbook.md"), []byte(strings.Replace(string(doc), "`scripts/sync.sh`", "`scripts/sync.sh --mode=apply --mode plan`", 1)), 0o644))
+	out, errOut, code := runCLI(t, w, cliEnv(w), "validate")
+	assert.Equal(t, 0, code, "a warning, not a problem; stderr:\n%s", errOut)
+	assert.Contains(t, out, "warning: sync (line 6): its command gives --mode 2 times")
+}
+
 func TestCLI_GivenARunbookWithOneBrokenRow_WhenValidated_ThenTheProblemAndWhatWasUnderstoodAllTheSame(t *testing.T) {
 	t.Parallel()
 	w := newWorkspace(t,

@@ -53,6 +53,9 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	for _, w := range cfg.ReminderWarnings(pol.ConfirmLead) {
 		fmt.Fprintln(stdout, "warning:", w)
 	}
+	for _, w := range modeWarnings(rb) {
+		fmt.Fprintln(stdout, "warning:", w)
+	}
 	fmt.Fprintf(stdout, "\nticket source: %s\n", ticketSourceText(cfg))
 	return nil
 }
@@ -83,6 +86,19 @@ func printRunbook(w io.Writer, rb *runbook.Runbook, pol runbook.Policy, ok bool)
 	fmt.Fprintf(tw, "delay threshold\t%s\t%s\n", pol.DelayThreshold, pol.DelayThresholdSrc)
 	fmt.Fprintf(tw, "confirmation lead\t%s\t%s\n", pol.ConfirmLead, pol.ConfirmLeadSrc)
 	_ = tw.Flush()
+}
+
+// modeWarnings names each job whose command gives the script's mode more than
+// once: which one counts is up to the script, so the runbook is ambiguous.
+func modeWarnings(rb *runbook.Runbook) []string {
+	var out []string
+	for _, j := range rb.Jobs {
+		if n := runbook.ModeFlags(j.Command); n > 1 {
+			out = append(out, fmt.Sprintf("%s (line %d): its command gives --mode %d times (%s); give it once: which one counts is up to the script (a dry run replaces them all with one --mode %s)",
+				j.ID, j.Line, n, strings.Join(j.Command, " "), runbook.DryRunMode))
+		}
+	}
+	return out
 }
 
 func ownerText(rb *runbook.Runbook, o runbook.Owner) string {

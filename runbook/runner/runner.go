@@ -410,35 +410,3 @@ func ScriptEnv(environ []string) []string {
 	}
 	return out
 }
-
-// dryRunModes are the script modes that change nothing.
-var dryRunModes = map[string]bool{"validate": true, "plan": true, "verify": true}
-
-// DryRunArgv returns argv for the script's own dry run: the value after
-// "--mode" becomes "plan" unless it already is validate/plan/verify, and
-// "--mode plan" is appended when there is no --mode.
-func DryRunArgv(argv []string) []string {
-	out := append([]string(nil), argv...)
-	found := false
-	for i := 1; i < len(out); i++ {
-		switch {
-		case out[i] == "--mode":
-			found = true
-			if i+1 >= len(out) {
-				out = append(out, "plan")
-			} else if !dryRunModes[out[i+1]] {
-				out[i+1] = "plan"
-			}
-			i++
-		case strings.HasPrefix(out[i], "--mode="):
-			found = true
-			if !dryRunModes[strings.TrimPrefix(out[i], "--mode=")] {
-				out[i] = "--mode=plan"
-			}
-		}
-	}
-	if !found {
-		out = append(out, "--mode", "plan")
-	}
-	return out
-}

@@ -460,29 +460,6 @@ func BenchmarkRunnerHugeOutput(b *testing.B) {
 	b.ReportMetric(float64(after-before)/1024, "MiB-peakRSS-growth")
 }
 
-func TestDryRunArgv(t *testing.T) {
-	cases := []struct {
-		in, want []string
-	}{
-		{[]string{"seed.sh"}, []string{"seed.sh", "--mode", "plan"}},
-		{[]string{"seed.sh", "--env", "dev"}, []string{"seed.sh", "--env", "dev", "--mode", "plan"}},
-		{[]string{"sync.sh", "--mode", "apply"}, []string{"sync.sh", "--mode", "plan"}},
-		{[]string{"sync.sh", "--mode", "apply", "--x"}, []string{"sync.sh", "--mode", "plan", "--x"}},
-		{[]string{"sync.sh", "--mode", "validate"}, []string{"sync.sh", "--mode", "validate"}},
-		{[]string{"sync.sh", "--mode", "plan"}, []string{"sync.sh", "--mode", "plan"}},
-		{[]string{"sync.sh", "--mode", "verify"}, []string{"sync.sh", "--mode", "verify"}},
-		{[]string{"sync.sh", "--mode=apply"}, []string{"sync.sh", "--mode=plan"}},
-		{[]string{"sync.sh", "--mode=verify"}, []string{"sync.sh", "--mode=verify"}},
-		{[]string{"sync.sh", "--mode"}, []string{"sync.sh", "--mode", "plan"}},
-		{[]string{"--mode"}, []string{"--mode", "--mode", "plan"}}, // argv[0] is the script, never a flag
-	}
-	for _, tc := range cases {
-		in := append([]string(nil), tc.in...)
-		assert.Equal(t, tc.want, DryRunArgv(tc.in), "%v", tc.in)
-		assert.Equal(t, in, tc.in, "input not modified")
-	}
-}
-
 func TestSplitPoint(t *testing.T) {
 	assert.Equal(t, 6, splitPoint([]byte("ab cd ef")))
 	assert.Equal(t, 4, splitPoint([]byte("abcd")))

@@ -89,8 +89,8 @@ type Deps struct {
 	Executor  Executor
 	Checker   Checker
 	Directory Directory
-	Tickets   TicketSource // nil: no ticket source configured
-	Redact    func(string) string
+	Tickets   TicketSource        // nil: no ticket source configured
+	Redact    func(string) string // masks secrets and cleans text (Redactor.Redact); nil: CleanText only
 	Log       *slog.Logger
 }
 
@@ -100,7 +100,7 @@ func NewService(rb *Runbook, set Settings, d Deps) *Service {
 		d.Clock = clockwork.NewRealClock()
 	}
 	if d.Redact == nil {
-		d.Redact = func(s string) string { return s }
+		d.Redact = CleanText // a Redactor cleans too
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()

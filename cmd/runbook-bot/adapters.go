@@ -95,7 +95,11 @@ type liveRedactor struct {
 	p atomic.Pointer[runbook.Redactor]
 }
 
-// newLiveRedactor masks the environment's secrets and rb's dependency variables.
+// botSecretVars are the bot's own variables whose whole values are secret
+// although their names say URL: a webhook's credential is often in its path.
+var botSecretVars = []string{envITSMWebhookURL}
+
+// newLiveRedactor masks the environment's secrets, the bot's own and rb's dependency variables.
 func newLiveRedactor(rb *runbook.Runbook) *liveRedactor {
 	l := &liveRedactor{}
 	l.update(rb)
@@ -104,7 +108,7 @@ func newLiveRedactor(rb *runbook.Runbook) *liveRedactor {
 
 // update rebuilds the redactor for rb, before rb is put in force.
 func (l *liveRedactor) update(rb *runbook.Runbook) {
-	l.p.Store(runbook.NewRedactor(os.Environ(), dependencyVars(rb)))
+	l.p.Store(runbook.NewRedactor(os.Environ(), append(dependencyVars(rb), botSecretVars...)))
 }
 
 // Redact masks the secrets in s.

@@ -14,21 +14,15 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // RUNBOOK_TZ must not depend on the host's zoneinfo files.
+
+	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
 // isSecretVar reports whether a variable's value must never be echoed, by
-// its name (the same rule as the bot's redaction, SPEC §4).
+// its name: the redaction's rule (runbook.SecretName), and any URL too: the
+// bot's URLs may carry a credential in their path (a webhook's).
 func isSecretVar(name string) bool {
-	up := strings.ToUpper(name)
-	if strings.HasPrefix(up, "SLACK_") && strings.Contains(up, "TOKEN") {
-		return true
-	}
-	for _, w := range []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "DSN", "URL"} {
-		if strings.Contains(up, w) {
-			return true
-		}
-	}
-	return false
+	return runbook.SecretName(name) || strings.Contains(strings.ToUpper(name), "URL")
 }
 
 // loader accumulates the problems found while reading the environment.

@@ -21,6 +21,7 @@ type executor struct {
 	r      *runner.Runner
 	cfg    Config
 	redact func(string) string
+	cut    func(string) int // where an over-long line is cut without splitting a secret
 }
 
 // Execute implements runbook.Executor.
@@ -34,6 +35,7 @@ func (x *executor) Execute(ctx context.Context, j runbook.Job, argv []string, on
 		Timeout: x.cfg.RunTimeout,
 		LogPath: filepath.Join(x.cfg.DataDir, "logs", id+".log"),
 		Redact:  x.redact,
+		Cut:     x.cut,
 		OnLine:  onLine,
 	})
 	if err != nil {
@@ -113,6 +115,9 @@ func (l *liveRedactor) update(rb *runbook.Runbook) {
 
 // Redact masks the secrets in s.
 func (l *liveRedactor) Redact(s string) string { return l.p.Load().Redact(s) }
+
+// Cut tells where an over-long line may be cut without splitting a secret (runbook.Redactor.Cut).
+func (l *liveRedactor) Cut(s string) int { return l.p.Load().Cut(s) }
 
 func (h redactingHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.h.Enabled(ctx, l) }
 

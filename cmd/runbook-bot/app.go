@@ -111,7 +111,7 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 	}
 	svc := runbook.NewService(e.rb, settings(e.cfg), runbook.Deps{
 		Store:     db,
-		Executor:  &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact},
+		Executor:  &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact, cut: e.redact.Cut},
 		Checker:   checker{workdir: e.cfg.Workdir},
 		Directory: dir,
 		Redact:    e.redact.Redact,

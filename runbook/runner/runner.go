@@ -60,6 +60,7 @@ type Spec struct {
 	Grace     time.Duration       // SIGTERM → wait Grace → SIGKILL (default 5s)
 	LogPath   string              // full log file (created with parents, 0600); content is redacted; "" keeps none
 	Redact    func(string) string // applied to every line before it goes anywhere (nil = identity)
+	Cut       func(string) int    // where a line longer than MaxLineBytes is cut so no secret is split (runbook.Redactor.Cut; nil: splitPoint)
 	OnLine    func(line string)   // called with each redacted line, from one goroutine, in order; must not block long
 	TailLines int                 // lines kept in memory for the result (default 50)
 }
@@ -122,6 +123,9 @@ func (r *Runner) Start(ctx context.Context, s Spec) (*Run, error) {
 	}
 	if s.Redact == nil {
 		s.Redact = func(l string) string { return l }
+	}
+	if s.Cut == nil {
+		s.Cut = func(chunk string) int { return splitPoint([]byte(chunk)) }
 	}
 	if s.Env == nil {
 		s.Env = ScriptEnv(os.Environ())
@@ -328,8 +332,9 @@ func terminate(pgid int, grace time.Duration, exited <-chan struct{}) {
 	}
 }
 
-// readLines splits the merged output into lines (at most MaxLineBytes each),
-// redacts them and hands them to the log, the tail and OnLine, in order.
+// readLines splits the merged output into lines (at most MaxLineBytes each,
+// a longer one cut where Spec.Cut says, so that no secret straddles two
+// pieces), redacts them and hands them to the log, the tail and OnLine, in order.
 func readLines(pr *os.File, log *logFile, s Spec) readStats {
 	tail := newRing(s.TailLines)
 	var lines int64
@@ -354,7 +359,10 @@ func readLines(pr *os.File, log *logFile, s Spec) readStats {
 		}
 		scanned = end
 		if end-start == len(buf) {
-			cut := splitPoint(buf[start:end])
+			cut := s.Cut(string(buf[start:end]))
+			if cut <= 0 || cut > end-start {
+				cut = splitPoint(buf[start:end])
+			}
 			emit(buf[start : start+cut])
 			start += cut
 			scanned = start

@@ -360,6 +360,37 @@ echo "<!channel> done"
 	}
 }
 
+func TestRun_GivenASecretStraddlingTheLineCut_WhenRedacted_ThenNeitherHalfLeaks(t *testing.T) {
+	const secret = "Zq7Lm2Xw9Kp4Rt6V"
+	env := []string{"PATH=/usr/bin:/bin", "DEPLOY_TOKEN=" + secret}
+	red := runbook.NewRedactor(env, nil)
+	dir := t.TempDir()
+	// 65,528 letters, then the secret across the 64 KiB cut, then more letters, no newline.
+	writeScript(t, dir, "straddle.sh", `head -c 65528 /dev/zero | tr '\0' A
+printf '%s' "$DEPLOY_TOKEN"
+head -c 300 /dev/zero | tr '\0' B
+`)
+	logPath := filepath.Join(t.TempDir(), "straddle.log")
+	sink := newSink()
+	run, err := New().Start(context.Background(), Spec{Job: "straddle", Argv: []string{"straddle.sh"}, Dir: dir, Env: env,
+		LogPath: logPath, Redact: red.Redact, Cut: red.Cut, OnLine: sink.on})
+	require.NoError(t, err)
+	require.Equal(t, ReasonOK, waitResult(t, run).Reason)
+	data, err := os.ReadFile(logPath)
+	require.NoError(t, err)
+	joined := strings.Join(sink.all(), "")
+	for name, text := range map[string]string{"log file": string(data), "lines": joined} {
+		assert.Equal(t, 1, strings.Count(text, "[DEPLOY_TOKEN]"), "%s: the secret is masked once", name)
+		for _, part := range []string{secret, secret[:8], secret[8:]} {
+			assert.False(t, strings.Contains(text, part), "%s: %q leaks", name, part)
+		}
+	}
+	assert.Greater(t, len(sink.all()), 1, "the line was cut")
+	for _, l := range sink.all() {
+		assert.LessOrEqual(t, len(l), MaxLineBytes)
+	}
+}
+
 func TestRunSplitsLongLines(t *testing.T) {
 	dir := t.TempDir()
 	// 200 000 'a' without blanks, then a line with blanks longer than the limit.

@@ -203,6 +203,18 @@ func TestCommand_GivenReadCommands_ThenTheyAnswerFromTheService(t *testing.T) {
 	assert.Contains(t, help, "Example: /runbook decline seed-dev-data staging freeze this week")
 }
 
+func TestCheck_GivenTheScriptsEnvironment_ThenTheReplyNamesItsVariablesInEachLanguage(t *testing.T) {
+	for lang, want := range map[runbook.Lang]string{
+		runbook.LangEN: "The script gets these variables (names only): DEV_RELATIONAL_URL, HOME, PATH, RUNBOOK_RUN_ID.",
+		runbook.LangPT: "O script recebe estas variáveis (só os nomes): DEV_RELATIONAL_URL, HOME, PATH, RUNBOOK_RUN_ID.",
+	} {
+		b, f, _ := newTestBot(t, lang)
+		f.pf = runbook.Preflight{Env: []string{"DEV_RELATIONAL_URL", "HOME", "PATH", "RUNBOOK_RUN_ID"}}
+		text := allText(b.Command(context.Background(), in("check seed-dev-data")).Message)
+		assert.Contains(t, text, want, "%s", lang)
+	}
+}
+
 func TestPress_GivenButtons_ThenTheyRunTheSameCommands(t *testing.T) {
 	for _, tc := range []struct {
 		button, text, call, svcText string

@@ -13,8 +13,9 @@ import (
 
 // Executor starts a job's script. It is implemented by runbook/runner.
 type Executor interface {
-	// Execute starts argv for job; onLine receives each redacted output line in order.
-	Execute(ctx context.Context, job Job, argv []string, onLine func(string)) (Execution, error)
+	// Execute starts argv for job's occurrence at window (zero for a dry run);
+	// onLine receives each redacted output line in order.
+	Execute(ctx context.Context, job Job, window time.Time, argv []string, onLine func(string)) (Execution, error)
 }
 
 // Execution is a started script.

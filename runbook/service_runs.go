@@ -33,7 +33,7 @@ func (s *Service) startExecution(o Occurrence) {
 	go func() {
 		defer s.runWG.Done()
 		out := newBatcher(s, o, o.RunKey(o.Attempts))
-		e, err := s.exec.Execute(context.Background(), j, j.Command, out.add)
+		e, err := s.exec.Execute(context.Background(), j, o.Window, j.Command, out.add)
 		if err != nil {
 			s.slots.release(o.Job, slotRun)
 			s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{s.redact(err.Error())}})
@@ -108,7 +108,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		defer s.runWG.Done()
 		o := Occurrence{Job: job}
 		out := newBatcher(s, o, key)
-		e, err := s.exec.Execute(context.Background(), j, argv, out.add)
+		e, err := s.exec.Execute(context.Background(), j, time.Time{}, argv, out.add)
 		res := RunResult{Reason: ReasonStart}
 		if err == nil {
 			res = e.Wait()

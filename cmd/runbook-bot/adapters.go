@@ -16,7 +16,8 @@ import (
 )
 
 // executor runs scripts through the process runner: argv from the workdir,
-// no shell, the bot's environment minus SLACK_* and the trackers' tokens, a timeout and a redacted log.
+// no shell, an allow-listed environment (jobEnv) with the run's own variables,
+// a timeout and a redacted log.
 type executor struct {
 	r      *runner.Runner
 	cfg    Config
@@ -25,13 +26,17 @@ type executor struct {
 }
 
 // Execute implements runbook.Executor.
-func (x *executor) Execute(ctx context.Context, j runbook.Job, argv []string, onLine func(string)) (runbook.Execution, error) {
+func (x *executor) Execute(ctx context.Context, j runbook.Job, window time.Time, argv []string, onLine func(string)) (runbook.Execution, error) {
 	id := j.ID + "-" + time.Now().UTC().Format("20060102T150405.000000000Z")
+	env := append(jobEnv(x.cfg, j), runner.RunIDVar+"="+id, runner.JobVar+"="+j.ID)
+	if !window.IsZero() {
+		env = append(env, runner.WindowVar+"="+window.UTC().Format(time.RFC3339))
+	}
 	run, err := x.r.Start(ctx, runner.Spec{
 		Job:     j.ID,
 		Argv:    argv,
 		Dir:     x.cfg.Workdir,
-		Env:     append(scriptEnv(runner.ScriptEnv(os.Environ())), runner.RunIDVar+"="+id),
+		Env:     env,
 		Timeout: x.cfg.RunTimeout,
 		LogPath: filepath.Join(x.cfg.DataDir, "logs", id+".log"),
 		Redact:  x.redact,
@@ -76,12 +81,19 @@ func (e execution) Wait() runbook.RunResult {
 	return out
 }
 
-// checker runs pre-flight checks against the real environment.
-type checker struct{ workdir string }
+// jobEnv is what a script of j gets of the bot's environment: PATH, HOME,
+// LANG, LC_*, TZ, TMPDIR, j's dependency variables and those RUNBOOK_SCRIPT_ENV
+// names; never SLACK_* nor the trackers' tokens.
+func jobEnv(cfg Config, j runbook.Job) []string {
+	return scriptEnv(runner.ScriptEnv(os.Environ(), append(jobDependencyVars(j), cfg.ScriptEnv...)))
+}
+
+// checker runs pre-flight checks against the environment the script will get.
+type checker struct{ cfg Config }
 
 // Check implements runbook.Checker.
 func (c checker) Check(ctx context.Context, j runbook.Job) runbook.Preflight {
-	return runner.Preflight(ctx, j.Checks, c.workdir, os.Environ())
+	return runner.Preflight(ctx, j.Checks, c.cfg.Workdir, jobEnv(c.cfg, j))
 }
 
 // redactingHandler masks secrets in every log message and string attribute.

@@ -59,6 +59,10 @@ func TestCLI_GivenARunbook_WhenValidated_ThenWhatWasUnderstoodOrEveryProblem(t *
 			wantOut: []string{"warning: RUNBOOK_REMINDERS: 4h is not shorter than the confirmation lead 2h: it would come before the request, so it is never sent"}},
 		{name: "a bad env value: exit 1 naming the variable", args: []string{"validate"}, env: []string{"RUNBOOK_RUN_TIMEOUT=soon"}, wantCode: 1,
 			wantErr: []string{"RUNBOOK_RUN_TIMEOUT"}},
+		{name: "the variables the script gets, by name", args: []string{"validate"}, env: []string{"RUNBOOK_SCRIPT_ENV=KUBECONFIG,AWS_REGION", "DATABASE_URL=postgres://u:s3cr3tpw@h/db"}, wantCode: 0,
+			wantOut: []string{"  env:       PATH, HOME, LANG, TZ, TMPDIR, LC_*, RUNBOOK_RUN_ID, RUNBOOK_JOB, RUNBOOK_WINDOW, AWS_REGION, DATABASE_URL, KUBECONFIG\n"}},
+		{name: "a bad name for the scripts: exit 1 naming it", args: []string{"validate"}, env: []string{"RUNBOOK_SCRIPT_ENV=KUBE-CONFIG"}, wantCode: 1,
+			wantErr: []string{`RUNBOOK_SCRIPT_ENV: "KUBE-CONFIG" has "KUBE-CONFIG", which is not a variable name`}},
 		{name: "schedule lists the next windows", args: []string{"schedule", "--count", "2"}, wantCode: 0, wantOut: []string{"reset-staging", "05:00"}},
 		{name: "version", args: []string{"version"}, wantCode: 0, wantOut: []string{"runbook-bot "}},
 	}
@@ -79,6 +83,7 @@ func TestCLI_GivenARunbook_WhenValidated_ThenWhatWasUnderstoodOrEveryProblem(t *
 			for _, want := range tt.wantOut {
 				assert.Contains(t, out, want)
 			}
+			assert.NotContains(t, out, "s3cr3tpw", "names only, never values")
 			for _, want := range tt.wantErr {
 				assert.Contains(t, errOut, want)
 			}

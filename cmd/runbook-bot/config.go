@@ -35,6 +35,7 @@ const (
 	envOperators        = "RUNBOOK_OPERATORS"
 	envITSMWebhookURL   = "RUNBOOK_ITSM_WEBHOOK_URL"
 	envHTTPAddr         = "RUNBOOK_HTTP_ADDR"
+	envScriptEnv        = "RUNBOOK_SCRIPT_ENV"
 	envTickets          = "RUNBOOK_TICKETS"
 	envGitHubRepo       = "RUNBOOK_GITHUB_REPO"
 	envGitHubToken      = "RUNBOOK_GITHUB_TOKEN"
@@ -52,7 +53,7 @@ var configVars = []string{
 	envFile, envWorkdir, envCheckinsFile, envDB, envDataDir,
 	envTZ, envLang, envChannel, envIncidentChannel,
 	envConfirmLead, envReminders, envIncidentDeadline, envDelayThreshold,
-	envRunTimeout, envAutorun, envOperators, envITSMWebhookURL, envHTTPAddr,
+	envRunTimeout, envAutorun, envOperators, envITSMWebhookURL, envHTTPAddr, envScriptEnv,
 	envTickets, envGitHubRepo, envGitHubToken, envGitHubAPIURL, envGitHubLabel,
 	envJiraURL, envJiraEmail, envJiraToken, envJiraJQL,
 }
@@ -135,6 +136,9 @@ type Config struct {
 	ITSMWebhookURL string
 	// HTTPAddr is the listen address of the operations HTTP server; "" disables it.
 	HTTPAddr string
+	// ScriptEnv names the variables of the bot's environment scripts get besides
+	// the base ones (PATH, HOME, LANG, LC_*, TZ, TMPDIR) and their job's dependencies.
+	ScriptEnv []string
 
 	// Tickets is where related open tickets come from: "" (none), "github" or "jira".
 	Tickets string
@@ -213,6 +217,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		Operators:        l.operators(),
 		ITSMWebhookURL:   l.httpURL(envITSMWebhookURL, "", "(use the https:// address of your ITSM's webhook)"),
 		HTTPAddr:         l.httpAddr(),
+		ScriptEnv:        l.scriptEnv(),
 	}
 	l.tickets(&c)
 	if !strings.HasSuffix(c.SlackAPIURL, "/") {
@@ -280,6 +285,10 @@ func (c Config) Redacted() map[string]string {
 	if tickets == "" {
 		tickets = "none"
 	}
+	scriptEnv := strings.Join(c.ScriptEnv, ",")
+	if scriptEnv == "" {
+		scriptEnv = "none"
+	}
 	m := map[string]string{
 		envSlackBotToken:    c.SlackBotToken,
 		envSlackAppToken:    c.SlackAppToken,
@@ -302,6 +311,7 @@ func (c Config) Redacted() map[string]string {
 		envOperators:        strings.Join(c.Operators, ","),
 		envITSMWebhookURL:   c.ITSMWebhookURL,
 		envHTTPAddr:         httpAddr,
+		envScriptEnv:        scriptEnv,
 		envTickets:          tickets,
 		envGitHubRepo:       c.GitHubRepo,
 		envGitHubToken:      c.GitHubToken,

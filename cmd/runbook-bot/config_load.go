@@ -296,6 +296,41 @@ func (l *loader) httpAddr() string {
 	return v
 }
 
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// scriptEnv reads RUNBOOK_SCRIPT_ENV: comma-separated variable names, each kept
+// once. SLACK_* and the bot's own secrets are refused: they never reach a script.
+func (l *loader) scriptEnv() []string {
+	v, ok := l.get(envScriptEnv)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.TrimSpace(item)
+		switch {
+		case item == "":
+			continue
+		case strings.ContainsAny(item, "*?"):
+			l.fail(envScriptEnv, v, fmt.Sprintf("has %q, which is not a variable name (list each name, such as AWS_REGION,AWS_PROFILE: patterns are not accepted)", item))
+			return nil
+		case !envNameRE.MatchString(item):
+			l.fail(envScriptEnv, v, fmt.Sprintf("has %q, which is not a variable name (use comma-separated names such as AWS_REGION,KUBECONFIG)", item))
+			return nil
+		case strings.HasPrefix(strings.ToUpper(item), "SLACK_"):
+			l.fail(envScriptEnv, v, fmt.Sprintf("has %q: SLACK_* variables never reach a script", item))
+			return nil
+		case slices.Contains(configVars, item) && isSecretVar(item):
+			l.fail(envScriptEnv, v, fmt.Sprintf("has %q: the bot's own secrets never reach a script", item))
+			return nil
+		}
+		if !slices.Contains(out, item) {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
 var githubRepoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 
 // ticketKind reads RUNBOOK_TICKETS: unset, empty or none mean no ticket source.

@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -43,10 +42,6 @@ const (
 	ReasonStart     = "start"     // could not start (not found, not executable, log not writable)
 )
 
-// RunIDVar is the environment variable that marks a run's processes, so that a
-// restarted bot can find and kill what a crashed one left running.
-const RunIDVar = "RUNBOOK_RUN_ID"
-
 // ErrBusy reports that a run of the job is already in progress.
 var ErrBusy = errors.New("a run of this job is already in progress")
 
@@ -55,7 +50,7 @@ type Spec struct {
 	Job       string
 	Argv      []string            // argv[0] is the script path relative to Dir (or absolute); no shell ever
 	Dir       string              // RUNBOOK_WORKDIR
-	Env       []string            // full environment for the script (nil: ScriptEnv(os.Environ()))
+	Env       []string            // full environment for the script (nil: ScriptEnv(os.Environ(), nil))
 	Timeout   time.Duration       // kill the whole process group when exceeded; <= 0 means none
 	Grace     time.Duration       // SIGTERM → wait Grace → SIGKILL (default 5s)
 	LogPath   string              // full log file (created with parents, 0600); content is redacted; "" keeps none
@@ -128,7 +123,7 @@ func (r *Runner) Start(ctx context.Context, s Spec) (*Run, error) {
 		s.Cut = func(chunk string) int { return splitPoint([]byte(chunk)) }
 	}
 	if s.Env == nil {
-		s.Env = ScriptEnv(os.Environ())
+		s.Env = ScriptEnv(os.Environ(), nil)
 	}
 	run := &Run{spec: s, cancelCh: make(chan struct{}), done: make(chan struct{})}
 
@@ -404,17 +399,4 @@ func splitPoint(b []byte) int {
 		cut = len(b)
 	}
 	return cut
-}
-
-// ScriptEnv returns the bot's environment minus every SLACK_* variable.
-func ScriptEnv(environ []string) []string {
-	out := make([]string, 0, len(environ))
-	for _, kv := range environ {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(strings.ToUpper(k), "SLACK_") {
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
 }

@@ -82,7 +82,7 @@ func patternSpans(s string) []maskSpan {
 			break
 		}
 		i += j
-		if n := slackPrefix(s, i); n > 0 || strings.HasPrefix(s[i:], "xox") || strings.HasPrefix(s[i:], "xapp") {
+		if strings.HasPrefix(s[i:], "xox") || strings.HasPrefix(s[i:], "xapp") {
 			e := i + 3
 			for e < len(s) && isTokenChar(s[e]) {
 				e++

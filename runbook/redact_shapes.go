@@ -14,6 +14,7 @@ const (
 // tokenShape is a kind of credential recognised by its form alone, masked
 // even when the bot was never told about it.
 type tokenShape struct {
+	gate     string         // text every token holds: a line without it is skipped at once
 	prefixes []string       // literal starts, to skip the expression on text that cannot match
 	re       *regexp.Regexp // the whole token
 	mask     string
@@ -31,15 +32,18 @@ func isJWTChar(c byte) bool      { return isBase64URLish(c) || c == '.' }
 // GitLab personal access tokens, AWS access key ids and JWTs. Slack tokens have
 // their own scanner (maskSlackTokens).
 var tokenShapes = []tokenShape{
-	{prefixes: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, re: regexp.MustCompile(`gh[pousr]_[A-Za-z0-9]{36,}`), mask: "[github-token]", chars: isAlnumUnder},
-	{prefixes: []string{"github_pat_"}, re: regexp.MustCompile(`github_pat_[A-Za-z0-9_]{22,}`), mask: "[github-token]", chars: isAlnumUnder},
-	{prefixes: []string{"glpat-"}, re: regexp.MustCompile(`glpat-[A-Za-z0-9_-]{20,}`), mask: "[gitlab-token]", chars: isBase64URLish},
-	{prefixes: []string{"AKIA", "ASIA"}, re: regexp.MustCompile(`(?:AKIA|ASIA)[A-Z0-9]{16}`), mask: "[aws-key]", maxLen: 20, isolated: true},
-	{prefixes: []string{"eyJ"}, re: regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`), mask: "[jwt]", chars: isJWTChar},
+	{gate: "gh", prefixes: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, re: regexp.MustCompile(`gh[pousr]_[A-Za-z0-9]{36,}`), mask: "[github-token]", chars: isAlnumUnder},
+	{gate: "github_pat_", prefixes: []string{"github_pat_"}, re: regexp.MustCompile(`github_pat_[A-Za-z0-9_]{22,}`), mask: "[github-token]", chars: isAlnumUnder},
+	{gate: "glpat-", prefixes: []string{"glpat-"}, re: regexp.MustCompile(`glpat-[A-Za-z0-9_-]{20,}`), mask: "[gitlab-token]", chars: isBase64URLish},
+	{gate: "IA", prefixes: []string{"AKIA", "ASIA"}, re: regexp.MustCompile(`(?:AKIA|ASIA)[A-Z0-9]{16}`), mask: "[aws-key]", maxLen: 20, isolated: true},
+	{gate: "eyJ", prefixes: []string{"eyJ"}, re: regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`), mask: "[jwt]", chars: isJWTChar},
 }
 
 // maybe reports whether s holds one of the shape's prefixes.
 func (t *tokenShape) maybe(s string) bool {
+	if !strings.Contains(s, t.gate) {
+		return false
+	}
 	for _, p := range t.prefixes {
 		if strings.Contains(s, p) {
 			return true

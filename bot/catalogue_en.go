@@ -223,6 +223,7 @@ var catalogueEN = catalogue{
 	"reply.check.ok":          "All automated checks passed.",
 	"reply.check.failed":      "{n} automated check(s) failed.",
 	"reply.check.none":        "This job has no checks.",
+	"reply.check.env":         "The script gets these variables (names only): {names}.",
 	"reply.check.tickets":     "⚠ {n} open tickets related to {job} (/runbook tickets {job} lists them); they do not block the run.",
 	"reply.checklist":         "Checklist (the approver ticks these):",
 	"reply.history.title":     "History of {job} (last {n})",

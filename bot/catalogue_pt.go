@@ -223,6 +223,7 @@ var cataloguePT = catalogue{
 	"reply.check.ok":          "Todas as verificações automáticas passaram.",
 	"reply.check.failed":      "{n} verificação(ões) automática(s) falharam.",
 	"reply.check.none":        "Este job não tem verificações.",
+	"reply.check.env":         "O script recebe estas variáveis (só os nomes): {names}.",
 	"reply.check.tickets":     "⚠ {n} tickets abertos relacionados a {job} (/runbook tickets {job} lista); eles não bloqueiam a execução.",
 	"reply.checklist":         "Checklist (quem aprova marca estes itens):",
 	"reply.history.title":     "Histórico de {job} (últimas {n})",

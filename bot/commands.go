@@ -68,6 +68,7 @@ var pressVerbs = map[string]Verb{
 // Press executes a button: the same command on p.Job, with p.Text as its free
 // text, bound to the occurrence the button was posted for (see runbook.Request.Occ).
 func (b *Bot) Press(ctx context.Context, p Press) Reply {
+	p.Job, p.Text = runbook.CleanText(p.Job), runbook.CleanText(p.Text) // as ParseCommand does for typed commands
 	v, ok := pressVerbs[p.ButtonID]
 	if !ok {
 		return b.errorReply(perr("unknown_button", map[string]any{"button": p.ButtonID}), "", p.Job)

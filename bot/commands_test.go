@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -248,6 +249,37 @@ func TestCommand_GivenReadCommands_ThenTheyAnswerFromTheService(t *testing.T) {
 		assert.Contains(t, help, "/runbook "+string(v))
 	}
 	assert.Contains(t, help, "Example: /runbook decline seed-dev-data staging freeze this week")
+}
+
+func TestCheck_GivenTheScriptsEnvironment_ThenTheReplyNamesItsVariablesInEachLanguage(t *testing.T) {
+	for lang, want := range map[runbook.Lang]string{
+		runbook.LangEN: "The script gets these variables (names only): DEV_RELATIONAL_URL, HOME, PATH, RUNBOOK_RUN_ID.",
+		runbook.LangPT: "O script recebe estas variáveis (só os nomes): DEV_RELATIONAL_URL, HOME, PATH, RUNBOOK_RUN_ID.",
+	} {
+		b, f, _ := newTestBot(t, lang)
+		f.pf = runbook.Preflight{Env: []string{"DEV_RELATIONAL_URL", "HOME", "PATH", "RUNBOOK_RUN_ID"}}
+		text := allText(b.Command(context.Background(), in("check seed-dev-data")).Message)
+		assert.Contains(t, text, want, "%s", lang)
+	}
+}
+
+func TestPress_GivenAForgedJobOrText_ThenTheReplyEchoesAShortCleanJobAndTheServiceGetsCleanText(t *testing.T) {
+	b, f, _ := newTestBot(t, runbook.LangEN)
+	rep := b.Press(context.Background(), Press{User: "U03MARCOS", ButtonID: "confirm", Job: "\u202E" + strings.Repeat("z", 300), RequestID: "t1"})
+	text := allText(rep.Message)
+	assert.Contains(t, text, "Unknown job “"+strings.Repeat("z", 63)+"…”")
+	assert.NotContains(t, text, strings.Repeat("z", 64))
+	assert.NotContains(t, text, "\u202E")
+	assert.Empty(t, f.Calls())
+
+	f.err = runbook.Errf(runbook.KindNotFound, "unknown_job", map[string]any{"job": strings.Repeat("w", 100)}) // from the service
+	text = allText(b.Command(context.Background(), in("status")).Message)
+	assert.Contains(t, text, "Unknown job “"+strings.Repeat("w", 63)+"…”")
+	f.err = nil
+
+	b.Press(context.Background(), Press{User: "U03MARCOS", ButtonID: "justify", Job: "seed-dev-data", Text: "\x1b[2Kagreed \u2067with\u2069 platform", RequestID: "t2"})
+	require.NotEmpty(t, f.Calls())
+	assert.Equal(t, "agreed with platform", f.texts[len(f.texts)-1])
 }
 
 func TestPress_GivenButtons_ThenTheyRunTheSameCommands(t *testing.T) {

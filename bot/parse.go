@@ -94,14 +94,19 @@ func perr(code string, args map[string]any) error {
 
 // ParseCommand parses the text after "/runbook" (SPEC §3). Errors are *runbook.Error
 // whose Code has a catalogue entry; nothing is run for a command that does not parse.
+//
+// The text is cleaned first (runbook.CleanText): terminal escapes and
+// bidirectional overrides never reach a reply, a record or a file; a mistyped
+// token is repeated in an error at most maxEcho characters long.
 func ParseCommand(text string, rb *runbook.Runbook) (Command, error) {
+	text = runbook.CleanText(text)
 	word, rest := nextToken(text)
 	if word == "" {
 		return Command{Verb: VerbHelp}, nil
 	}
 	v, ok := lookupVerb(word)
 	if !ok {
-		return Command{}, runbook.Errf(runbook.KindNotFound, "unknown_verb", map[string]any{"verb": word, "suggestion": suggest(word, verbNames())})
+		return Command{}, runbook.Errf(runbook.KindNotFound, "unknown_verb", map[string]any{"verb": echo(word), "suggestion": suggest(word, verbNames())})
 	}
 	g := grammars[v]
 	c := Command{Verb: v}
@@ -162,7 +167,7 @@ func ParseCommand(text string, rb *runbook.Runbook) (Command, error) {
 		max = 1
 	}
 	if len(pos) > max {
-		return c, perr("unexpected_argument", map[string]any{"verb": string(v), "arg": pos[max]})
+		return c, perr("unexpected_argument", map[string]any{"verb": string(v), "arg": echo(pos[max])})
 	}
 	if len(pos) == 0 {
 		if g.job == 2 {
@@ -179,12 +184,12 @@ func parseHelp(rest string) (Command, error) {
 	c := Command{Verb: VerbHelp}
 	toks := strings.FieldsFunc(rest, unicode.IsSpace)
 	if len(toks) > 1 {
-		return c, perr("unexpected_argument", map[string]any{"verb": string(VerbHelp), "arg": toks[1]})
+		return c, perr("unexpected_argument", map[string]any{"verb": string(VerbHelp), "arg": echo(toks[1])})
 	}
 	if len(toks) == 1 {
 		v, ok := lookupVerb(toks[0])
 		if !ok {
-			return c, runbook.Errf(runbook.KindNotFound, "unknown_verb", map[string]any{"verb": toks[0], "suggestion": suggest(toks[0], verbNames())})
+			return c, runbook.Errf(runbook.KindNotFound, "unknown_verb", map[string]any{"verb": echo(toks[0]), "suggestion": suggest(toks[0], verbNames())})
 		}
 		c.Topic = v
 	}
@@ -205,12 +210,12 @@ func (c *Command) setFlag(v Verb, g grammar, tok string) error {
 			switch f {
 			case FlagDryRun:
 				if c.DryRun {
-					return perr("unexpected_argument", map[string]any{"verb": string(v), "arg": tok})
+					return perr("unexpected_argument", map[string]any{"verb": string(v), "arg": echo(tok)})
 				}
 				c.DryRun = true
 			case FlagDespiteTickets:
 				if c.DespiteTickets {
-					return perr("unexpected_argument", map[string]any{"verb": string(v), "arg": tok})
+					return perr("unexpected_argument", map[string]any{"verb": string(v), "arg": echo(tok)})
 				}
 				c.DespiteTickets = true
 			case FlagReplace:
@@ -222,7 +227,7 @@ func (c *Command) setFlag(v Verb, g grammar, tok string) error {
 			return nil
 		}
 	}
-	return perr("unknown_flag", map[string]any{"verb": string(v), "flag": tok})
+	return perr("unknown_flag", map[string]any{"verb": string(v), "flag": echo(tok)})
 }
 
 // textFlags takes the verb's flags out of its free text: a word starting with a
@@ -254,11 +259,11 @@ func isFlag(tok string) bool {
 func plainToken(v Verb, tok string) error {
 	if i := strings.IndexAny(tok, shellChars); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(tok[i:])
-		return perr("shell_syntax", map[string]any{"verb": string(v), "char": string(r), "arg": tok})
+		return perr("shell_syntax", map[string]any{"verb": string(v), "char": string(r), "arg": echo(tok)})
 	}
 	for _, r := range tok {
 		if unicode.IsControl(r) || r == utf8.RuneError {
-			return perr("shell_syntax", map[string]any{"verb": string(v), "char": "", "arg": tok})
+			return perr("shell_syntax", map[string]any{"verb": string(v), "char": "", "arg": echo(tok)})
 		}
 	}
 	return nil
@@ -276,7 +281,7 @@ func parseWhen(v Verb, s string, rb *runbook.Runbook, job string) (time.Time, st
 	}
 	at, err := time.ParseInLocation(RescheduleLayout, date+" "+clock, loc)
 	if err != nil {
-		return time.Time{}, rest, perr("bad_time", map[string]any{"verb": string(v), "value": date + " " + clock})
+		return time.Time{}, rest, perr("bad_time", map[string]any{"verb": string(v), "value": echo(date + " " + clock)})
 	}
 	return at.UTC(), rest, nil
 }
@@ -305,7 +310,18 @@ func resolveJob(tok string, jobs []string) (string, error) {
 			return j, nil
 		}
 	}
-	return "", runbook.Errf(runbook.KindNotFound, "unknown_job", map[string]any{"job": tok, "jobs": jobs, "suggestion": suggest(tok, jobs)})
+	return "", runbook.Errf(runbook.KindNotFound, "unknown_job", map[string]any{"job": echo(tok), "jobs": jobs, "suggestion": suggest(tok, jobs)})
+}
+
+// maxEcho is the most characters of a mistyped token an error repeats.
+const maxEcho = 64
+
+// echo is tok as an error repeats it: at most maxEcho characters, the last an ellipsis when cut.
+func echo(tok string) string {
+	if utf8.RuneCountInString(tok) <= maxEcho {
+		return tok
+	}
+	return string([]rune(tok)[:maxEcho-1]) + "…"
 }
 
 func lookupVerb(word string) (Verb, bool) {

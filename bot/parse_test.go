@@ -61,6 +61,13 @@ func TestParseCommand_GivenDocumentedCommands_WhenParsed_ThenTheCommandIsData(t 
 	}
 }
 
+func TestParseCommand_GivenFreeTextWithTerminalEscapes_ThenOnlyItsTextIsKept(t *testing.T) {
+	rb := testRunbook(t, runbook.LangEN)
+	c, err := ParseCommand("decline seed-dev-data \x1b[31mstaging\x1b[0m freeze \u2066this\u2069 week\r", rb)
+	require.NoError(t, err)
+	assert.Equal(t, "staging freeze this week", c.Text)
+}
+
 func TestParseCommand_GivenBadInput_WhenParsed_ThenItIsRefusedPrecisely(t *testing.T) {
 	rb := testRunbook(t, runbook.LangEN)
 	long := strings.Repeat("x", MaxText+1)
@@ -77,6 +84,14 @@ func TestParseCommand_GivenBadInput_WhenParsed_ThenItIsRefusedPrecisely(t *testi
 		{"run SEED-DEV-DAT", "unknown_job", map[string]any{"job": "SEED-DEV-DAT", "suggestion": "seed-dev-data"}},
 		{"run seed", "unknown_job", map[string]any{"job": "seed", "suggestion": "seed-dev-data"}},
 		{"run nothing-like-it", "unknown_job", map[string]any{"job": "nothing-like-it", "suggestion": ""}},
+		{"run " + strings.Repeat("a", 200), "unknown_job", map[string]any{"job": strings.Repeat("a", 63) + "…", "suggestion": ""}},
+		{"run " + strings.Repeat("ç", 64), "unknown_job", map[string]any{"job": strings.Repeat("ç", 64)}},
+		{"run seed\u202Edev", "unknown_job", map[string]any{"job": "seeddev"}},
+		{"run \x1b]0;pwned\x07nope", "unknown_job", map[string]any{"job": "nope"}},
+		{"st\x1b[31matus seed-dev-dta", "unknown_job", map[string]any{"job": "seed-dev-dta"}},
+		{"launch" + strings.Repeat("!", 100), "unknown_verb", map[string]any{"verb": "launch" + strings.Repeat("!", 57) + "…"}},
+		{"run seed-dev-data --" + strings.Repeat("x", 100), "unknown_flag", map[string]any{"flag": "--" + strings.Repeat("x", 61) + "…"}},
+		{"run seed-dev-data " + strings.Repeat("y", 100), "unexpected_argument", map[string]any{"arg": strings.Repeat("y", 63) + "…"}},
 		{"run", "job_required", map[string]any{"verb": "run"}},
 		{"decline", "job_required", map[string]any{"verb": "decline"}},
 		{"run seed-dev-data --mode apply", "unknown_flag", map[string]any{"flag": "--mode"}},

@@ -142,6 +142,9 @@ func (b *Bot) check(ctx context.Context, job string) Reply {
 	default:
 		m.Sections = append(m.Sections, Section{Text: b.t("reply.check.failed", "n", strconv.Itoa(n))})
 	}
+	if len(pf.Env) > 0 {
+		m.Sections = append(m.Sections, Section{Text: b.t("reply.check.env", "names", strings.Join(pf.Env, ", "))})
+	}
 	m.Sections = append(m.Sections, b.checkTickets(ctx, job)...)
 	return Reply{Message: m}
 }

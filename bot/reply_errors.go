@@ -75,6 +75,7 @@ func (b *Bot) errorArgs(e *runbook.Error, v Verb, job string) map[string]string 
 			args[k] = fmt.Sprint(x)
 		}
 	}
+	args["job"] = echo(args["job"]) // a job the service did not know is repeated short too
 	if by, ok := e.Args["by"].(string); ok {
 		args["by"] = b.who(by)
 	}

@@ -112,7 +112,7 @@ func (p *parser) parseScript(c mdCell) ([]string, bool) {
 		}
 	}
 	if m := modeRE.FindStringSubmatch(prose.String()); m != nil {
-		if contains(argv, "--mode") {
+		if ModeFlags(argv) > 0 {
 			p.problemf(c.line, "script %q already has --mode; remove \"(%s)\" or the flag", codes[0], strings.Trim(m[0], "()"))
 			return nil, false
 		}

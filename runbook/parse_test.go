@@ -229,6 +229,7 @@ func TestParse_GivenOneFault_WhenParsed_ThenExactlyOneProblemAtItsLine(t *testin
 		{"bad owner", doc(strings.Replace(goodRow, "Plataforma (Ana Souza)", "Plataforma (Ana Souza", 1)), 5, `primary owner "Plataforma (Ana Souza" is not understood`},
 		{"contact with a bad Slack id", strings.Replace(doc(goodRow), "U02LUCAS", "lucas", 1), 11, `invalid Slack contact "lucas" for "Lucas Lima"`},
 		{"mode given twice", doc(strings.Replace(goodRow, "`scripts/a.sh`", "`scripts/a.sh --mode x` (modo y)", 1)), 5, "already has --mode"},
+		{"mode given twice, one as --mode=", doc(strings.Replace(goodRow, "`scripts/a.sh`", "`scripts/a.sh --mode=apply` (modo plan)", 1)), 5, "already has --mode"},
 		{"no schedule table", "# Runbook\n\nNada aqui.\n", 1, "no schedule table found"},
 		{"empty schedule table", doc(), 3, "schedule table has no rows"},
 	} {

@@ -50,6 +50,7 @@ type CheckResult struct {
 // Preflight is the outcome of all checks of a job.
 type Preflight struct {
 	Results []CheckResult `json:"results"`
+	Env     []string      `json:"env,omitempty"` // the names of the variables the script gets, sorted; never values
 }
 
 // OK reports whether no automated check failed (manual items do not fail).

@@ -6,9 +6,6 @@ import (
 	"strings"
 )
 
-// sensitiveNameParts are the substrings that make a variable's value secret whatever the job says.
-var sensitiveNameParts = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "DSN", "URL"}
-
 // commonValues are values too ordinary to be secrets; masking them would garble every line.
 var commonValues = map[string]bool{
 	"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true,
@@ -18,13 +15,7 @@ var commonValues = map[string]bool{
 // minSecretLen is the shortest value that is masked.
 const minSecretLen = 4
 
-// Masks written by the pattern rules.
-const (
-	urlPasswordMask = "***"
-	slackTokenMask  = "[slack-token]"
-)
-
-// secret is one value to mask and the mask that replaces it.
+// secret is one text to mask (a value or one of its encodings) and the mask that replaces it.
 type secret struct {
 	value string
 	mask  string
@@ -32,9 +23,16 @@ type secret struct {
 
 // Redactor masks secrets in text before it leaves the bot. It is immutable
 // after construction and safe for concurrent use.
+//
+// A value is secret by its variable's name (SecretName, or a name given to
+// NewRedactor) or by its shape (it holds a token of a known form); a URL-valued
+// variable hides only the password of its userinfo. Each secret is masked as
+// written and in its common encodings (encodedForms); tokens of a known shape
+// and URL passwords are masked wherever they appear, told about or not.
 type Redactor struct {
 	secrets  []secret                 // longest value first
 	applied  []string                 // variable names, sorted
+	maxLen   int                      // length of the longest secret text
 	filter   *[filterBits / 64]uint64 // bitmap over hashed 4-byte prefixes of the secrets
 	byPrefix map[uint32][]int32       // 4-byte prefix -> indexes into secrets, longest first
 }
@@ -58,33 +56,44 @@ func NewRedactor(environ []string, names []string) *Redactor {
 		env[k] = v // the last definition wins, as in exec
 	}
 
-	byValue := map[string]string{} // value -> mask; first (sorted) name wins
+	byValue := map[string]string{} // text -> mask; first (sorted) name wins
 	appliedSet := map[string]bool{}
+	put := func(name, text string) {
+		if len(text) < minSecretLen {
+			return
+		}
+		if _, dup := byValue[text]; !dup {
+			byValue[text] = "[" + name + "]"
+		}
+		appliedSet[name] = true
+	}
 	add := func(name, value string) {
 		if len(value) < minSecretLen || commonValues[strings.ToLower(value)] {
 			return
 		}
-		if _, dup := byValue[value]; !dup {
-			byValue[value] = "[" + name + "]"
+		put(name, value)
+		for _, f := range encodedForms(value) {
+			put(name, f)
 		}
-		appliedSet[name] = true
 	}
 	sort.Strings(order)
 	for _, k := range order {
 		v := env[k]
-		if extra[k] || sensitiveName(k) {
+		if extra[k] || SecretName(k) || hasTokenShape(v) {
 			add(k, v)
+			if strings.ContainsAny(v, "\r\n") { // a key file: printed line by line
+				for _, l := range strings.FieldsFunc(v, func(r rune) bool { return r == '\r' || r == '\n' }) {
+					add(k, l)
+				}
+			}
 		}
 		// A URL's password is secret whatever the variable is called, and a
-		// script may print it alone or re-format the URL around it.
-		if strings.Contains(v, "://") {
-			if u, err := url.Parse(strings.TrimSpace(v)); err == nil && u.User != nil {
-				if p, ok := u.User.Password(); ok {
-					add(k, p)
-					if _, raw, ok := strings.Cut(u.User.String(), ":"); ok && raw != p {
-						add(k, raw) // percent-encoded form as written in the URL
-					}
-				}
+		// script may print it alone, decoded, or re-format the URL around it.
+		if raw, decoded, ok := urlPassword(v); ok {
+			add(k, raw)
+			add(k, decoded)
+			if u := url.UserPassword("", decoded).String(); len(u) > 1 {
+				add(k, u[1:]) // re-encoded the way Go writes a userinfo
 			}
 		}
 	}
@@ -92,6 +101,7 @@ func NewRedactor(environ []string, names []string) *Redactor {
 	r := &Redactor{}
 	for v, m := range byValue {
 		r.secrets = append(r.secrets, secret{value: v, mask: m})
+		r.maxLen = max(r.maxLen, len(v))
 	}
 	sort.Slice(r.secrets, func(i, j int) bool {
 		a, b := r.secrets[i], r.secrets[j]
@@ -115,17 +125,6 @@ func NewRedactor(environ []string, names []string) *Redactor {
 	return r
 }
 
-// sensitiveName reports whether a variable name marks its value as secret.
-func sensitiveName(name string) bool {
-	u := strings.ToUpper(name)
-	for _, p := range sensitiveNameParts {
-		if strings.Contains(u, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // Applied lists the names of the variables whose values are masked (never the values).
 func (r *Redactor) Applied() []string {
 	if r == nil {
@@ -141,8 +140,11 @@ type maskSpan struct {
 	size       int // length of the longest secret in the span, picks the mask
 }
 
-// Redact masks secret values, URL passwords and Slack tokens in s.
+// Redact cleans s of terminal escapes and bidirectional overrides (CleanText),
+// then masks secret values and their encodings, URL passwords and tokens of
+// known shapes.
 func (r *Redactor) Redact(s string) string {
+	s = CleanText(s)
 	if r != nil && len(r.secrets) > 0 {
 		s = r.maskValues(s)
 	}
@@ -160,13 +162,12 @@ func prefix4(s string) uint32 {
 // filterHash maps a 4-byte prefix to a bit of the filter.
 func filterHash(k uint32) uint32 { return (k * 0x9E3779B1) >> 16 }
 
-// maskValues replaces every occurrence of every secret value; overlapping or
-// adjacent occurrences are merged and masked as one, named after the longest.
+// valueSpans finds every occurrence of every secret text, in start order.
 // One pass over s: a rolling 4-byte window is checked against a bitmap of
 // the secrets' prefixes, so the cost does not grow with the number of secrets.
-func (r *Redactor) maskValues(s string) string {
-	if len(s) < minSecretLen {
-		return s
+func (r *Redactor) valueSpans(s string) []maskSpan {
+	if r == nil || len(r.secrets) == 0 || len(s) < minSecretLen {
+		return nil
 	}
 	var spans []maskSpan
 	filter := r.filter
@@ -186,10 +187,16 @@ func (r *Redactor) maskValues(s string) string {
 			}
 		}
 	}
+	return spans
+}
+
+// maskValues replaces every occurrence of every secret text; overlapping or
+// adjacent occurrences are merged and masked as one, named after the longest.
+func (r *Redactor) maskValues(s string) string {
+	spans := r.valueSpans(s)
 	if len(spans) == 0 {
 		return s
 	}
-	// spans are in start order already.
 	var b strings.Builder
 	b.Grow(len(s))
 	cur := spans[0]
@@ -210,124 +217,5 @@ func (r *Redactor) maskValues(s string) string {
 	b.WriteString(s[last:cur.start])
 	b.WriteString(cur.mask)
 	b.WriteString(s[cur.end:])
-	return b.String()
-}
-
-// redactPatterns masks URL passwords and Slack token shapes. Cheap substring
-// checks keep the scanners off lines that cannot match.
-func redactPatterns(s string) string {
-	if strings.Contains(s, "://") && strings.Contains(s, "@") {
-		s = maskURLPasswords(s)
-	}
-	if strings.Contains(s, "xox") || strings.Contains(s, "xapp-") {
-		s = maskSlackTokens(s)
-	}
-	return s
-}
-
-// isSpace is the ASCII white space of RE2's \s.
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
-
-// endsUser ends the user part of a URL's userinfo.
-func endsUser(c byte) bool {
-	return isSpace(c) || c == ':' || c == '@' || c == '/' || c == '"' || c == '\'' || c == '<' || c == '>'
-}
-
-// endsPassword ends the password part of a URL's userinfo.
-func endsPassword(c byte) bool {
-	return isSpace(c) || c == '@' || c == '"' || c == '\'' || c == '<' || c == '>'
-}
-
-func isSchemeChar(c byte) bool {
-	return isLetter(c) || '0' <= c && c <= '9' || c == '+' || c == '.' || c == '-'
-}
-
-func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-
-// maskURLPasswords rewrites scheme://user:pass@host as scheme://user:***@host.
-// It is the hand-written equivalent of the regular expression
-// ([A-Za-z][A-Za-z0-9+.-]*://[^\s:@/"'<>]*:)([^\s@"'<>]+)@ (checked by FuzzRedact).
-func maskURLPasswords(s string) string {
-	var b strings.Builder
-	last := 0
-	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], "://")
-		if i < 0 {
-			break
-		}
-		i += off
-		off = i + 3
-		hasScheme := false
-		for j := i - 1; j >= 0 && isSchemeChar(s[j]); j-- {
-			if isLetter(s[j]) {
-				hasScheme = true
-				break
-			}
-		}
-		if !hasScheme {
-			continue
-		}
-		u := i + 3
-		for u < len(s) && !endsUser(s[u]) {
-			u++
-		}
-		if u >= len(s) || s[u] != ':' {
-			continue
-		}
-		p := u + 1
-		q := p
-		for q < len(s) && !endsPassword(s[q]) {
-			q++
-		}
-		if q == p || q >= len(s) || s[q] != '@' {
-			continue
-		}
-		b.WriteString(s[last:p])
-		b.WriteString(urlPasswordMask)
-		last = q
-		off = q + 1
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-func isTokenChar(c byte) bool { return isLetter(c) || '0' <= c && c <= '9' || c == '-' }
-
-// maskSlackTokens replaces xox[abposre]-… and xapp-… tokens, even glued to other text.
-func maskSlackTokens(s string) string {
-	var b strings.Builder
-	last := 0
-	for i := 0; i < len(s); {
-		j := strings.IndexByte(s[i:], 'x')
-		if j < 0 {
-			break
-		}
-		i += j
-		n := 0 // length of the prefix including '-'
-		switch {
-		case strings.HasPrefix(s[i:], "xapp-"):
-			n = 5
-		case strings.HasPrefix(s[i:], "xox") && len(s) > i+4 && strings.IndexByte("abposre", s[i+3]) >= 0 && s[i+4] == '-':
-			n = 5
-		}
-		if n == 0 || i+n >= len(s) || !isTokenChar(s[i+n]) {
-			i++
-			continue
-		}
-		e := i + n
-		for e < len(s) && isTokenChar(s[e]) {
-			e++
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(slackTokenMask)
-		last, i = e, e
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
 	return b.String()
 }

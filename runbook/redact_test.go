@@ -20,7 +20,7 @@ func TestRedact(t *testing.T) {
 		"MONGO_DSN=mongodb://root:m0ng0pass@mongo:27017",
 		"FEATURE_KEY=true",                          // common value, not masked
 		"SHORT_SECRET=abc",                          // too short
-		"REGISTRY_URL=https://registry.example.com", // URL without password: masked whole
+		"REGISTRY_URL=https://registry.example.com", // URL without password: not a secret
 		"PLAIN_VAR=hunter2hunter2",                  // not sensitive by name; given in names
 		"ENCODED_URL=redis://:p%40ss%2Fword@cache:6379",
 		"DEBUG=1",
@@ -32,7 +32,7 @@ func TestRedact(t *testing.T) {
 	}{
 		{"no secret", "copying 42 rows", "copying 42 rows"},
 		{"empty", "", ""},
-		{"whole url", "connecting to postgres://app:s3cr3t-pw@db.internal:5432/dev now", "connecting to [DEV_RELATIONAL_URL] now"},
+		{"url keeps all but its password", "connecting to postgres://app:s3cr3t-pw@db.internal:5432/dev now", "connecting to postgres://app:[DB_PASSWORD]@db.internal:5432/dev now"},
 		{"password alone", "pw is s3cr3t-pw", "pw is [DB_PASSWORD]"},
 		{"url reformatted", "host=db.internal password=s3cr3t-pw", "host=db.internal password=[DB_PASSWORD]"},
 		{"token", "Authorization: Bearer tok-123456", "Authorization: Bearer [API_TOKEN]"},
@@ -41,7 +41,7 @@ func TestRedact(t *testing.T) {
 		{"dsn password alone", "m0ng0pass", "[MONGO_DSN]"},
 		{"common value kept", "enabled=true", "enabled=true"},
 		{"short value kept", "abc def", "abc def"},
-		{"url var without password", "pushing to https://registry.example.com/app", "pushing to [REGISTRY_URL]/app"},
+		{"url var without password", "pushing to https://registry.example.com/app", "pushing to https://registry.example.com/app"},
 		{"extra name", "the word is hunter2hunter2!", "the word is [PLAIN_VAR]!"},
 		{"two occurrences", "s3cr3t-pw and s3cr3t-pw", "[DB_PASSWORD] and [DB_PASSWORD]"},
 		{"adjacent", "s3cr3t-pwtok-123456", "[DB_PASSWORD][API_TOKEN]"},
@@ -66,7 +66,7 @@ func TestRedact(t *testing.T) {
 		})
 	}
 
-	wantApplied := []string{"API_TOKEN", "Aws_Secret_Access_Key", "DB_PASSWORD", "DEV_RELATIONAL_URL", "ENCODED_URL", "MONGO_DSN", "PLAIN_VAR", "REGISTRY_URL"}
+	wantApplied := []string{"API_TOKEN", "Aws_Secret_Access_Key", "DB_PASSWORD", "DEV_RELATIONAL_URL", "ENCODED_URL", "MONGO_DSN", "PLAIN_VAR"}
 	if got := strings.Join(r.Applied(), ","); got != strings.Join(wantApplied, ",") {
 		t.Errorf("Applied() = %s, want %s", got, strings.Join(wantApplied, ","))
 	}
@@ -143,8 +143,16 @@ var (
 	slackTokenRE  = regexp.MustCompile(`(?:xox[abposre]|xapp)-[A-Za-z0-9\-]+`)
 )
 
+var valueMaskRE = regexp.MustCompile(`^\[[A-Za-z0-9_]+\]$`)
+
 func patternsByRegexp(s string) string {
-	s = urlPasswordRE.ReplaceAllString(s, "${1}"+urlPasswordMask+"@")
+	s = urlPasswordRE.ReplaceAllStringFunc(s, func(m string) string {
+		sub := urlPasswordRE.FindStringSubmatch(m)
+		if valueMaskRE.MatchString(sub[2]) {
+			return m
+		}
+		return sub[1] + urlPasswordMask + "@"
+	})
 	return slackTokenRE.ReplaceAllString(s, slackTokenMask)
 }
 
@@ -153,8 +161,9 @@ func TestRedactPatternsMatchRegexp(t *testing.T) {
 		"a://b://u:p@h", "x://a b://u:p@h", "1://u:p@h", "+a://u:p@h", "://u:p@h", "s3://k:v@b and s3://k2:v2@b2",
 		"http://u:@h", "http://u:p", "http://u:p q@h", "http://u/x:p@h", "ftp://:pw@h", "http://u:p@@h",
 		"xoxb-", "xoxb-1", "xoxz-1", "xoxbxoxb-1", "xapp-1-2 xapp-", "axoxp-a-b-c!", "xox", "xoxe-9",
+		"http://u:[X_1]@h", "http://u:[x-y]@h", "http://u:[]@h",
 	} {
-		assert.Equal(t, patternsByRegexp(in), redactPatterns(in), "%q", in)
+		assert.Equal(t, patternsByRegexp(in), redactURLsAndSlack(in), "%q", in)
 	}
 }
 
@@ -189,18 +198,23 @@ func FuzzRedact(f *testing.F) {
 			"PLAIN=" + b,
 			"FUZZ_URL=postgres://user:" + a + "@db:5432/x",
 		}
-		if got, want := redactPatterns(line), patternsByRegexp(line); got != want {
+		if got, want := redactURLsAndSlack(line), patternsByRegexp(line); got != want {
 			t.Fatalf("pattern scanners disagree with the regexps on %q:\n got %q\nwant %q", line, got, want)
 		}
 		r := NewRedactor(environ, []string{"PLAIN"})
 		out := r.Redact(line)
-		masks := []string{"[FUZZ_TOKEN]", "[PLAIN]", "[FUZZ_URL]", urlPasswordMask, slackTokenMask}
-		for _, v := range []string{a, b, environ[2][len("FUZZ_URL="):]} {
-			if len(v) < minSecretLen || commonValues[strings.ToLower(v)] || secretOutsideGuarantee(v, masks) {
+		masks := []string{"[FUZZ_TOKEN]", "[PLAIN]", "[FUZZ_URL]", urlPasswordMask, slackTokenMask, "[github-token]", "[gitlab-token]", "[aws-key]", "[jwt]"}
+		for _, v := range []string{a, b} {
+			if len(v) < minSecretLen || commonValues[strings.ToLower(v)] || v != CleanText(v) {
 				continue
 			}
-			if strings.Contains(out, v) {
-				t.Fatalf("secret %q survives in %q (input %q)", v, out, line)
+			for _, form := range append([]string{v}, encodedForms(v)...) {
+				if secretOutsideGuarantee(form, masks) {
+					continue
+				}
+				if strings.Contains(out, form) {
+					t.Fatalf("secret %q survives as %q in %q (input %q)", v, form, out, line)
+				}
 			}
 		}
 		// Redacting twice changes nothing more for plain text without masks.

@@ -13,8 +13,9 @@ import (
 
 // Executor starts a job's script. It is implemented by runbook/runner.
 type Executor interface {
-	// Execute starts argv for job; onLine receives each redacted output line in order.
-	Execute(ctx context.Context, job Job, argv []string, onLine func(string)) (Execution, error)
+	// Execute starts argv for job's occurrence at window (zero for a dry run);
+	// onLine receives each redacted output line in order.
+	Execute(ctx context.Context, job Job, window time.Time, argv []string, onLine func(string)) (Execution, error)
 }
 
 // Execution is a started script.
@@ -96,8 +97,8 @@ type Deps struct {
 	Executor  Executor
 	Checker   Checker
 	Directory Directory
-	Tickets   TicketSource // nil: no ticket source configured
-	Redact    func(string) string
+	Tickets   TicketSource        // nil: no ticket source configured
+	Redact    func(string) string // masks secrets and cleans text (Redactor.Redact); nil: CleanText only
 	Log       *slog.Logger
 	Observer  Observer // nil: nothing is observed
 }
@@ -108,7 +109,7 @@ func NewService(rb *Runbook, set Settings, d Deps) *Service {
 		d.Clock = clockwork.NewRealClock()
 	}
 	if d.Redact == nil {
-		d.Redact = func(s string) string { return s }
+		d.Redact = CleanText // a Redactor cleans too
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()

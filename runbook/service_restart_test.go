@@ -57,7 +57,7 @@ type fakeRun struct {
 	done chan runbook.RunResult
 }
 
-func (f *fakeExec) Execute(_ context.Context, _ runbook.Job, argv []string, onLine func(string)) (runbook.Execution, error) {
+func (f *fakeExec) Execute(_ context.Context, _ runbook.Job, _ time.Time, argv []string, onLine func(string)) (runbook.Execution, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, l := range f.lines {

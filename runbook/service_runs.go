@@ -33,7 +33,7 @@ func (s *Service) startExecution(o Occurrence) {
 	go func() {
 		defer s.runWG.Done()
 		out := newBatcher(s, o, o.RunKey(o.Attempts))
-		e, err := s.exec.Execute(context.Background(), j, j.Command, out.add)
+		e, err := s.exec.Execute(context.Background(), j, o.Window, j.Command, out.add)
 		if err != nil {
 			s.slots.release(o.Job, slotRun)
 			s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{s.redact(err.Error())}})
@@ -110,7 +110,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		defer s.runWG.Done()
 		o := Occurrence{Job: job}
 		out := newBatcher(s, o, key)
-		e, err := s.exec.Execute(context.Background(), j, argv, out.add)
+		e, err := s.exec.Execute(context.Background(), j, time.Time{}, argv, out.add)
 		res := RunResult{Reason: ReasonStart}
 		if err == nil {
 			res = e.Wait()
@@ -284,22 +284,4 @@ func joinArgv(argv []string) string {
 		out += a
 	}
 	return out
-}
-
-// DryRunArgv is the script's own dry-run: the value after "--mode" becomes "plan"
-// unless it already is a read-only mode (validate, plan, verify); with no --mode,
-// "--mode plan" is appended.
-func DryRunArgv(argv []string) []string {
-	out := append([]string(nil), argv...)
-	for i := 0; i+1 < len(out); i++ {
-		if out[i] == "--mode" {
-			switch out[i+1] {
-			case "validate", "plan", "verify":
-			default:
-				out[i+1] = "plan"
-			}
-			return out
-		}
-	}
-	return append(out, "--mode", "plan")
 }

@@ -27,7 +27,7 @@ type doneExec struct {
 
 type doneRun struct{}
 
-func (e *doneExec) Execute(context.Context, runbook.Job, []string, func(string)) (runbook.Execution, error) {
+func (e *doneExec) Execute(context.Context, runbook.Job, time.Time, []string, func(string)) (runbook.Execution, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.runs++

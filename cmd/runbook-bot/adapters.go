@@ -16,24 +16,31 @@ import (
 )
 
 // executor runs scripts through the process runner: argv from the workdir,
-// no shell, the bot's environment minus SLACK_* and the trackers' tokens, a timeout and a redacted log.
+// no shell, an allow-listed environment (jobEnv) with the run's own variables,
+// a timeout and a redacted log.
 type executor struct {
 	r      *runner.Runner
 	cfg    Config
 	redact func(string) string
+	cut    func(string) int // where an over-long line is cut without splitting a secret
 }
 
 // Execute implements runbook.Executor.
-func (x *executor) Execute(ctx context.Context, j runbook.Job, argv []string, onLine func(string)) (runbook.Execution, error) {
+func (x *executor) Execute(ctx context.Context, j runbook.Job, window time.Time, argv []string, onLine func(string)) (runbook.Execution, error) {
 	id := j.ID + "-" + time.Now().UTC().Format("20060102T150405.000000000Z")
+	env := append(jobEnv(x.cfg, j), runner.RunIDVar+"="+id, runner.JobVar+"="+j.ID)
+	if !window.IsZero() {
+		env = append(env, runner.WindowVar+"="+window.UTC().Format(time.RFC3339))
+	}
 	run, err := x.r.Start(ctx, runner.Spec{
 		Job:     j.ID,
 		Argv:    argv,
 		Dir:     x.cfg.Workdir,
-		Env:     append(scriptEnv(runner.ScriptEnv(os.Environ())), runner.RunIDVar+"="+id),
+		Env:     env,
 		Timeout: x.cfg.RunTimeout,
 		LogPath: filepath.Join(x.cfg.DataDir, "logs", id+".log"),
 		Redact:  x.redact,
+		Cut:     x.cut,
 		OnLine:  onLine,
 	})
 	if err != nil {
@@ -74,12 +81,19 @@ func (e execution) Wait() runbook.RunResult {
 	return out
 }
 
-// checker runs pre-flight checks against the real environment.
-type checker struct{ workdir string }
+// jobEnv is what a script of j gets of the bot's environment: PATH, HOME,
+// LANG, LC_*, TZ, TMPDIR, j's dependency variables and those RUNBOOK_SCRIPT_ENV
+// names; never SLACK_* nor the trackers' tokens.
+func jobEnv(cfg Config, j runbook.Job) []string {
+	return scriptEnv(runner.ScriptEnv(os.Environ(), append(jobDependencyVars(j), cfg.ScriptEnv...)))
+}
+
+// checker runs pre-flight checks against the environment the script will get.
+type checker struct{ cfg Config }
 
 // Check implements runbook.Checker.
 func (c checker) Check(ctx context.Context, j runbook.Job) runbook.Preflight {
-	return runner.Preflight(ctx, j.Checks, c.workdir, os.Environ())
+	return runner.Preflight(ctx, j.Checks, c.cfg.Workdir, jobEnv(c.cfg, j))
 }
 
 // redactingHandler masks secrets in every log message and string attribute.
@@ -95,7 +109,11 @@ type liveRedactor struct {
 	p atomic.Pointer[runbook.Redactor]
 }
 
-// newLiveRedactor masks the environment's secrets and rb's dependency variables.
+// botSecretVars are the bot's own variables whose whole values are secret
+// although their names say URL: a webhook's credential is often in its path.
+var botSecretVars = []string{envITSMWebhookURL}
+
+// newLiveRedactor masks the environment's secrets, the bot's own and rb's dependency variables.
 func newLiveRedactor(rb *runbook.Runbook) *liveRedactor {
 	l := &liveRedactor{}
 	l.update(rb)
@@ -104,11 +122,14 @@ func newLiveRedactor(rb *runbook.Runbook) *liveRedactor {
 
 // update rebuilds the redactor for rb, before rb is put in force.
 func (l *liveRedactor) update(rb *runbook.Runbook) {
-	l.p.Store(runbook.NewRedactor(os.Environ(), dependencyVars(rb)))
+	l.p.Store(runbook.NewRedactor(os.Environ(), append(dependencyVars(rb), botSecretVars...)))
 }
 
 // Redact masks the secrets in s.
 func (l *liveRedactor) Redact(s string) string { return l.p.Load().Redact(s) }
+
+// Cut tells where an over-long line may be cut without splitting a secret (runbook.Redactor.Cut).
+func (l *liveRedactor) Cut(s string) int { return l.p.Load().Cut(s) }
 
 func (h redactingHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.h.Enabled(ctx, l) }
 

@@ -85,10 +85,17 @@ func readRunbook(path string, loc *time.Location) (*runbook.Runbook, runbook.Pro
 func dependencyVars(rb *runbook.Runbook) []string {
 	var names []string
 	for _, j := range rb.Jobs {
-		for _, c := range j.Checks {
-			if c.Kind == runbook.CheckEnv {
-				names = append(names, c.Names...)
-			}
+		names = append(names, jobDependencyVars(j)...)
+	}
+	return names
+}
+
+// jobDependencyVars are the environment variables j depends on: its script gets them.
+func jobDependencyVars(j runbook.Job) []string {
+	var names []string
+	for _, c := range j.Checks {
+		if c.Kind == runbook.CheckEnv {
+			names = append(names, c.Names...)
 		}
 	}
 	return names
@@ -113,8 +120,8 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 	}
 	svc := runbook.NewService(e.rb, settings(e.cfg), runbook.Deps{
 		Store:     db,
-		Executor:  &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact},
-		Checker:   checker{workdir: e.cfg.Workdir},
+		Executor:  &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact, cut: e.redact.Cut},
+		Checker:   checker{cfg: e.cfg},
 		Directory: dir,
 		Redact:    e.redact.Redact,
 		Log:       e.log,

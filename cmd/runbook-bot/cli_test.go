@@ -59,6 +59,10 @@ func TestCLI_GivenARunbook_WhenValidated_ThenWhatWasUnderstoodOrEveryProblem(t *
 			wantOut: []string{"warning: RUNBOOK_REMINDERS: 4h is not shorter than the confirmation lead 2h: it would come before the request, so it is never sent"}},
 		{name: "a bad env value: exit 1 naming the variable", args: []string{"validate"}, env: []string{"RUNBOOK_RUN_TIMEOUT=soon"}, wantCode: 1,
 			wantErr: []string{"RUNBOOK_RUN_TIMEOUT"}},
+		{name: "the variables the script gets, by name", args: []string{"validate"}, env: []string{"RUNBOOK_SCRIPT_ENV=KUBECONFIG,AWS_REGION", "DATABASE_URL=postgres://u:s3cr3tpw@h/db"}, wantCode: 0,
+			wantOut: []string{"  env:       PATH, HOME, LANG, TZ, TMPDIR, LC_*, RUNBOOK_RUN_ID, RUNBOOK_JOB, RUNBOOK_WINDOW, AWS_REGION, DATABASE_URL, KUBECONFIG\n"}},
+		{name: "a bad name for the scripts: exit 1 naming it", args: []string{"validate"}, env: []string{"RUNBOOK_SCRIPT_ENV=KUBE-CONFIG"}, wantCode: 1,
+			wantErr: []string{`RUNBOOK_SCRIPT_ENV: "KUBE-CONFIG" has "KUBE-CONFIG", which is not a variable name`}},
 		{name: "schedule lists the next windows", args: []string{"schedule", "--count", "2"}, wantCode: 0, wantOut: []string{"reset-staging", "05:00"}},
 		{name: "version", args: []string{"version"}, wantCode: 0, wantOut: []string{"runbook-bot "}},
 	}
@@ -79,11 +83,23 @@ func TestCLI_GivenARunbook_WhenValidated_ThenWhatWasUnderstoodOrEveryProblem(t *
 			for _, want := range tt.wantOut {
 				assert.Contains(t, out, want)
 			}
+			assert.NotContains(t, out, "s3cr3tpw", "names only, never values")
 			for _, want := range tt.wantErr {
 				assert.Contains(t, errOut, want)
 			}
 		})
 	}
+}
+
+func TestCLI_GivenACommandWithRepeatedModeFlags_WhenValidated_ThenAWarningNamesTheJob(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t, jobRow{window: "Daily 05:00 UTC", freq: "Daily", script: "scripts/sync.sh", body: "true"})
+	doc, err := os.ReadFile(w.path("docs", "runbook.md"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(w.path("docs", "runbook.md"), []byte(strings.Replace(string(doc), "`scripts/sync.sh`", "`scripts/sync.sh --mode=apply --mode plan`", 1)), 0o644))
+	out, errOut, code := runCLI(t, w, cliEnv(w), "validate")
+	assert.Equal(t, 0, code, "a warning, not a problem; stderr:\n%s", errOut)
+	assert.Contains(t, out, "warning: sync (line 6): its command gives --mode 2 times")
 }
 
 func TestCLI_GivenARunbookWithOneBrokenRow_WhenValidated_ThenTheProblemAndWhatWasUnderstoodAllTheSame(t *testing.T) {

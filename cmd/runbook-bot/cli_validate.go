@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
+	"github.com/runbook-bot/runbook-bot/runbook/runner"
 )
 
 // cmdValidate checks the runbook and prints what it understood, or every problem as FILE:LINE: message.
@@ -41,7 +42,7 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "%s: %d problem(s)\n", file, len(problems))
 		if rb != nil && len(rb.Jobs) > 0 { // what was understood all the same, to help fix the rest
-			printRunbook(stdout, rb, runbook.EffectivePolicy(rb.Policy, settings(cfg)), false)
+			printRunbook(stdout, rb, runbook.EffectivePolicy(rb.Policy, settings(cfg)), cfg.ScriptEnv, false)
 		}
 		return errReported
 	}
@@ -49,17 +50,21 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if _, err := ticketSource(cfg); err != nil {
 		return err
 	}
-	printRunbook(stdout, rb, pol, true)
+	printRunbook(stdout, rb, pol, cfg.ScriptEnv, true)
 	for _, w := range cfg.ReminderWarnings(pol.ConfirmLead) {
+		fmt.Fprintln(stdout, "warning:", w)
+	}
+	for _, w := range modeWarnings(rb) {
 		fmt.Fprintln(stdout, "warning:", w)
 	}
 	fmt.Fprintf(stdout, "\nticket source: %s\n", ticketSourceText(cfg))
 	return nil
 }
 
-// printRunbook prints what was understood of rb: each job, then the effective
-// policy. ok is false when rb had problems (then only its good rows are shown).
-func printRunbook(w io.Writer, rb *runbook.Runbook, pol runbook.Policy, ok bool) {
+// printRunbook prints what was understood of rb: each job with the variables
+// its script may get (by name), then the effective policy. scriptEnv is
+// RUNBOOK_SCRIPT_ENV; ok is false when rb had problems (then only its good rows are shown).
+func printRunbook(w io.Writer, rb *runbook.Runbook, pol runbook.Policy, scriptEnv []string, ok bool) {
 	if ok {
 		fmt.Fprintf(w, "%s: OK — %d job(s), language %s\n\n", rb.File, len(rb.Jobs), rb.Lang)
 	} else {
@@ -74,6 +79,7 @@ func printRunbook(w io.Writer, rb *runbook.Runbook, pol runbook.Policy, ok bool)
 		for _, c := range j.Checks {
 			fmt.Fprintf(w, "  check:     %-6s %s\n", c.Kind, checkText(c))
 		}
+		fmt.Fprintf(w, "  env:       %s\n", strings.Join(runner.AllowedNames(append(jobDependencyVars(j), scriptEnv...)), ", "))
 		fmt.Fprintln(w)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -83,6 +89,19 @@ func printRunbook(w io.Writer, rb *runbook.Runbook, pol runbook.Policy, ok bool)
 	fmt.Fprintf(tw, "delay threshold\t%s\t%s\n", pol.DelayThreshold, pol.DelayThresholdSrc)
 	fmt.Fprintf(tw, "confirmation lead\t%s\t%s\n", pol.ConfirmLead, pol.ConfirmLeadSrc)
 	_ = tw.Flush()
+}
+
+// modeWarnings names each job whose command gives the script's mode more than
+// once: which one counts is up to the script, so the runbook is ambiguous.
+func modeWarnings(rb *runbook.Runbook) []string {
+	var out []string
+	for _, j := range rb.Jobs {
+		if n := runbook.ModeFlags(j.Command); n > 1 {
+			out = append(out, fmt.Sprintf("%s (line %d): its command gives --mode %d times (%s); give it once: which one counts is up to the script (a dry run replaces them all with one --mode %s)",
+				j.ID, j.Line, n, strings.Join(j.Command, " "), runbook.DryRunMode))
+		}
+	}
+	return out
 }
 
 func ownerText(rb *runbook.Runbook, o runbook.Owner) string {

@@ -36,6 +36,7 @@ const (
 	envResponders       = "RUNBOOK_RESPONDERS"
 	envITSMWebhookURL   = "RUNBOOK_ITSM_WEBHOOK_URL"
 	envHTTPAddr         = "RUNBOOK_HTTP_ADDR"
+	envScriptEnv        = "RUNBOOK_SCRIPT_ENV"
 	envTickets          = "RUNBOOK_TICKETS"
 	envGitHubRepo       = "RUNBOOK_GITHUB_REPO"
 	envGitHubToken      = "RUNBOOK_GITHUB_TOKEN"
@@ -53,7 +54,7 @@ var configVars = []string{
 	envFile, envWorkdir, envCheckinsFile, envDB, envDataDir,
 	envTZ, envLang, envChannel, envIncidentChannel,
 	envConfirmLead, envReminders, envIncidentDeadline, envDelayThreshold,
-	envRunTimeout, envAutorun, envOperators, envResponders, envITSMWebhookURL, envHTTPAddr,
+	envRunTimeout, envAutorun, envOperators, envResponders, envITSMWebhookURL, envHTTPAddr, envScriptEnv,
 	envTickets, envGitHubRepo, envGitHubToken, envGitHubAPIURL, envGitHubLabel,
 	envJiraURL, envJiraEmail, envJiraToken, envJiraJQL,
 }
@@ -140,6 +141,9 @@ type Config struct {
 	ITSMWebhookURL string
 	// HTTPAddr is the listen address of the operations HTTP server; "" disables it.
 	HTTPAddr string
+	// ScriptEnv names the variables of the bot's environment scripts get besides
+	// the base ones (PATH, HOME, LANG, LC_*, TZ, TMPDIR) and their job's dependencies.
+	ScriptEnv []string
 
 	// Tickets is where related open tickets come from: "" (none), "github" or "jira".
 	Tickets string
@@ -219,6 +223,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		Responders:       l.principals(envResponders, "; leave it unset for the incident channel's members"),
 		ITSMWebhookURL:   l.httpURL(envITSMWebhookURL, "", "(use the https:// address of your ITSM's webhook)"),
 		HTTPAddr:         l.httpAddr(),
+		ScriptEnv:        l.scriptEnv(),
 	}
 	l.tickets(&c)
 	if !strings.HasSuffix(c.SlackAPIURL, "/") {
@@ -286,6 +291,10 @@ func (c Config) Redacted() map[string]string {
 	if tickets == "" {
 		tickets = "none"
 	}
+	scriptEnv := strings.Join(c.ScriptEnv, ",")
+	if scriptEnv == "" {
+		scriptEnv = "none"
+	}
 	m := map[string]string{
 		envSlackBotToken:    c.SlackBotToken,
 		envSlackAppToken:    c.SlackAppToken,
@@ -309,6 +318,7 @@ func (c Config) Redacted() map[string]string {
 		envResponders:       cmp.Or(strings.Join(c.Responders, ","), "members of the incident channel"),
 		envITSMWebhookURL:   c.ITSMWebhookURL,
 		envHTTPAddr:         httpAddr,
+		envScriptEnv:        scriptEnv,
 		envTickets:          tickets,
 		envGitHubRepo:       c.GitHubRepo,
 		envGitHubToken:      c.GitHubToken,

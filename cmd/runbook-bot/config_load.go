@@ -14,21 +14,15 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // RUNBOOK_TZ must not depend on the host's zoneinfo files.
+
+	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
 // isSecretVar reports whether a variable's value must never be echoed, by
-// its name (the same rule as the bot's redaction, SPEC §4).
+// its name: the redaction's rule (runbook.SecretName), and any URL too: the
+// bot's URLs may carry a credential in their path (a webhook's).
 func isSecretVar(name string) bool {
-	up := strings.ToUpper(name)
-	if strings.HasPrefix(up, "SLACK_") && strings.Contains(up, "TOKEN") {
-		return true
-	}
-	for _, w := range []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "DSN", "URL"} {
-		if strings.Contains(up, w) {
-			return true
-		}
-	}
-	return false
+	return runbook.SecretName(name) || strings.Contains(strings.ToUpper(name), "URL")
 }
 
 // loader accumulates the problems found while reading the environment.
@@ -301,6 +295,41 @@ func (l *loader) httpAddr() string {
 		return defaultHTTPAddr
 	}
 	return v
+}
+
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// scriptEnv reads RUNBOOK_SCRIPT_ENV: comma-separated variable names, each kept
+// once. SLACK_* and the bot's own secrets are refused: they never reach a script.
+func (l *loader) scriptEnv() []string {
+	v, ok := l.get(envScriptEnv)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.TrimSpace(item)
+		switch {
+		case item == "":
+			continue
+		case strings.ContainsAny(item, "*?"):
+			l.fail(envScriptEnv, v, fmt.Sprintf("has %q, which is not a variable name (list each name, such as AWS_REGION,AWS_PROFILE: patterns are not accepted)", item))
+			return nil
+		case !envNameRE.MatchString(item):
+			l.fail(envScriptEnv, v, fmt.Sprintf("has %q, which is not a variable name (use comma-separated names such as AWS_REGION,KUBECONFIG)", item))
+			return nil
+		case strings.HasPrefix(strings.ToUpper(item), "SLACK_"):
+			l.fail(envScriptEnv, v, fmt.Sprintf("has %q: SLACK_* variables never reach a script", item))
+			return nil
+		case slices.Contains(configVars, item) && isSecretVar(item):
+			l.fail(envScriptEnv, v, fmt.Sprintf("has %q: the bot's own secrets never reach a script", item))
+			return nil
+		}
+		if !slices.Contains(out, item) {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 var githubRepoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)

@@ -196,6 +196,10 @@ func TestLoadConfig_GivenValidValues_WhenLoaded_ThenEachVariableIsRead(t *testin
 				assert.Equal(t, "ATATT3x", c.JiraToken)
 				assert.Equal(t, `project = OPS AND labels = "{job}"`, c.JiraJQL)
 			}},
+		{"given names for the scripts when loaded then each is kept once, in order",
+			env{"RUNBOOK_SCRIPT_ENV": " AWS_REGION, KUBECONFIG,,AWS_REGION ,_X1"}, func(t *testing.T, c Config) {
+				assert.Equal(t, []string{"AWS_REGION", "KUBECONFIG", "_X1"}, c.ScriptEnv)
+			}},
 		{"given github chosen and jira variables unset when loaded then jira is not required",
 			env{"RUNBOOK_TICKETS": "github", "RUNBOOK_GITHUB_REPO": "acme/infra", "RUNBOOK_GITHUB_TOKEN": "ghp_abc"}, func(t *testing.T, c Config) {
 				assert.Equal(t, "github", c.Tickets)
@@ -242,6 +246,18 @@ func TestLoadConfig_GivenBadValue_WhenLoaded_ThenProblemNamesVariableValueAndWha
 		{"given a duplicated reminder when loaded then it is named",
 			env{"RUNBOOK_REMINDERS": "1h,60m"},
 			`RUNBOOK_REMINDERS: "1h,60m" lists 1h twice (use distinct durations such as 4h,1h)`},
+		{"given a name with a dash for the scripts when loaded then it is named",
+			env{"RUNBOOK_SCRIPT_ENV": "AWS-REGION,KUBECONFIG"},
+			`RUNBOOK_SCRIPT_ENV: "AWS-REGION,KUBECONFIG" has "AWS-REGION", which is not a variable name (use comma-separated names such as AWS_REGION,KUBECONFIG)`},
+		{"given a pattern for the scripts when loaded then names are asked for",
+			env{"RUNBOOK_SCRIPT_ENV": "AWS_*"},
+			`RUNBOOK_SCRIPT_ENV: "AWS_*" has "AWS_*", which is not a variable name (list each name, such as AWS_REGION,AWS_PROFILE: patterns are not accepted)`},
+		{"given a Slack variable for the scripts when loaded then refused",
+			env{"RUNBOOK_SCRIPT_ENV": "KUBECONFIG,SLACK_BOT_TOKEN"},
+			`RUNBOOK_SCRIPT_ENV: "KUBECONFIG,SLACK_BOT_TOKEN" has "SLACK_BOT_TOKEN": SLACK_* variables never reach a script`},
+		{"given one of the bot's secrets for the scripts when loaded then refused",
+			env{"RUNBOOK_SCRIPT_ENV": "RUNBOOK_ITSM_WEBHOOK_URL"},
+			`RUNBOOK_SCRIPT_ENV: "RUNBOOK_ITSM_WEBHOOK_URL" has "RUNBOOK_ITSM_WEBHOOK_URL": the bot's own secrets never reach a script`},
 		{"given an unsupported language when loaded then the accepted ones are listed",
 			env{"RUNBOOK_LANG": "es"},
 			`RUNBOOK_LANG: "es" is not a supported language (use pt-BR or en)`},
@@ -442,6 +458,7 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_RESPONDERS":        "members of the incident channel",
 				"RUNBOOK_ITSM_WEBHOOK_URL":  "unset",
 				"RUNBOOK_HTTP_ADDR":         "127.0.0.1:8080",
+				"RUNBOOK_SCRIPT_ENV":        "none",
 				"RUNBOOK_TICKETS":           "none",
 				"RUNBOOK_GITHUB_REPO":       "",
 				"RUNBOOK_GITHUB_TOKEN":      "unset",
@@ -459,7 +476,8 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_CONFIRM_LEAD": "90m", "RUNBOOK_REMINDERS": "none", "RUNBOOK_INCIDENT_DEADLINE": "1m30s",
 				"RUNBOOK_DELAY_THRESHOLD": "30s", "RUNBOOK_RUN_TIMEOUT": "2h", "RUNBOOK_AUTORUN": "yes",
 				"RUNBOOK_OPERATORS": "U1AB,S2CD", "RUNBOOK_RESPONDERS": "S3EF", "RUNBOOK_ITSM_WEBHOOK_URL": "https://u:SECRET@itsm.example/", "RUNBOOK_HTTP_ADDR": "",
-				"RUNBOOK_TICKETS": "GitHub", "RUNBOOK_GITHUB_REPO": "acme/infra", "RUNBOOK_GITHUB_TOKEN": "ghp_SECRETtoken",
+				"RUNBOOK_SCRIPT_ENV": "AWS_REGION,KUBECONFIG",
+				"RUNBOOK_TICKETS":    "GitHub", "RUNBOOK_GITHUB_REPO": "acme/infra", "RUNBOOK_GITHUB_TOKEN": "ghp_SECRETtoken",
 				"RUNBOOK_GITHUB_API_URL": "https://ghe.example/api/v3/", "RUNBOOK_GITHUB_LABEL": "infra/{job}",
 				"RUNBOOK_JIRA_URL": "https://acme.atlassian.net", "RUNBOOK_JIRA_EMAIL": "bot@acme.com", "RUNBOOK_JIRA_TOKEN": "ATATTSECRET",
 				"RUNBOOK_JIRA_JQL": "project = OPS AND component = \"{job}\"",
@@ -486,6 +504,7 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_RESPONDERS":        "S3EF",
 				"RUNBOOK_ITSM_WEBHOOK_URL":  "set",
 				"RUNBOOK_HTTP_ADDR":         "disabled",
+				"RUNBOOK_SCRIPT_ENV":        "AWS_REGION,KUBECONFIG",
 				"RUNBOOK_TICKETS":           "github",
 				"RUNBOOK_GITHUB_REPO":       "acme/infra",
 				"RUNBOOK_GITHUB_TOKEN":      "set",

@@ -39,7 +39,7 @@ func TestFileModes_GivenUmask000AndAnOpenDirectory_WhenTheBotCreatesItsFiles_The
 		return tx.CreateOccurrence(&o)
 	}))
 	x := &executor{r: runner.New(), cfg: cfg, redact: func(s string) string { return s }}
-	run, err := x.Execute(context.Background(), runbook.Job{ID: "a"}, []string{"/bin/sh", "-c", "echo hi"}, func(string) {})
+	run, err := x.Execute(context.Background(), runbook.Job{ID: "a"}, time.Time{}, []string{"/bin/sh", "-c", "echo hi"}, func(string) {})
 	require.NoError(t, err)
 	run.Wait()
 	c := &records.Checkins{Path: cfg.CheckinsFile, Lang: runbook.LangPT}

@@ -15,7 +15,7 @@ import (
 func TestKillOrphanGroup_GivenALeftoverGroup_WhenItsMarkerMatches_ThenEveryProcessIsKilled(t *testing.T) {
 	// Given: a group whose leader is gone and whose descendant still runs, as after the bot died.
 	cmd := exec.Command("bash", "-c", "sleep 1000 >/dev/null 2>&1 & echo $!; exit 0")
-	cmd.Env = append(ScriptEnv(nil), "PATH=/usr/bin:/bin", RunIDVar+"=job-123")
+	cmd.Env = append(ScriptEnv(nil, nil), "PATH=/usr/bin:/bin", RunIDVar+"=job-123")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out, err := cmd.Output()
 	require.NoError(t, err)

@@ -22,11 +22,12 @@ const VersionTimeout = 2 * time.Second
 const maxDetail = 120
 
 // Preflight evaluates a job's checks against workdir and environ (the
-// environment the script will get, see ScriptEnv). Details name things, never
-// show values; tool checks run "<tool> --version" (at most VersionTimeout each).
+// environment the script will get, see ScriptEnv), and lists the variables the
+// script gets (EnvNames). Details name things, never show values; tool checks
+// run "<tool> --version" (at most VersionTimeout each).
 func Preflight(ctx context.Context, checks []runbook.Check, workdir string, environ []string) runbook.Preflight {
 	env := envMap(environ)
-	out := runbook.Preflight{Results: make([]runbook.CheckResult, 0, len(checks))}
+	out := runbook.Preflight{Results: make([]runbook.CheckResult, 0, len(checks)), Env: EnvNames(environ)}
 	for _, c := range checks {
 		var ok bool
 		var detail string

@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -43,10 +42,6 @@ const (
 	ReasonStart     = "start"     // could not start (not found, not executable, log not writable)
 )
 
-// RunIDVar is the environment variable that marks a run's processes, so that a
-// restarted bot can find and kill what a crashed one left running.
-const RunIDVar = "RUNBOOK_RUN_ID"
-
 // ErrBusy reports that a run of the job is already in progress.
 var ErrBusy = errors.New("a run of this job is already in progress")
 
@@ -55,11 +50,12 @@ type Spec struct {
 	Job       string
 	Argv      []string            // argv[0] is the script path relative to Dir (or absolute); no shell ever
 	Dir       string              // RUNBOOK_WORKDIR
-	Env       []string            // full environment for the script (nil: ScriptEnv(os.Environ()))
+	Env       []string            // full environment for the script (nil: ScriptEnv(os.Environ(), nil))
 	Timeout   time.Duration       // kill the whole process group when exceeded; <= 0 means none
 	Grace     time.Duration       // SIGTERM → wait Grace → SIGKILL (default 5s)
 	LogPath   string              // full log file (created with parents, 0600); content is redacted; "" keeps none
 	Redact    func(string) string // applied to every line before it goes anywhere (nil = identity)
+	Cut       func(string) int    // where a line longer than MaxLineBytes is cut so no secret is split (runbook.Redactor.Cut; nil: splitPoint)
 	OnLine    func(line string)   // called with each redacted line, from one goroutine, in order; must not block long
 	TailLines int                 // lines kept in memory for the result (default 50)
 }
@@ -123,8 +119,11 @@ func (r *Runner) Start(ctx context.Context, s Spec) (*Run, error) {
 	if s.Redact == nil {
 		s.Redact = func(l string) string { return l }
 	}
+	if s.Cut == nil {
+		s.Cut = func(chunk string) int { return splitPoint([]byte(chunk)) }
+	}
 	if s.Env == nil {
-		s.Env = ScriptEnv(os.Environ())
+		s.Env = ScriptEnv(os.Environ(), nil)
 	}
 	run := &Run{spec: s, cancelCh: make(chan struct{}), done: make(chan struct{})}
 
@@ -328,8 +327,9 @@ func terminate(pgid int, grace time.Duration, exited <-chan struct{}) {
 	}
 }
 
-// readLines splits the merged output into lines (at most MaxLineBytes each),
-// redacts them and hands them to the log, the tail and OnLine, in order.
+// readLines splits the merged output into lines (at most MaxLineBytes each,
+// a longer one cut where Spec.Cut says, so that no secret straddles two
+// pieces), redacts them and hands them to the log, the tail and OnLine, in order.
 func readLines(pr *os.File, log *logFile, s Spec) readStats {
 	tail := newRing(s.TailLines)
 	var lines int64
@@ -354,7 +354,10 @@ func readLines(pr *os.File, log *logFile, s Spec) readStats {
 		}
 		scanned = end
 		if end-start == len(buf) {
-			cut := splitPoint(buf[start:end])
+			cut := s.Cut(string(buf[start:end]))
+			if cut <= 0 || cut > end-start {
+				cut = splitPoint(buf[start:end])
+			}
 			emit(buf[start : start+cut])
 			start += cut
 			scanned = start
@@ -396,49 +399,4 @@ func splitPoint(b []byte) int {
 		cut = len(b)
 	}
 	return cut
-}
-
-// ScriptEnv returns the bot's environment minus every SLACK_* variable.
-func ScriptEnv(environ []string) []string {
-	out := make([]string, 0, len(environ))
-	for _, kv := range environ {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(strings.ToUpper(k), "SLACK_") {
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
-}
-
-// dryRunModes are the script modes that change nothing.
-var dryRunModes = map[string]bool{"validate": true, "plan": true, "verify": true}
-
-// DryRunArgv returns argv for the script's own dry run: the value after
-// "--mode" becomes "plan" unless it already is validate/plan/verify, and
-// "--mode plan" is appended when there is no --mode.
-func DryRunArgv(argv []string) []string {
-	out := append([]string(nil), argv...)
-	found := false
-	for i := 1; i < len(out); i++ {
-		switch {
-		case out[i] == "--mode":
-			found = true
-			if i+1 >= len(out) {
-				out = append(out, "plan")
-			} else if !dryRunModes[out[i+1]] {
-				out[i+1] = "plan"
-			}
-			i++
-		case strings.HasPrefix(out[i], "--mode="):
-			found = true
-			if !dryRunModes[strings.TrimPrefix(out[i], "--mode=")] {
-				out[i] = "--mode=plan"
-			}
-		}
-	}
-	if !found {
-		out = append(out, "--mode", "plan")
-	}
-	return out
 }

@@ -301,27 +301,76 @@ func TestRunStartFailure(t *testing.T) {
 	}
 }
 
-func TestScriptEnvDropsSlack(t *testing.T) {
+func TestScriptEnv_GivenTheBotsEnvironment_ThenOnlyTheAllowListReachesTheScript(t *testing.T) {
+	environ := []string{
+		"PATH=/usr/bin:/bin", "HOME=/home/bot", "LANG=pt_BR.UTF-8", "LC_ALL=C.UTF-8", "LC_TIME=pt_BR.UTF-8", "TZ=America/Sao_Paulo", "TMPDIR=/tmp/bot",
+		"RUNBOOK_ITSM_WEBHOOK_URL=https://itsm.example/hook?key=1", "RUNBOOK_DB=data/runbook.db", "AWS_SECRET_ACCESS_KEY=abc",
+		"SLACK_BOT_TOKEN=xoxb-1", "Slack_Weird=x", "DEV_RELATIONAL_URL=postgres://u:p@h/db", "AWS_REGION=sa-east-1",
+		"LCX=not a locale", "=odd", "noequals",
+	}
+	cases := []struct {
+		name  string
+		allow []string
+		want  []string
+	}{
+		{"nothing allowed: the base variables only", nil,
+			[]string{"PATH=/usr/bin:/bin", "HOME=/home/bot", "LANG=pt_BR.UTF-8", "LC_ALL=C.UTF-8", "LC_TIME=pt_BR.UTF-8", "TZ=America/Sao_Paulo", "TMPDIR=/tmp/bot"}},
+		{"a dependency and a listed name", []string{"DEV_RELATIONAL_URL", "AWS_REGION", "NOT_SET"},
+			[]string{"PATH=/usr/bin:/bin", "HOME=/home/bot", "LANG=pt_BR.UTF-8", "LC_ALL=C.UTF-8", "LC_TIME=pt_BR.UTF-8", "TZ=America/Sao_Paulo", "TMPDIR=/tmp/bot",
+				"DEV_RELATIONAL_URL=postgres://u:p@h/db", "AWS_REGION=sa-east-1"}},
+		{"SLACK_* never, even when allowed", []string{"SLACK_BOT_TOKEN", "Slack_Weird"},
+			[]string{"PATH=/usr/bin:/bin", "HOME=/home/bot", "LANG=pt_BR.UTF-8", "LC_ALL=C.UTF-8", "LC_TIME=pt_BR.UTF-8", "TZ=America/Sao_Paulo", "TMPDIR=/tmp/bot"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, ScriptEnv(environ, tc.allow))
+		})
+	}
+}
+
+func TestScriptEnv_GivenARealScript_WhenItPrintsItsEnvironment_ThenItSeesTheAllowListOnly(t *testing.T) {
+	t.Setenv("RUNBOOK_ITSM_WEBHOOK_URL", "https://itsm.example/hook")
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-should-not-leak")
-	t.Setenv("Slack_Weird", "nope")
-	t.Setenv("RUNBOOK_KEEP", "kept")
+	t.Setenv("SEED_BUCKET", "s3://bucket")
+	t.Setenv("UNLISTED_THING", "x")
+	t.Setenv("LC_ALL", "C")
 	dir := t.TempDir()
 	writeScript(t, dir, "env.sh", "env\n")
-	for name, env := range map[string][]string{"explicit": ScriptEnv(os.Environ()), "default": nil} {
+	for name, env := range map[string][]string{"explicit": ScriptEnv(os.Environ(), []string{"SEED_BUCKET"}), "default": nil} {
 		t.Run(name, func(t *testing.T) {
 			sink := newSink()
 			run, err := New().Start(context.Background(), Spec{Job: "env", Argv: []string{"env.sh"}, Dir: dir, Env: env, OnLine: sink.on})
 			require.NoError(t, err)
 			require.Equal(t, ReasonOK, waitResult(t, run).Reason)
-			lines := sink.all()
-			assert.Contains(t, lines, "RUNBOOK_KEEP=kept")
-			for _, l := range lines {
-				assert.False(t, strings.HasPrefix(strings.ToUpper(l), "SLACK_"), "leaked %q", l)
+			var names []string
+			for _, l := range sink.all() {
+				if n, _, _ := strings.Cut(l, "="); !bashOwn[n] {
+					names = append(names, n)
+				}
 			}
+			want := []string{"HOME", "LC_ALL", "PATH"}
+			if name == "explicit" {
+				want = append(want, "SEED_BUCKET")
+			}
+			for _, v := range []string{"LANG", "TZ", "TMPDIR"} {
+				if _, ok := os.LookupEnv(v); ok {
+					want = append(want, v)
+				}
+			}
+			assert.ElementsMatch(t, want, names)
 		})
 	}
-	assert.Equal(t, []string{"A=1", "XSLACK_B=2", "=odd"}, ScriptEnv([]string{"A=1", "SLACK_APP_TOKEN=x", "XSLACK_B=2", "slack_api_url=u", "=odd"}))
 }
+
+func TestAllowedNames_GivenAllowedVariables_ThenTheBaseTheLocalesTheRunsAndThoseSorted(t *testing.T) {
+	assert.Equal(t, []string{"PATH", "HOME", "LANG", "TZ", "TMPDIR", "LC_*", "RUNBOOK_RUN_ID", "RUNBOOK_JOB", "RUNBOOK_WINDOW", "AWS_REGION", "DEV_URL"},
+		AllowedNames([]string{"DEV_URL", "AWS_REGION", "DEV_URL", "PATH"}))
+	assert.Equal(t, []string{"HOME", "LC_ALL", "PATH", "RUNBOOK_JOB", "RUNBOOK_RUN_ID", "RUNBOOK_WINDOW", "X"},
+		EnvNames([]string{"PATH=/bin", "X=secret-value", "HOME=/h", "LC_ALL=C", "X=again", "=odd"}))
+}
+
+// bashOwn are the variables bash itself exports to what it runs.
+var bashOwn = map[string]bool{"PWD": true, "SHLVL": true, "_": true, "OLDPWD": true}
 
 func TestRunRedacts(t *testing.T) {
 	env := []string{
@@ -357,6 +406,37 @@ echo "<!channel> done"
 	assert.Equal(t, strings.Join(want, "\n")+"\n", string(data))
 	for _, secret := range []string{"pg-S3cret!", "bucket-private-name", "hunter2hunter2", "xoxb-1234"} {
 		assert.NotContains(t, string(data), secret)
+	}
+}
+
+func TestRun_GivenASecretStraddlingTheLineCut_WhenRedacted_ThenNeitherHalfLeaks(t *testing.T) {
+	const secret = "Zq7Lm2Xw9Kp4Rt6V"
+	env := []string{"PATH=/usr/bin:/bin", "DEPLOY_TOKEN=" + secret}
+	red := runbook.NewRedactor(env, nil)
+	dir := t.TempDir()
+	// 65,528 letters, then the secret across the 64 KiB cut, then more letters, no newline.
+	writeScript(t, dir, "straddle.sh", `head -c 65528 /dev/zero | tr '\0' A
+printf '%s' "$DEPLOY_TOKEN"
+head -c 300 /dev/zero | tr '\0' B
+`)
+	logPath := filepath.Join(t.TempDir(), "straddle.log")
+	sink := newSink()
+	run, err := New().Start(context.Background(), Spec{Job: "straddle", Argv: []string{"straddle.sh"}, Dir: dir, Env: env,
+		LogPath: logPath, Redact: red.Redact, Cut: red.Cut, OnLine: sink.on})
+	require.NoError(t, err)
+	require.Equal(t, ReasonOK, waitResult(t, run).Reason)
+	data, err := os.ReadFile(logPath)
+	require.NoError(t, err)
+	joined := strings.Join(sink.all(), "")
+	for name, text := range map[string]string{"log file": string(data), "lines": joined} {
+		assert.Equal(t, 1, strings.Count(text, "[DEPLOY_TOKEN]"), "%s: the secret is masked once", name)
+		for _, part := range []string{secret, secret[:8], secret[8:]} {
+			assert.False(t, strings.Contains(text, part), "%s: %q leaks", name, part)
+		}
+	}
+	assert.Greater(t, len(sink.all()), 1, "the line was cut")
+	for _, l := range sink.all() {
+		assert.LessOrEqual(t, len(l), MaxLineBytes)
 	}
 }
 
@@ -458,29 +538,6 @@ func BenchmarkRunnerHugeOutput(b *testing.B) {
 	b.ReportMetric(float64(before)/1024, "MiB-peakRSS-before")
 	b.ReportMetric(float64(after)/1024, "MiB-peakRSS-after")
 	b.ReportMetric(float64(after-before)/1024, "MiB-peakRSS-growth")
-}
-
-func TestDryRunArgv(t *testing.T) {
-	cases := []struct {
-		in, want []string
-	}{
-		{[]string{"seed.sh"}, []string{"seed.sh", "--mode", "plan"}},
-		{[]string{"seed.sh", "--env", "dev"}, []string{"seed.sh", "--env", "dev", "--mode", "plan"}},
-		{[]string{"sync.sh", "--mode", "apply"}, []string{"sync.sh", "--mode", "plan"}},
-		{[]string{"sync.sh", "--mode", "apply", "--x"}, []string{"sync.sh", "--mode", "plan", "--x"}},
-		{[]string{"sync.sh", "--mode", "validate"}, []string{"sync.sh", "--mode", "validate"}},
-		{[]string{"sync.sh", "--mode", "plan"}, []string{"sync.sh", "--mode", "plan"}},
-		{[]string{"sync.sh", "--mode", "verify"}, []string{"sync.sh", "--mode", "verify"}},
-		{[]string{"sync.sh", "--mode=apply"}, []string{"sync.sh", "--mode=plan"}},
-		{[]string{"sync.sh", "--mode=verify"}, []string{"sync.sh", "--mode=verify"}},
-		{[]string{"sync.sh", "--mode"}, []string{"sync.sh", "--mode", "plan"}},
-		{[]string{"--mode"}, []string{"--mode", "--mode", "plan"}}, // argv[0] is the script, never a flag
-	}
-	for _, tc := range cases {
-		in := append([]string(nil), tc.in...)
-		assert.Equal(t, tc.want, DryRunArgv(tc.in), "%v", tc.in)
-		assert.Equal(t, in, tc.in, "input not modified")
-	}
 }
 
 func TestSplitPoint(t *testing.T) {

@@ -80,6 +80,8 @@ type Service struct {
 	slots   execSlots     // one execution (run or dry run) per job
 	runWG   sync.WaitGroup
 	loops   sync.WaitGroup // the timer loop and the periodic scheduler started by Start
+
+	outboxes wakeups // the running outboxes, woken together when a delivery is queued (outbox.go)
 }
 
 // Deps are the service's ports.

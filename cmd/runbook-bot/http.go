@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,11 +24,16 @@ type opsServer struct {
 	db        *sqlite.DB
 	connected func() bool // nil when not in Slack mode
 	log       *slog.Logger
+
+	incidentLate atomic.Bool // an incident notice is late: logged when it starts, not at every probe
 }
+
+// incidentLagLimit is how long an incident or escalation notice may wait for delivery before /readyz fails.
+const incidentLagLimit = 30 * time.Second
 
 func (s *opsServer) handler() http.Handler {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(statsCollector{db: s.db, now: s.svc.Now}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(statsCollector{db: s.db, now: s.svc.Now, lag: s.svc.DeliveryLag}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
@@ -54,11 +60,36 @@ func (s *opsServer) ready(w http.ResponseWriter, r *http.Request) {
 			checks["slack"], ok = "disconnected", false
 		}
 	}
+	if v, fine := s.delivery(r.Context()); !fine {
+		checks["delivery"], ok = v, false
+	} else {
+		checks["delivery"] = v
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
 	_ = json.NewEncoder(w).Encode(map[string]any{"ready": ok, "checks": checks})
+}
+
+// delivery checks that no incident or escalation notice has waited more than
+// incidentLagLimit; the start and the end of such a wait are logged once each.
+func (s *opsServer) delivery(ctx context.Context) (string, bool) {
+	lag, err := s.svc.DeliveryLag(ctx)
+	if err != nil {
+		return "unknown", false
+	}
+	if lag.Incident <= incidentLagLimit {
+		if s.incidentLate.CompareAndSwap(true, false) {
+			s.log.Info("readiness: incident notices delivered again")
+		}
+		return "ok", true
+	}
+	if s.incidentLate.CompareAndSwap(false, true) {
+		s.log.Error("readiness: an incident or escalation notice is not delivered after 30 s; not ready until it is",
+			"waited", lag.Incident.Round(time.Second))
+	}
+	return "incident notice undelivered for " + lag.Incident.Round(time.Second).String(), false
 }
 
 func (s *opsServer) occurrences(w http.ResponseWriter, r *http.Request) {
@@ -98,6 +129,7 @@ func (s *opsServer) serve(ctx context.Context, addr string) error {
 type statsCollector struct {
 	db  *sqlite.DB
 	now func() time.Time
+	lag func(context.Context) (runbook.DeliveryLag, error)
 }
 
 var (
@@ -107,10 +139,12 @@ var (
 	descRuns        = prometheus.NewDesc("runbook_runs_total", "Finished runs by result.", []string{"result"}, nil)
 	descBacklog     = prometheus.NewDesc("runbook_outbox_backlog", "Undelivered outbox rows by sink.", []string{"sink"}, nil)
 	descEscalations = prometheus.NewDesc("runbook_escalations", "Occurrences escalated for want of an incident reference.", nil, nil)
+	descDeliveryLag = prometheus.NewDesc("runbook_delivery_oldest_pending_seconds",
+		"Age of the oldest undelivered outbox row by sink and priority (urgent, normal, bulk); 0 when none waits.", []string{"sink", "priority"}, nil)
 )
 
 func (c statsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descOccurrences, descTimers, descLate, descRuns, descBacklog, descEscalations} {
+	for _, d := range []*prometheus.Desc{descOccurrences, descTimers, descLate, descRuns, descBacklog, descEscalations, descDeliveryLag} {
 		ch <- d
 	}
 }
@@ -133,4 +167,14 @@ func (c statsCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descBacklog, prometheus.GaugeValue, float64(n), sink)
 	}
 	ch <- prometheus.MustNewConstMetric(descEscalations, prometheus.GaugeValue, float64(st.Escalated))
+	lag, err := c.lag(context.Background())
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descDeliveryLag, err)
+		return
+	}
+	for sink, byPriority := range lag.Oldest {
+		for p, age := range byPriority {
+			ch <- prometheus.MustNewConstMetric(descDeliveryLag, prometheus.GaugeValue, age.Seconds(), sink, p.String())
+		}
+	}
 }

@@ -35,6 +35,7 @@ type Outbox struct {
 	fn   SinkFunc
 
 	pass   sync.Mutex      // held by the Run or Drain that is delivering; Run lets go while idle
+	drains int             // Drains that took pass so far (held with pass): a Run's rows in memory are stale after one
 	routes map[int64]route // decoded routes of the rows last read (held with pass)
 }
 
@@ -44,13 +45,16 @@ func (s *Service) Outbox(sink string, fn SinkFunc) *Outbox {
 }
 
 // Outbox timing: how many rows one read takes, how long a store failure pauses
-// delivery, how often an idle loop looks again, and how long after a wake-up it
-// looks once more (a wake-up may come before its transaction committed).
+// delivery, how often a loop looks for new rows by itself, how long after a
+// wake-up it looks once more (a wake-up may come before its transaction
+// committed), and the least time between two reads for new rows (a burst of
+// wake-ups costs one read per readGap, not one per row).
 const (
 	readLimit   = 1000
 	storePause  = time.Second
 	idleRecheck = time.Second
 	wakeRecheck = 50 * time.Millisecond
+	readGap     = 50 * time.Millisecond
 )
 
 // Run delivers until ctx ends. It returns once no delivery is in flight.
@@ -75,7 +79,11 @@ type result struct {
 }
 
 // loop is Run (wake set: wait for work until ctx ends) and Drain (wake nil:
-// return when nothing is due).
+// return when nothing is due). Rows are read from the store when they are
+// stale (at the start, after a store failure, after a Drain delivered while a
+// Run was idle) and, at most once per readGap, when new ones may have been
+// queued; in between, the lanes are planned from the rows in memory, kept as
+// each delivery settles them.
 func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err error) {
 	o.pass.Lock()
 	locked := true
@@ -84,30 +92,32 @@ func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err
 			o.pass.Unlock()
 		}
 	}()
+	if wake == nil {
+		o.drains++
+	}
 	results := make(chan result)
 	busy := map[string]bool{}
 	var (
 		rows     []Delivery
-		stale    = true // rows must be read again
+		stale    = true // the rows in memory cannot be planned from: read first
+		fresh    bool   // rows may have been queued since the last read
 		lastRead time.Time
 		paused   time.Time // after a store failure: nothing is read or sent before
-		recheck  time.Time // read once more then: a wake-up may have come before its commit
+		recheck  time.Time // look for new rows then: a wake-up may have come before its commit
 	)
 	for {
 		now := o.s.Now()
 		var next time.Time
 		if now.Sub(lastRead) >= idleRecheck {
-			stale = true // look again now and then: rows queued without a wake-up
+			fresh = true // now and then, rows queued without a wake-up
 		}
 		if ctx.Err() == nil && !now.Before(paused) {
-			if stale {
-				var rerr error
-				if rows, rerr = o.read(ctx); rerr != nil {
-					err = rerr
+			if stale || (fresh && !now.Before(lastRead.Add(readGap))) {
+				if rs, rerr := o.read(ctx); rerr != nil {
+					err, stale, paused = rerr, true, now.Add(storePause)
 					o.failed(ctx, wake, "reading the outbox", rerr)
-					paused = now.Add(storePause)
 				} else {
-					stale, lastRead = false, now
+					rows, stale, fresh, lastRead = rs, false, false, now
 				}
 			}
 			if !stale {
@@ -134,9 +144,13 @@ func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err
 			continue
 		}
 
-		// Wait for a delivery to end, a wake-up, or the next due time.
+		// Wait for a delivery to end, a wake-up, or the next time something is due.
 		wait := idleRecheck
-		for _, t := range []time.Time{lastRead.Add(idleRecheck), next, paused, recheck} {
+		times := []time.Time{lastRead.Add(idleRecheck), next, paused, recheck}
+		if fresh || stale {
+			times = append(times, lastRead.Add(readGap))
+		}
+		for _, t := range times {
 			if t.After(now) && t.Sub(now) < wait {
 				wait = t.Sub(now)
 			}
@@ -146,7 +160,7 @@ func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err
 		if wake != nil { // a Drain leaves the service's wake-ups to the Runs
 			deliver = o.s.deliver
 		}
-		idle := len(busy) == 0 // only a Run waits while idle
+		idle, drains := len(busy) == 0, o.drains // only a Run waits while idle
 		if idle {
 			o.pass.Unlock() // a Drain may deliver meanwhile
 			locked = false
@@ -166,10 +180,10 @@ func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err
 		case <-deliver:
 			o.s.outboxes.broadcast() // every running outbox, this one included, looks again
 		case <-wake:
-			stale, recheck = true, o.s.Now().Add(wakeRecheck)
+			fresh, recheck = true, o.s.Now().Add(wakeRecheck)
 		case <-timer.Chan():
 			if !recheck.IsZero() && !o.s.Now().Before(recheck) {
-				stale, recheck = true, time.Time{}
+				fresh, recheck = true, time.Time{}
 			}
 		case <-ctx.Done():
 		}
@@ -177,7 +191,9 @@ func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err
 		if idle {
 			o.pass.Lock()
 			locked = true
-			stale = true // a Drain may have delivered meanwhile
+			if o.drains != drains {
+				stale = true // a Drain delivered meanwhile
+			}
 		}
 	}
 }

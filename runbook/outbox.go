@@ -34,14 +34,20 @@ type Outbox struct {
 	sink string
 	fn   SinkFunc
 
-	pass   sync.Mutex      // held by the Run or Drain that is delivering; Run lets go while idle
-	drains int             // Drains that took pass so far (held with pass): a Run's rows in memory are stale after one
+	pass   *pass           // shared by every Outbox of this sink
 	routes map[int64]route // decoded routes of the rows last read (held with pass)
+}
+
+// pass is held by the one Run or Drain of a sink that is delivering (a Run
+// lets go while idle), so that no row is sent twice at once.
+type pass struct {
+	sync.Mutex
+	turns int // times taken: rows a loop read before it let go are stale if another took it meanwhile
 }
 
 // Outbox returns the delivery loop of a sink; run it with Run.
 func (s *Service) Outbox(sink string, fn SinkFunc) *Outbox {
-	return &Outbox{s: s, sink: sink, fn: fn, routes: map[int64]route{}}
+	return &Outbox{s: s, sink: sink, fn: fn, pass: s.outboxes.pass(sink), routes: map[int64]route{}}
 }
 
 // Outbox timing: how many rows one read takes, how long a store failure pauses
@@ -86,15 +92,13 @@ type result struct {
 // each delivery settles them.
 func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err error) {
 	o.pass.Lock()
+	o.pass.turns++
 	locked := true
 	defer func() {
 		if locked {
 			o.pass.Unlock()
 		}
 	}()
-	if wake == nil {
-		o.drains++
-	}
 	results := make(chan result)
 	busy := map[string]bool{}
 	var (
@@ -160,7 +164,7 @@ func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err
 		if wake != nil { // a Drain leaves the service's wake-ups to the Runs
 			deliver = o.s.deliver
 		}
-		idle, drains := len(busy) == 0, o.drains // only a Run waits while idle
+		idle, turns := len(busy) == 0, o.pass.turns // only a Run waits while idle
 		if idle {
 			o.pass.Unlock() // a Drain may deliver meanwhile
 			locked = false
@@ -191,9 +195,10 @@ func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err
 		if idle {
 			o.pass.Lock()
 			locked = true
-			if o.drains != drains {
+			if o.pass.turns != turns {
 				stale = true // a Drain delivered meanwhile
 			}
+			o.pass.turns++
 		}
 	}
 }
@@ -285,6 +290,9 @@ func (o *Outbox) do(ctx context.Context, j job) result {
 		res.row, res.gone, err = o.settle(tx, j, sendErr)
 		return err
 	})
+	if res.err != nil { // nothing of the settling was committed
+		res.row, res.gone = j.d, false
+	}
 	return res
 }
 
@@ -344,14 +352,29 @@ func Backoff(n int) time.Duration {
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
-// wakeups passes the service's "something was queued" signal on to every
-// running outbox: whichever takes it from the service wakes them all.
-type wakeups struct {
-	mu   sync.Mutex
-	subs map[chan struct{}]bool
+// outboxes is the service's state shared by its outboxes: the pass of each
+// sink, and the running loops to pass the service's "something was queued"
+// signal on to (whichever takes it from the service wakes them all).
+type outboxes struct {
+	mu     sync.Mutex
+	subs   map[chan struct{}]bool
+	passes map[string]*pass
 }
 
-func (w *wakeups) subscribe() chan struct{} {
+// pass is the pass of sink.
+func (w *outboxes) pass(sink string) *pass {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.passes == nil {
+		w.passes = map[string]*pass{}
+	}
+	if w.passes[sink] == nil {
+		w.passes[sink] = &pass{}
+	}
+	return w.passes[sink]
+}
+
+func (w *outboxes) subscribe() chan struct{} {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.subs == nil {
@@ -362,13 +385,13 @@ func (w *wakeups) subscribe() chan struct{} {
 	return ch
 }
 
-func (w *wakeups) unsubscribe(ch chan struct{}) {
+func (w *outboxes) unsubscribe(ch chan struct{}) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	delete(w.subs, ch)
 }
 
-func (w *wakeups) broadcast() {
+func (w *outboxes) broadcast() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for ch := range w.subs {

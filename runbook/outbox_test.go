@@ -453,3 +453,36 @@ func TestService_GivenUndeliveredRows_WhenTheLagIsRead_ThenTheOldestOfEachSinkAn
 	require.NoError(t, err)
 	assert.Zero(t, lag.Incident)
 }
+
+func TestOutbox_GivenARunDelivering_WhenDrainedMeanwhile_ThenTheDrainWaitsAndEveryRowGoesOnce(t *testing.T) {
+	h := newHarness(t, time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC), runbook.Settings{})
+	for i := range 6 {
+		h.queue(runbook.Notice{Kind: runbook.NoticeWindowOpen, Key: fmt.Sprintf("occ/%d/request/0/open", i), Channel: runbook.ChannelRunbook})
+		h.queue(runbook.Notice{Kind: runbook.NoticeIncident, Key: fmt.Sprintf("occ/%d/incident", i), Channel: runbook.ChannelIncident})
+	}
+	chat := newChatFake()
+	gate := make(chan struct{})
+	chat.gates[runbook.ChannelRunbook] = gate
+	h.runOutbox(chat.deliver)
+	h.waitUntil("the run delivering", func() bool { return chat.waitingAt(runbook.ChannelRunbook) > 0 })
+
+	// The end of the terminal chat: drain what is left while the loop still runs.
+	drained := make(chan error, 1)
+	go func() {
+		_, err := h.svc.Outbox(runbook.SinkChat, chat.deliver).Drain(context.Background())
+		drained <- err
+	}()
+	for range 6 {
+		gate <- struct{}{}
+	}
+	require.NoError(t, <-drained)
+	assert.Empty(t, h.deliveries(runbook.SinkChat), "nothing left once the drain returns")
+	seen := map[int64]int{}
+	for _, id := range chat.ids {
+		seen[id]++
+	}
+	assert.Len(t, seen, 12)
+	for id, n := range seen {
+		assert.Equal(t, 1, n, "row %d delivered once", id)
+	}
+}

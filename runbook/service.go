@@ -81,7 +81,7 @@ type Service struct {
 	runWG   sync.WaitGroup
 	loops   sync.WaitGroup // the timer loop and the periodic scheduler started by Start
 
-	outboxes wakeups // the running outboxes, woken together when a delivery is queued (outbox.go)
+	outboxes outboxes // what the outboxes share: one delivering loop per sink, woken together (outbox.go)
 }
 
 // Deps are the service's ports.

@@ -72,7 +72,7 @@ func (o *Outbox) Run(ctx context.Context) {
 
 // Drain delivers what is due now, lanes concurrently, and returns how many
 // rows it handled once nothing more is due (rows waiting for a retry stay).
-// It waits while a Run of the same outbox is delivering.
+// It waits while a Run of the same sink is delivering.
 func (o *Outbox) Drain(ctx context.Context) (int, error) { return o.loop(ctx, nil) }
 
 // result is how a job ended.

@@ -247,7 +247,12 @@ func (b *Bot) renderRunStarted(n runbook.Notice) Message {
 
 // renderRunOutput is a batch of script output in the run thread, capped to chat limits.
 func (b *Bot) renderRunOutput(n runbook.Notice) Message {
-	return Message{Fallback: b.t("notice.output.fallback", "job", n.Occ.Job), Sections: outputSections(n.Lines, maxBlocks)}
+	m := Message{Fallback: b.t("notice.output.fallback", "job", n.Occ.Job)}
+	if n.Omitted > 0 { // batches merged by the outbox: say what the thread leaves out
+		m.Sections = []Section{{Text: b.t("notice.output.omitted", "n", strconv.Itoa(n.Omitted))}}
+	}
+	m.Sections = append(m.Sections, outputSections(n.Lines, maxBlocks-len(m.Sections))...)
+	return m
 }
 
 // renderRunResult updates the run message with how it ended.

@@ -45,6 +45,10 @@ type Notice struct {
 	At      time.Time     `json:"at"` // when the notice was made
 	Tail    []string      `json:"tail,omitempty"`
 	Tickets *TicketReport `json:"tickets,omitempty"` // related open tickets, on confirmation requests
+
+	// Omitted counts run output lines left out before Lines: the outbox merges
+	// a run's output batches when the thread falls behind (the full log has every line).
+	Omitted int `json:"omitted,omitempty"`
 }
 
 // TimerKind names a durable timer.

@@ -88,6 +88,8 @@ type Service struct {
 	slots   execSlots     // one execution (run or dry run) per job
 	runWG   sync.WaitGroup
 	loops   sync.WaitGroup // the timer loop and the periodic scheduler started by Start
+
+	outboxes outboxes // what the outboxes share: one delivering loop per sink, woken together (outbox.go)
 }
 
 // Deps are the service's ports.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,11 +48,11 @@ func (a *Adapter) Deliver(ctx context.Context, d runbook.Delivery) error {
 		if !ok {
 			return &runbook.DeferError{Reason: "message " + n.Key + " not posted yet"}
 		}
-		if err := a.pace.wait(ctx, channel); err != nil {
+		if err := a.pace.waitFor(ctx, "chat.update", channel); err != nil {
 			return err
 		}
 		_, _, _, err = a.api.UpdateMessageContext(ctx, channel, ts, opts...)
-		return a.classify("chat.update", err)
+		return a.limited("chat.update", channel, err)
 	}
 
 	// A key with a ref was posted already (the outbox lost the "delivered" mark):
@@ -89,12 +90,12 @@ func (a *Adapter) Deliver(ctx context.Context, d runbook.Delivery) error {
 		}
 	}
 	opts = append(opts, noticeMetadata(n.Key))
-	if err := a.pace.wait(ctx, channel); err != nil {
+	if err := a.pace.waitFor(ctx, "chat.postMessage", channel); err != nil {
 		return err
 	}
 	postedIn, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
 	if err != nil {
-		return a.classify("chat.postMessage", err)
+		return a.limited("chat.postMessage", channel, err)
 	}
 	a.pace.alias(channel, postedIn)
 	// A crash (or a store failure) between the post above and the ref below
@@ -105,6 +106,17 @@ func (a *Adapter) Deliver(ctx context.Context, d runbook.Delivery) error {
 		return fmt.Errorf("saving message ref %s: %w", n.Key, err)
 	}
 	return nil
+}
+
+// limited classifies an error of method in channel; a 429 holds further
+// calls of that method in that channel (only) until its Retry-After has passed.
+func (a *Adapter) limited(method, channel string, err error) error {
+	err = a.classify(method, err)
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		a.pace.hold(method, channel, rl.RetryAfter())
+	}
+	return err
 }
 
 // permanentCodes are Slack errors that no retry can fix.
@@ -167,21 +179,54 @@ func (e *PermanentError) Unwrap() error { return e.Err }
 // Permanent tells the outbox to give the delivery up.
 func (e *PermanentError) Permanent() bool { return true }
 
-// pacer spaces calls to one channel by at least gap, waiting rather than failing.
+// pacer spaces calls to one channel by at least gap, waiting rather than failing,
+// and keeps Slack's 429s: a method refused in a channel is not called there
+// again before its Retry-After (other channels and methods go on).
 // Names and IDs of one channel share a slot once a post (or conversations.list)
 // has linked them. It is the adapter's per-process delivery state, so it also
 // holds when the adapter was made: rows older than that may have been posted by
 // a previous process.
 type pacer struct {
 	gap     time.Duration
-	since   time.Time // wall clock when the pacer (with its adapter) was made
+	since   time.Time        // wall clock when the pacer (with its adapter) was made
+	now     func() time.Time // the clock of holds (tests move it)
 	mu      sync.Mutex
 	next    map[string]time.Time // channel → earliest next call
+	held    map[string]time.Time // method + " " + channel → end of its Retry-After
 	aliases map[string]string    // "#name" → channel ID
 }
 
 func newPacer(gap time.Duration) *pacer {
-	return &pacer{gap: gap, since: time.Now(), next: map[string]time.Time{}, aliases: map[string]string{}}
+	return &pacer{gap: gap, since: time.Now(), now: time.Now, next: map[string]time.Time{}, held: map[string]time.Time{}, aliases: map[string]string{}}
+}
+
+// hold refuses method in channel for d (a 429's Retry-After).
+func (p *pacer) hold(method, channel string, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if id, ok := p.aliases[channel]; ok {
+		channel = id
+	}
+	until := p.now().Add(d)
+	if k := method + " " + channel; until.After(p.held[k]) {
+		p.held[k] = until
+	}
+}
+
+// waitFor is wait for a call of method, refused at once (a RateLimitError with
+// the time left) while a 429 of that method in that channel holds.
+func (p *pacer) waitFor(ctx context.Context, method, channel string) error {
+	p.mu.Lock()
+	id := channel
+	if a, ok := p.aliases[channel]; ok {
+		id = a
+	}
+	left := p.held[method+" "+id].Sub(p.now())
+	p.mu.Unlock()
+	if left > 0 {
+		return &RateLimitError{Method: method, Wait: left}
+	}
+	return p.wait(ctx, channel)
 }
 
 // idOf returns the channel ID a "#name" was linked to.
@@ -229,5 +274,10 @@ func (p *pacer) alias(name, id string) {
 	p.aliases[name] = id
 	if t := p.next[name]; t.After(p.next[id]) {
 		p.next[id] = t
+	}
+	for k, t := range p.held {
+		if method, ch, _ := strings.Cut(k, " "); ch == name && t.After(p.held[method+" "+id]) {
+			p.held[method+" "+id] = t
+		}
 	}
 }

@@ -94,6 +94,7 @@ func TestDeliverEscalationWaitsForItsIncidentPost(t *testing.T) {
 
 func TestDeliver429RetryAfterThenSucceeds(t *testing.T) {
 	r := newRig(t)
+	now := r.holdClock()
 	ctx := context.Background()
 	r.srv.Fail("chat.postMessage", http.StatusTooManyRequests, 7*time.Second, 1)
 	d := delivery(t, runbook.Notice{Key: "occ/3/request/0", Text: "confirm?"})
@@ -106,8 +107,48 @@ func TestDeliver429RetryAfterThenSucceeds(t *testing.T) {
 	var def *runbook.DeferError
 	assert.False(t, errors.As(err, &def))
 
+	*now = now.Add(7 * time.Second)
 	require.NoError(t, r.ad.Deliver(ctx, d))
 	assert.Len(t, r.srv.Messages(slacktest.DefaultChannelID), 1)
+}
+
+// holdClock makes the adapter's 429 holds follow a clock the test moves.
+func (r *rig) holdClock() *time.Time {
+	now := time.Now()
+	r.ad.pace.now = func() time.Time { return now }
+	return &now
+}
+
+func TestDeliver429HoldsThatMethodInThatChannelOnlyUntilRetryAfter(t *testing.T) {
+	r := newRig(t)
+	now := r.holdClock()
+	ctx := context.Background()
+	require.NoError(t, r.ad.Deliver(ctx, delivery(t, runbook.Notice{Key: "occ/1/incident", Text: "15 min"})))
+
+	// Given: Slack refused a post in the channel for 5 s.
+	r.srv.Fail("chat.postMessage", http.StatusTooManyRequests, 5*time.Second, 1)
+	var rl *RateLimitError
+	require.ErrorAs(t, r.ad.Deliver(ctx, delivery(t, runbook.Notice{Key: "occ/2/incident", Text: "failed"})), &rl)
+	posts := r.srv.CallCount("chat.postMessage")
+
+	// Then: another post there is refused without asking Slack, with the time left…
+	*now = now.Add(2 * time.Second)
+	err := r.ad.Deliver(ctx, delivery(t, runbook.Notice{Key: "occ/3/incident", Text: "failed"}))
+	require.ErrorAs(t, err, &rl)
+	assert.Equal(t, 3*time.Second, rl.RetryAfter())
+	assert.Equal(t, posts, r.srv.CallCount("chat.postMessage"), "Slack is not asked again before Retry-After")
+	assert.NotContains(t, err.Error(), "deferred", "a refused call posted nothing")
+
+	// …while an edit in that channel and a post in another go on.
+	require.NoError(t, r.ad.Deliver(ctx, delivery(t, runbook.Notice{Key: "occ/1/incident", Update: true, Text: "14 min"})))
+	r.h.render = func(runbook.Notice) bot.Message { return bot.Message{Channel: "C0OTHER", Fallback: "x"} }
+	require.NoError(t, r.ad.Deliver(ctx, delivery(t, runbook.Notice{Key: "other"})))
+	r.h.render = nil
+
+	// And once Retry-After has passed, the channel takes posts again.
+	*now = now.Add(3 * time.Second)
+	require.NoError(t, r.ad.Deliver(ctx, delivery(t, runbook.Notice{Key: "occ/3/incident", Text: "failed"})))
+	assert.Equal(t, posts+2, r.srv.CallCount("chat.postMessage"))
 }
 
 func TestDeliverErrorClasses(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,15 +27,19 @@ type opsServer struct {
 	log       *slog.Logger
 	metrics   *loopMetrics // nil: no loop metrics
 
-	overdue readyLatch // a due timer more than maxOverdue late
+	incidentLate atomic.Bool // an incident notice is late: logged when it starts, not at every probe
+	timerLate    atomic.Bool // a due timer is overdue: likewise
 }
 
-// maxOverdue is how late a due timer may be before the bot is not ready.
+// incidentLagLimit is how long an incident or escalation notice may wait for delivery before /readyz fails.
+const incidentLagLimit = 30 * time.Second
+
+// maxOverdue is how late a due timer may be before /readyz fails.
 const maxOverdue = 30 * time.Second
 
 func (s *opsServer) handler() http.Handler {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(statsCollector{db: s.db, now: s.svc.Now}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(statsCollector{db: s.db, now: s.svc.Now, lag: s.svc.DeliveryLag}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if s.metrics != nil {
 		reg.MustRegister(s.metrics.collectors()...)
 	}
@@ -59,16 +63,10 @@ func (s *opsServer) ready(w http.ResponseWriter, r *http.Request) {
 	if s.svc.Runbook() == nil || len(s.svc.Runbook().Jobs) == 0 {
 		checks["runbook"], ok = "not loaded", false
 	}
-	checks["timers"] = "ok"
-	if t, by, late, err := s.svc.Overdue(r.Context()); err != nil {
-		checks["timers"], ok = "unreadable", false
-	} else if late && by > maxOverdue {
-		checks["timers"], ok = fmt.Sprintf("%s timer %s overdue", t.Kind, by.Truncate(time.Second)), false
-		s.overdue.set(func() {
-			s.log.Error("readiness: a due timer has not fired", "timer", t.Kind, "occurrence", t.Occ, "overdue", by.Truncate(time.Second))
-		})
+	if v, fine := s.timers(r.Context()); !fine {
+		checks["timers"], ok = v, false
 	} else {
-		s.overdue.clear()
+		checks["timers"] = v
 	}
 	if s.connected != nil {
 		checks["slack"] = "connected"
@@ -76,11 +74,56 @@ func (s *opsServer) ready(w http.ResponseWriter, r *http.Request) {
 			checks["slack"], ok = "disconnected", false
 		}
 	}
+	if v, fine := s.delivery(r.Context()); !fine {
+		checks["delivery"], ok = v, false
+	} else {
+		checks["delivery"] = v
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
 	_ = json.NewEncoder(w).Encode(map[string]any{"ready": ok, "checks": checks})
+}
+
+// delivery checks that no incident or escalation notice has waited more than
+// incidentLagLimit; the start and the end of such a wait are logged once each.
+func (s *opsServer) delivery(ctx context.Context) (string, bool) {
+	lag, err := s.svc.DeliveryLag(ctx)
+	if err != nil {
+		return "unknown", false
+	}
+	if lag.Incident <= incidentLagLimit {
+		if s.incidentLate.CompareAndSwap(true, false) {
+			s.log.Info("readiness: incident notices delivered again")
+		}
+		return "ok", true
+	}
+	if s.incidentLate.CompareAndSwap(false, true) {
+		s.log.Error("readiness: an incident or escalation notice is not delivered after 30 s; not ready until it is",
+			"waited", lag.Incident.Round(time.Second))
+	}
+	return "incident notice undelivered for " + lag.Incident.Round(time.Second).String(), false
+}
+
+// timers checks that no due timer is more than maxOverdue late; the start
+// and the end of such a delay are logged once each.
+func (s *opsServer) timers(ctx context.Context) (string, bool) {
+	t, by, late, err := s.svc.Overdue(ctx)
+	if err != nil {
+		return "unknown", false
+	}
+	if !late || by <= maxOverdue {
+		if s.timerLate.CompareAndSwap(true, false) {
+			s.log.Info("readiness: due timers fire again")
+		}
+		return "ok", true
+	}
+	by = by.Truncate(time.Second)
+	if s.timerLate.CompareAndSwap(false, true) {
+		s.log.Error("readiness: a due timer has not fired after 30 s; not ready until it does", "timer", t.Kind, "occurrence", t.Occ, "overdue", by)
+	}
+	return fmt.Sprintf("%s timer %s overdue", t.Kind, by), false
 }
 
 func (s *opsServer) occurrences(w http.ResponseWriter, r *http.Request) {
@@ -120,6 +163,7 @@ func (s *opsServer) serve(ctx context.Context, addr string) error {
 type statsCollector struct {
 	db  *sqlite.DB
 	now func() time.Time
+	lag func(context.Context) (runbook.DeliveryLag, error)
 }
 
 var (
@@ -129,10 +173,12 @@ var (
 	descRuns        = prometheus.NewDesc("runbook_runs_total", "Finished runs by result.", []string{"result"}, nil)
 	descBacklog     = prometheus.NewDesc("runbook_outbox_backlog", "Undelivered outbox rows by sink.", []string{"sink"}, nil)
 	descEscalations = prometheus.NewDesc("runbook_escalations", "Occurrences escalated for want of an incident reference.", nil, nil)
+	descDeliveryLag = prometheus.NewDesc("runbook_delivery_oldest_pending_seconds",
+		"Age of the oldest undelivered outbox row by sink and priority (urgent, normal, bulk); 0 when none waits.", []string{"sink", "priority"}, nil)
 )
 
 func (c statsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descOccurrences, descTimers, descLate, descRuns, descBacklog, descEscalations} {
+	for _, d := range []*prometheus.Desc{descOccurrences, descTimers, descLate, descRuns, descBacklog, descEscalations, descDeliveryLag} {
 		ch <- d
 	}
 }
@@ -155,28 +201,14 @@ func (c statsCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descBacklog, prometheus.GaugeValue, float64(n), sink)
 	}
 	ch <- prometheus.MustNewConstMetric(descEscalations, prometheus.GaugeValue, float64(st.Escalated))
-}
-
-// readyLatch logs a readiness failure once, when it starts, not on every probe.
-type readyLatch struct {
-	mu  sync.Mutex
-	bad bool
-}
-
-// set marks the condition failing, calling report if it was not already.
-func (l *readyLatch) set(report func()) {
-	l.mu.Lock()
-	was := l.bad
-	l.bad = true
-	l.mu.Unlock()
-	if !was {
-		report()
+	lag, err := c.lag(context.Background())
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descDeliveryLag, err)
+		return
 	}
-}
-
-// clear marks the condition met again.
-func (l *readyLatch) clear() {
-	l.mu.Lock()
-	l.bad = false
-	l.mu.Unlock()
+	for sink, byPriority := range lag.Oldest {
+		for p, age := range byPriority {
+			ch <- prometheus.MustNewConstMetric(descDeliveryLag, prometheus.GaugeValue, age.Seconds(), sink, p.String())
+		}
+	}
 }

@@ -1,75 +1,101 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"regexp"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
 	"github.com/runbook-bot/runbook-bot/runbook/sqlite"
 )
 
-func TestOps_GivenADueTimerNotFired_WhenItIsOver30sLate_ThenNotReadyLoggedOnceAndItsLatenessMeasuredWhenItFires(t *testing.T) {
-	// Given: the shipped runbook's occurrences, with nobody firing their timers.
-	src, err := os.ReadFile("../../docs/runbook.md")
+// opsRig is the operations server over a real database and a fake clock.
+type opsRig struct {
+	t     *testing.T
+	db    *sqlite.DB
+	clock *clockwork.FakeClock
+	logs  *syncBuffer
+	h     http.Handler
+}
+
+func newOpsRig(t *testing.T) *opsRig {
+	t.Helper()
+	src, err := os.ReadFile("../../runbook/testdata/runbook.pt.md")
 	require.NoError(t, err)
-	rb, problems := runbook.Parse("docs/runbook.md", src, runbook.ParseOptions{DefaultZone: time.UTC})
+	rb, problems := runbook.Parse("runbook.pt.md", src, runbook.ParseOptions{DefaultZone: time.UTC})
 	require.Empty(t, problems)
-	db, err := sqlite.Open(context.Background(), t.TempDir()+"/runbook.db")
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "runbook.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
-	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC))
-	metrics := newLoopMetrics()
-	svc := runbook.NewService(rb, runbook.Settings{}, runbook.Deps{Store: db, Clock: clock, Observer: metrics})
-	require.NoError(t, svc.Materialize(context.Background()))
-	var logs bytes.Buffer
-	ops := &opsServer{svc: svc, db: db, log: slog.New(slog.NewTextHandler(&logs, nil)), metrics: metrics}
-	h := ops.handler()
-	probe := func() (int, map[string]any) {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
-		var body map[string]any
-		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
-		return rec.Code, body
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC))
+	svc := runbook.NewService(rb, runbook.Settings{}, runbook.Deps{Store: db, Clock: clock})
+	logs := &syncBuffer{}
+	ops := &opsServer{svc: svc, db: db, log: slog.New(slog.NewTextHandler(logs, nil))}
+	return &opsRig{t: t, db: db, clock: clock, logs: logs, h: ops.handler()}
+}
+
+// get answers path: its status and body.
+func (r *opsRig) get(path string) (int, string) {
+	w := httptest.NewRecorder()
+	r.h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+	b, err := io.ReadAll(w.Result().Body)
+	require.NoError(r.t, err)
+	return w.Code, string(b)
+}
+
+// queue puts a chat notice in the outbox, created now; it returns the row id.
+func (r *opsRig) queue(n runbook.Notice) int64 {
+	b, err := json.Marshal(n)
+	require.NoError(r.t, err)
+	d := runbook.Delivery{Sink: runbook.SinkChat, Key: n.Key, Payload: b, NextAt: r.clock.Now(), CreatedAt: r.clock.Now()}
+	require.NoError(r.t, r.db.Update(context.Background(), func(tx runbook.Tx) error { return tx.Enqueue(&d) }))
+	return d.ID
+}
+
+func TestReadyz_GivenAnIncidentNoticeUndeliveredFor30s_ThenNotReadyLoggedOnceUntilItIsDelivered(t *testing.T) {
+	r := newOpsRig(t)
+	r.queue(runbook.Notice{Kind: runbook.NoticeRunOutput, Key: "occ/1/run/1/out/1", Thread: "occ/1/run/1", Channel: runbook.ChannelRunbook})
+	incident := r.queue(runbook.Notice{Kind: runbook.NoticeIncident, Key: "occ/1/incident", Channel: runbook.ChannelIncident})
+
+	r.clock.Advance(30 * time.Second)
+	code, body := r.get("/readyz")
+	assert.Equal(t, http.StatusOK, code, "30 s is still in time: %s", body)
+
+	r.clock.Advance(time.Second)
+	for range 3 {
+		code, body = r.get("/readyz")
+		assert.Equal(t, http.StatusServiceUnavailable, code)
+		assert.Contains(t, body, `"delivery":"incident notice undelivered for 31s"`)
 	}
-	code, _ := probe()
-	require.Equal(t, http.StatusOK, code, "nothing due yet")
+	assert.Equal(t, 1, strings.Count(r.logs.String(), "level=ERROR"), "logged once, not on every probe: %s", r.logs.String())
 
-	var next runbook.Timer
-	require.NoError(t, db.View(context.Background(), func(tx runbook.Tx) (err error) { next, _, err = tx.NextTimer(); return }))
+	_, metrics := r.get("/metrics")
+	assert.Contains(t, metrics, `runbook_delivery_oldest_pending_seconds{priority="urgent",sink="chat"} 31`)
+	assert.Contains(t, metrics, `runbook_delivery_oldest_pending_seconds{priority="bulk",sink="chat"} 31`)
+	assert.Contains(t, metrics, `runbook_delivery_oldest_pending_seconds{priority="normal",sink="chat"} 0`)
+	assert.Contains(t, metrics, `runbook_delivery_oldest_pending_seconds{priority="normal",sink="itsm"} 0`)
 
-	// When: the earliest timer is 29 s, then 31 s past due, probed twice.
-	clock.Advance(next.Due.Add(29 * time.Second).Sub(clock.Now()))
-	code, _ = probe()
-	require.Equal(t, http.StatusOK, code, "29 s late is still ready")
-	clock.Advance(2 * time.Second)
-	code, body := probe()
-	probe()
+	require.NoError(t, r.db.Update(context.Background(), func(tx runbook.Tx) error { return tx.MarkDelivered(incident, r.clock.Now()) }))
+	code, body = r.get("/readyz")
+	assert.Equal(t, http.StatusOK, code, "ready again once it is delivered, though bulk output still waits: %s", body)
+	assert.Contains(t, r.logs.String(), "incident notices delivered again")
 
-	// Then: not ready, naming the timer; one error logged for the two probes.
-	require.Equal(t, http.StatusServiceUnavailable, code)
-	require.Contains(t, body["checks"].(map[string]any)["timers"], "overdue")
-	require.Equal(t, 1, strings.Count(logs.String(), "a due timer has not fired"), logs.String())
-
-	// When it fires, the bot is ready again and the lateness is in the histogram.
-	_, err = svc.FireDue(context.Background())
-	require.NoError(t, err)
-	code, _ = probe()
-	require.Equal(t, http.StatusOK, code)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	kind := `{kind="` + string(next.Kind) + `"`
-	require.Contains(t, rec.Body.String(), `runbook_timer_lateness_seconds_bucket`+kind+`,le="30"} 0`, "fired 31 s late")
-	require.Regexp(t, `runbook_timer_lateness_seconds_bucket`+regexp.QuoteMeta(kind)+`,le="60"} [1-9]`, rec.Body.String())
+	// A new episode is logged again.
+	r.queue(runbook.Notice{Kind: runbook.NoticeEscalation, Key: "occ/1/incident/escalation", After: "occ/1/incident", Channel: runbook.ChannelIncident})
+	r.clock.Advance(time.Minute)
+	code, _ = r.get("/readyz")
+	assert.Equal(t, http.StatusServiceUnavailable, code)
+	assert.Equal(t, 2, strings.Count(r.logs.String(), "level=ERROR"))
 }

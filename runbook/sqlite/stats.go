@@ -8,7 +8,9 @@ import (
 )
 
 // Stats returns a snapshot for metrics, with late timers counted against the wall clock.
-func (db *DB) Stats(ctx context.Context) (runbook.StoreStats, error) { return db.StatsAt(ctx, time.Now()) }
+func (db *DB) Stats(ctx context.Context) (runbook.StoreStats, error) {
+	return db.StatsAt(ctx, time.Now())
+}
 
 // StatsAt returns a snapshot for metrics, with late timers counted against now.
 func (db *DB) StatsAt(ctx context.Context, now time.Time) (runbook.StoreStats, error) {

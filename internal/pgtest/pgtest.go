@@ -10,6 +10,7 @@
 package pgtest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -190,15 +191,13 @@ func (c *Cluster) startServer(bin, data string, cred *syscall.Credential) error 
 }
 
 // unprivileged is the credential to run initdb and postgres with: nil when
-// not root, else the user nobody (or RUNBOOK_PGTEST_USER).
+// not root, else the user nobody (or RUNBOOK_PGTEST_USER, or the scripts'
+// tests' RUNBOOK_SCRIPTS_TESTS_PG_USER).
 func unprivileged() (*syscall.Credential, error) {
 	if os.Geteuid() != 0 {
 		return nil, nil
 	}
-	name := os.Getenv("RUNBOOK_PGTEST_USER")
-	if name == "" {
-		name = "nobody"
-	}
+	name := cmp.Or(os.Getenv("RUNBOOK_PGTEST_USER"), os.Getenv("RUNBOOK_SCRIPTS_TESTS_PG_USER"), "nobody")
 	u, err := user.Lookup(name)
 	if err != nil {
 		return nil, fmt.Errorf("running as root, and PostgreSQL refuses root: user %q to run it as: %w", name, err)

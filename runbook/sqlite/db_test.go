@@ -30,8 +30,6 @@ func update(t testing.TB, db *DB, fn func(runbook.Tx) error) {
 	require.NoError(t, db.Update(ctx, fn))
 }
 
-func tp(t time.Time) *time.Time { return &t }
-
 // t0 has a non-UTC zone and nanoseconds, to check instants round-trip exactly.
 var t0 = time.Date(2031, 3, 4, 2, 0, 0, 123456789, time.FixedZone("BRT", -3*3600))
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what scripts/infra/*.sh and their tests (go test ./scripts/...)
+# Installs what scripts/infra/*.sh and their tests (go test ./scripts/...), and the
+# PostgreSQL store's tests (runbook/postgres, internal/pgtest, cmd/runbook-bot),
 # need, on Debian 12 as root: shellcheck, the PostgreSQL server and client,
 # kubectl or kustomize, a docker CLI able to run `docker compose config`,
 # python3, mongosh (npm) and FerretDB (built from the Go module proxy).

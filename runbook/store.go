@@ -7,9 +7,20 @@ import (
 
 // Store keeps occurrences, the audit log, durable timers, processed request ids,
 // the outbox and chat message references. Update runs fn in one write
-// transaction committed durably (synchronous=FULL): a state change, its audit rows,
-// its outbox rows and its timers commit together or not at all. View runs fn in
-// a read transaction.
+// transaction committed durably: a state change, its audit rows, its outbox
+// rows and its timers commit together or not at all, and concurrent Updates
+// (of this process or another on the same database) behave as if run one
+// after the other. View runs fn in a read transaction that sees one snapshot.
+//
+// fn may run more than once: a store whose transactions can fail for a
+// conflict with a concurrent one (PostgreSQL) runs fn again in a new
+// transaction. So fn must have no effect outside tx beyond setting the values
+// it returns to its caller. A write that fails dooms the transaction: Update
+// returns that write's error and commits nothing, whatever fn returns.
+//
+// Times come back in UTC, exact to the microsecond (SQLite keeps the
+// nanoseconds, PostgreSQL does not); years 0 to 9999 are accepted, others
+// are a KindInvalid error.
 type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
@@ -90,4 +101,28 @@ type DelayLine struct {
 	Window time.Time `json:"window"`
 	Text   string    `json:"text"`
 	By     string    `json:"by"`
+}
+
+// StoreStats is a snapshot of a store for metrics.
+type StoreStats struct {
+	Occurrences   map[State]int  // by state; every state is present
+	PendingTimers int            // unfired timers
+	LateTimers    int            // unfired timers already due
+	Backlog       map[string]int // undelivered outbox rows by sink; chat and itsm always present
+	Runs          map[string]int // run_finished records by fields.result ("" when missing)
+	Escalated     int            // occurrences escalated for want of an incident reference
+}
+
+// States lists every occurrence state, in lifecycle order.
+func States() []State {
+	return []State{Scheduled, AwaitingConfirmation, Confirmed, Declined, Running, Succeeded, Failed, Cancelled}
+}
+
+// NewStoreStats returns stats with every state and the chat and itsm sinks at zero, for a store to fill.
+func NewStoreStats() StoreStats {
+	s := StoreStats{Occurrences: map[State]int{}, Backlog: map[string]int{SinkChat: 0, SinkITSM: 0}, Runs: map[string]int{}}
+	for _, st := range States() {
+		s.Occurrences[st] = 0
+	}
+	return s
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/runbook-bot/runbook-bot/runbook"
 	"github.com/runbook-bot/runbook-bot/runbook/runner"
-	"github.com/runbook-bot/runbook-bot/runbook/sqlite"
 )
 
 // appEnv is the configuration and the runbook, loaded once per command.
@@ -109,12 +108,12 @@ func settings(c Config) runbook.Settings {
 }
 
 // openService opens the database and builds the service with the process runner, pre-flight and ticket source.
-func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbook.Service, *sqlite.DB, error) {
+func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbook.Service, stateStore, error) {
 	tickets, err := ticketSource(e.cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := sqlite.Open(ctx, e.cfg.DB)
+	db, err := openStore(ctx, e.cfg)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -114,3 +114,27 @@ func TestCLI_GivenARunbookWithOneBrokenRow_WhenValidated_ThenTheProblemAndWhatWa
 	assert.Contains(t, out, "seed-dev-data  (line 7)")
 	assert.NotContains(t, out, "OK —")
 }
+
+func TestCLI_GivenRUNBOOK_DBWithAnUnsupportedScheme_WhenACommandStarts_ThenItStopsWithAClearErrorAndCreatesNoFile(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"status", "--json"}, {"evidence", "reset-staging"}, {"validate"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			// Given RUNBOOK_DB set to a URL of a database the bot does not support, with a password
+			w := newWorkspace(t, jobRow{window: "Daily 05:00 UTC", freq: "Daily", script: "scripts/reset-staging.sh", body: "true", deps: "`psql`"})
+			env := cliEnv(w)
+			env = append(env, "RUNBOOK_DB=mysql://root:SECRETpw@127.0.0.1:5999/runbook")
+			// When the command starts
+			out, errOut, code := runCLI(t, w, env, args...)
+			// Then it stops, names the variable and the scheme, hides the password and creates nothing
+			assert.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+			assert.Contains(t, errOut, `RUNBOOK_DB: "mysql://root:xxxxx@127.0.0.1:5999/runbook" is a mysql:// URL, which runbook-bot does not support`)
+			assert.NotContains(t, out+errOut, "SECRETpw")
+			entries, err := os.ReadDir(w.dir)
+			require.NoError(t, err)
+			for _, e := range entries {
+				assert.Contains(t, []string{"docs", "scripts"}, e.Name(), "nothing but the workspace's own files")
+			}
+		})
+	}
+}

@@ -58,6 +58,7 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "warning:", w)
 	}
 	fmt.Fprintf(stdout, "\nticket source: %s\n", ticketSourceText(cfg))
+	fmt.Fprintf(stdout, "state store: %s\n", storeText(cfg))
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/runbook-bot/runbook-bot/runbook/postgres"
 	"github.com/runbook-bot/runbook-bot/runbook/tickets/github"
 	"github.com/runbook-bot/runbook-bot/runbook/tickets/jira"
 )
@@ -103,7 +104,8 @@ type Config struct {
 	Workdir string
 	// CheckinsFile is the Markdown file that receives one check-in per execution.
 	CheckinsFile string
-	// DB is the SQLite database file.
+	// DB is the SQLite database file, or the postgres:// URL of a PostgreSQL
+	// database (then it may hold a password: show it through Redacted only).
 	DB string
 	// DataDir holds the full run logs.
 	DataDir string
@@ -207,7 +209,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		File:             l.str(envFile, defaultFile),
 		Workdir:          l.str(envWorkdir, defaultWorkdir),
 		CheckinsFile:     l.str(envCheckinsFile, defaultCheckinsFile),
-		DB:               l.str(envDB, defaultDB),
+		DB:               l.db(),
 		DataDir:          l.str(envDataDir, defaultDataDir),
 		TZ:               l.location(),
 		Lang:             l.lang(),
@@ -233,6 +235,21 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		return c, &ConfigError{Problems: l.problems}
 	}
 	return c, nil
+}
+
+// Stores selected by RUNBOOK_DB.
+const (
+	StoreSQLite   = "sqlite"   // a file path
+	StorePostgres = "postgres" // a postgres:// or postgresql:// URL
+)
+
+// StoreKind is the store RUNBOOK_DB selects: StorePostgres for a PostgreSQL
+// URL, StoreSQLite otherwise (LoadConfig refuses every other scheme).
+func (c Config) StoreKind() string {
+	if postgres.IsURL(c.DB) {
+		return StorePostgres
+	}
+	return StoreSQLite
 }
 
 // SlackMode reports whether both Slack tokens are set, so serve can connect.
@@ -302,7 +319,7 @@ func (c Config) Redacted() map[string]string {
 		envFile:             c.File,
 		envWorkdir:          c.Workdir,
 		envCheckinsFile:     c.CheckinsFile,
-		envDB:               c.DB,
+		envDB:               redactDB(c.DB),
 		envDataDir:          c.DataDir,
 		envTZ:               tz,
 		envLang:             fromRunbook(c.Lang),
@@ -339,6 +356,14 @@ func (c Config) Redacted() map[string]string {
 		}
 	}
 	return m
+}
+
+// redactDB is RUNBOOK_DB as it may be shown: a URL without its password.
+func redactDB(v string) string {
+	if postgres.Scheme(v) == "" {
+		return v
+	}
+	return postgres.Redact(v)
 }
 
 // formatDuration renders d the way people write it: 4h, 90m, 1h30m, 15s.

@@ -5,6 +5,7 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	_ "time/tzdata" // RUNBOOK_TZ must not depend on the host's zoneinfo files.
 
 	"github.com/runbook-bot/runbook-bot/runbook"
+	"github.com/runbook-bot/runbook-bot/runbook/postgres"
 )
 
 // isSecretVar reports whether a variable's value must never be echoed, by
@@ -271,6 +273,39 @@ func (l *loader) httpURL(name, def, hint string) string {
 		return def
 	}
 	return v
+}
+
+var keywordDSNRE = regexp.MustCompile(`(?i)(^|\s)(host|hostaddr|dbname|user|password|port|sslmode|service)\s*=`)
+
+// db reads RUNBOOK_DB: a SQLite file path, or a postgres:// URL checked now
+// so that a typo stops the bot at start. Any other scheme:// is refused: it
+// was once taken for a file name. The password is never part of a problem.
+func (l *loader) db() string {
+	v, ok := l.get(envDB)
+	if !ok {
+		return defaultDB
+	}
+	fail := func(msg string) string {
+		l.problems = append(l.problems, ConfigProblem{Var: envDB, Msg: msg})
+		return defaultDB
+	}
+	switch sc := postgres.Scheme(v); {
+	case sc == "" && keywordDSNRE.MatchString(v):
+		return fail("the value looks like a PostgreSQL key=value connection string, not a file path (use a postgres:// URL such as postgres://USER:PASSWORD@HOST:5432/DATABASE)")
+	case sc == "":
+		return v
+	case postgres.IsURL(v):
+		if _, err := postgres.ParseURL(v); errors.Is(err, postgres.ErrNotURL) {
+			return fail("the value is not a valid PostgreSQL URL (use postgres://USER:PASSWORD@HOST:PORT/DATABASE, with the user and password percent-encoded)")
+		} else if err != nil {
+			return fail(fmt.Sprintf("%q is not a usable PostgreSQL URL: %s", postgres.Redact(v), err))
+		}
+		return v
+	case sc == "sqlite" || sc == "sqlite3" || sc == "file":
+		return fail(fmt.Sprintf("%q is a %s:// URL, which runbook-bot does not support (for SQLite give the file path alone, such as data/runbook.db)", postgres.Redact(v), sc))
+	default:
+		return fail(fmt.Sprintf("%q is a %s:// URL, which runbook-bot does not support (use a SQLite file path such as data/runbook.db, or a postgres:// URL)", postgres.Redact(v), sc))
+	}
 }
 
 // httpAddr validates RUNBOOK_HTTP_ADDR: unset means the default, set and

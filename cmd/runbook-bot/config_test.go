@@ -85,6 +85,27 @@ func TestLoadConfig_GivenValidValues_WhenLoaded_ThenEachVariableIsRead(t *testin
 				assert.Equal(t, "/var/lib/rb.db", c.DB)
 				assert.Equal(t, "/var/lib/rb/", c.DataDir)
 			}},
+		{"given a postgres URL in RUNBOOK_DB when loaded then the PostgreSQL store is chosen",
+			env{"RUNBOOK_DB": "postgres://app:SECRETpw@db.internal:5432/runbook?sslmode=require"}, func(t *testing.T, c Config) {
+				assert.Equal(t, "postgres://app:SECRETpw@db.internal:5432/runbook?sslmode=require", c.DB)
+				assert.Equal(t, StorePostgres, c.StoreKind())
+			}},
+		{"given a postgresql URL in RUNBOOK_DB when loaded then the PostgreSQL store is chosen",
+			env{"RUNBOOK_DB": "PostgreSQL://app@127.0.0.1/runbook"}, func(t *testing.T, c Config) {
+				assert.Equal(t, StorePostgres, c.StoreKind())
+			}},
+		{"given a postgres URL on a socket directory when loaded then kept",
+			env{"RUNBOOK_DB": "postgres:///runbook?host=/run/postgresql"}, func(t *testing.T, c Config) {
+				assert.Equal(t, StorePostgres, c.StoreKind())
+			}},
+		{"given a file path in RUNBOOK_DB when loaded then the SQLite store is chosen",
+			env{"RUNBOOK_DB": "/var/lib/runbook-bot/runbook.db"}, func(t *testing.T, c Config) {
+				assert.Equal(t, StoreSQLite, c.StoreKind())
+			}},
+		{"given a path with a colon in RUNBOOK_DB when loaded then it is still a SQLite path",
+			env{"RUNBOOK_DB": "data/a:b/runbook.db"}, func(t *testing.T, c Config) {
+				assert.Equal(t, StoreSQLite, c.StoreKind())
+			}},
 		{"given blank path variables when loaded then defaults apply",
 			env{"RUNBOOK_FILE": "  ", "RUNBOOK_DB": ""}, func(t *testing.T, c Config) {
 				assert.Equal(t, "docs/runbook.md", c.File)
@@ -366,6 +387,24 @@ func TestLoadConfig_GivenBadValue_WhenLoaded_ThenProblemNamesVariableValueAndWha
 		{"given a jira e-mail without at when loaded then refused",
 			env{"RUNBOOK_JIRA_EMAIL": "runbook-bot"},
 			`RUNBOOK_JIRA_EMAIL: "runbook-bot" is not an e-mail address (use the e-mail of the account the API token belongs to)`},
+		{"given a mysql URL in RUNBOOK_DB when loaded then refused with the password hidden",
+			env{"RUNBOOK_DB": "mysql://root:SECRETpw@db:3306/runbook"},
+			`RUNBOOK_DB: "mysql://root:xxxxx@db:3306/runbook" is a mysql:// URL, which runbook-bot does not support (use a SQLite file path such as data/runbook.db, or a postgres:// URL)`},
+		{"given a sqlite URL in RUNBOOK_DB when loaded then told to give the path alone",
+			env{"RUNBOOK_DB": "sqlite:///var/lib/runbook.db"},
+			`RUNBOOK_DB: "sqlite:///var/lib/runbook.db" is a sqlite:// URL, which runbook-bot does not support (for SQLite give the file path alone, such as data/runbook.db)`},
+		{"given a postgres URL with a bad port when loaded then refused without the value",
+			env{"RUNBOOK_DB": "postgres://app:SECRETpw@db:54x32/runbook"},
+			`RUNBOOK_DB: the value is not a valid PostgreSQL URL (use postgres://USER:PASSWORD@HOST:PORT/DATABASE, with the user and password percent-encoded)`},
+		{"given a postgres URL with a bad sslmode when loaded then the setting is named and the password hidden",
+			env{"RUNBOOK_DB": "postgres://app:SECRETpw@db/runbook?sslmode=sometimes"},
+			`RUNBOOK_DB: "postgres://app:xxxxx@db/runbook?sslmode=sometimes" is not a usable PostgreSQL URL: sslmode is invalid`},
+		{"given a postgres URL with a password parameter when refused then the parameter is hidden too",
+			env{"RUNBOOK_DB": "postgres://app@db/runbook?password=SECRETpw&sslmode=sometimes"},
+			`RUNBOOK_DB: "postgres://app@db/runbook?password=xxxxx&sslmode=sometimes" is not a usable PostgreSQL URL: sslmode is invalid`},
+		{"given a key=value connection string in RUNBOOK_DB when loaded then told to use a URL",
+			env{"RUNBOOK_DB": "host=db user=app password=SECRETpw dbname=runbook"},
+			`RUNBOOK_DB: the value looks like a PostgreSQL key=value connection string, not a file path (use a postgres:// URL such as postgres://USER:PASSWORD@HOST:5432/DATABASE)`},
 		{"given an ftp jira url when loaded then refused without the value",
 			env{"RUNBOOK_TICKETS": "jira", "RUNBOOK_JIRA_URL": "ftp://u:SECRET@jira", "RUNBOOK_JIRA_EMAIL": "bot@acme.com", "RUNBOOK_JIRA_TOKEN": "ATATTSECRET"},
 			`RUNBOOK_JIRA_URL: the value is not an absolute http(s) URL (use your site's address, such as https://example.atlassian.net)`},
@@ -515,13 +554,19 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_JIRA_TOKEN":        "set",
 				"RUNBOOK_JIRA_JQL":          `project = OPS AND component = "{job}"`,
 			}},
+		{"given a postgres URL with a password when redacted then the password is replaced",
+			env{"RUNBOOK_DB": "postgres://app:SECRETpw@db.internal:5432/runbook?sslmode=require&password=SECRETq"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := LoadConfig(tt.env.lookup)
 			require.NoError(t, err)
 			got := c.Redacted()
-			assert.Equal(t, tt.want, got)
+			if tt.want == nil {
+				assert.Equal(t, "postgres://app:xxxxx@db.internal:5432/runbook?password=xxxxx&sslmode=require", got["RUNBOOK_DB"])
+			} else {
+				assert.Equal(t, tt.want, got)
+			}
 			assert.ElementsMatch(t, configVars, keys(got), "Redacted covers exactly the variables of SPEC §6")
 			for _, v := range got {
 				assert.NotContains(t, v, "SECRET")

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runbook-bot/runbook-bot/bot/slack/slacktest"
+	"github.com/runbook-bot/runbook-bot/internal/pgtest"
 )
 
 // binPath is the runbook-bot binary built once for the end-to-end tests.
@@ -41,6 +42,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	pgtest.Stop() // the PostgreSQL cluster of the tests that asked for one
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

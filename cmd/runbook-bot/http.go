@@ -16,13 +16,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
-	"github.com/runbook-bot/runbook-bot/runbook/sqlite"
 )
 
 // opsServer serves /healthz, /readyz, /metrics and /api/v1/occurrences.
 type opsServer struct {
 	svc       *runbook.Service
-	db        *sqlite.DB
+	db        stateStore
 	connected func() bool // nil when not in Slack mode
 	log       *slog.Logger
 	metrics   *loopMetrics // nil: no loop metrics
@@ -161,7 +160,7 @@ func (s *opsServer) serve(ctx context.Context, addr string) error {
 
 // statsCollector reads the database at scrape time.
 type statsCollector struct {
-	db  *sqlite.DB
+	db  stateStore
 	now func() time.Time
 	lag func(context.Context) (runbook.DeliveryLag, error)
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/runbook-bot/runbook-bot/bot/slack"
 	"github.com/runbook-bot/runbook-bot/runbook"
 	"github.com/runbook-bot/runbook-bot/runbook/records"
-	"github.com/runbook-bot/runbook-bot/runbook/sqlite"
 	"github.com/runbook-bot/runbook-bot/runbook/webhook"
 )
 
@@ -62,7 +61,7 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 	if _, err := e.startWorkers(ctx, svc, db, ad.Deliver, ad.Connected); err != nil {
 		return err
 	}
-	e.log.Info("runbook-bot serving in Slack", "version", version, "jobs", len(e.rb.Jobs), "channel", e.cfg.Channel)
+	e.log.Info("runbook-bot serving in Slack", "version", version, "jobs", len(e.rb.Jobs), "channel", e.cfg.Channel, "store", storeText(e.cfg))
 	<-ctx.Done()
 	e.log.Info("shutting down")
 	return nil
@@ -70,7 +69,7 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 
 // startWorkers starts the outbox sinks, the service's timers and the HTTP server.
 // It returns the outboxes, so a caller can drain them before exiting.
-func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sqlite.DB, chat runbook.SinkFunc, connected func() bool) ([]*runbook.Outbox, error) {
+func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stateStore, chat runbook.SinkFunc, connected func() bool) ([]*runbook.Outbox, error) {
 	lang := e.rb.Lang
 	if e.cfg.Lang != "" {
 		lang = runbook.Lang(e.cfg.Lang)
@@ -107,7 +106,7 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db *sql
 }
 
 // chatStore gives the chat adapter its slice of the database.
-type chatStore struct{ db *sqlite.DB }
+type chatStore struct{ db stateStore }
 
 func (s chatStore) MessageRef(ctx context.Context, key string) (channel, ts string, ok bool, err error) {
 	err = s.db.View(ctx, func(tx runbook.Tx) error { channel, ts, ok, err = tx.MessageRef(key); return err })

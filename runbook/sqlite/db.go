@@ -436,13 +436,21 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly 
 		}
 	}()
 	t := &tx{ctx: ctx, tx: stx, stmts: stmts}
-	if err := fn(t); err != nil {
-		return err
-	}
-	done = true
 	if readOnly {
+		if err := fn(t); err != nil {
+			return err
+		}
+		done = true
 		return stx.Rollback()
 	}
+	guard := runbook.NewWriteGuard(t)
+	if err := fn(guard); err != nil {
+		return err
+	}
+	if err := guard.Err(); err != nil {
+		return err // a failed write: commit nothing of the transaction
+	}
+	done = true
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}

@@ -3,13 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,8 +29,6 @@ func update(t testing.TB, db *DB, fn func(runbook.Tx) error) {
 	t.Helper()
 	require.NoError(t, db.Update(ctx, fn))
 }
-
-func tp(t time.Time) *time.Time { return &t }
 
 // t0 has a non-UTC zone and nanoseconds, to check instants round-trip exactly.
 var t0 = time.Date(2031, 3, 4, 2, 0, 0, 123456789, time.FixedZone("BRT", -3*3600))
@@ -226,190 +220,4 @@ func TestOpenErrors(t *testing.T) {
 		t.Log(err)
 		assert.Contains(t, err.Error(), path+": read-only")
 	})
-}
-
-func TestUpdateRollsBackOnErrorAndPanic(t *testing.T) {
-	db := openTest(t)
-	boom := errors.New("boom")
-	err := db.Update(ctx, func(tx runbook.Tx) error {
-		o := newOcc("backup", t0)
-		require.NoError(t, tx.CreateOccurrence(&o))
-		require.NoError(t, tx.AddRecord(&runbook.Record{Occurrence: o.ID, At: t0, Kind: runbook.RecApproved, Job: "backup", Window: t0}))
-		require.NoError(t, tx.Enqueue(&runbook.Delivery{Sink: runbook.SinkChat, Payload: []byte(`{}`), NextAt: t0, CreatedAt: t0}))
-		tm := runbook.Timer{Occ: o.ID, Kind: runbook.TimerOpen, Due: t0}
-		require.NoError(t, tx.ArmTimer(&tm))
-		require.NoError(t, tx.SetMeta("k", "v"))
-		return boom
-	})
-	require.ErrorIs(t, err, boom)
-
-	assert.PanicsWithValue(t, "kaput", func() {
-		db.Update(ctx, func(tx runbook.Tx) error {
-			o := newOcc("backup", t0)
-			require.NoError(t, tx.CreateOccurrence(&o))
-			panic("kaput")
-		})
-	})
-
-	require.NoError(t, db.View(ctx, func(tx runbook.Tx) error {
-		os, err := tx.Occurrences(runbook.Query{})
-		require.NoError(t, err)
-		assert.Empty(t, os)
-		recs, err := tx.Records(1)
-		require.NoError(t, err)
-		assert.Empty(t, recs)
-		ts, err := tx.PendingTimers()
-		require.NoError(t, err)
-		assert.Empty(t, ts)
-		bl, err := tx.Backlog()
-		require.NoError(t, err)
-		assert.Empty(t, bl)
-		_, ok, err := tx.Meta("k")
-		require.NoError(t, err)
-		assert.False(t, ok)
-		return nil
-	}))
-	// The writer is usable after a panic.
-	update(t, db, func(tx runbook.Tx) error { return tx.SetMeta("k", "v") })
-}
-
-func TestViewIsReadOnly(t *testing.T) {
-	db := openTest(t)
-	err := db.View(ctx, func(tx runbook.Tx) error { return tx.SetMeta("k", "v") })
-	require.Error(t, err)
-}
-
-func TestConcurrentReadersDoNotBlockTheWriter(t *testing.T) {
-	db := openTest(t)
-	writes := 500
-	if testing.Short() {
-		writes = 100
-	}
-	var (
-		stop    atomic.Bool
-		reads   atomic.Int64
-		wg      sync.WaitGroup
-		readErr = make(chan error, 4)
-	)
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !stop.Load() {
-				err := db.View(ctx, func(tx runbook.Tx) error {
-					os, err := tx.Occurrences(runbook.Query{Job: "job", Desc: true, Limit: 10})
-					if err != nil {
-						return err
-					}
-					if len(os) > 0 {
-						if _, err := tx.Occurrence(os[0].ID); err != nil {
-							return err
-						}
-					}
-					_, _, err = tx.NextTimer()
-					return err
-				})
-				if err != nil {
-					readErr <- err
-					return
-				}
-				reads.Add(1)
-				runtime.Gosched() // share the CPUs with the writer on small machines
-			}
-		}()
-	}
-	for i := range writes {
-		err := db.Update(ctx, func(tx runbook.Tx) error {
-			o := newOcc("job", t0.Add(time.Duration(i)*time.Hour))
-			if err := tx.CreateOccurrence(&o); err != nil {
-				return err
-			}
-			if err := tx.AddRecord(&runbook.Record{Occurrence: o.ID, At: t0, Kind: runbook.RecApproved, Job: o.Job, Window: o.Window}); err != nil {
-				return err
-			}
-			tm := runbook.Timer{Occ: o.ID, Kind: runbook.TimerOpen, Due: o.Window}
-			return tx.ArmTimer(&tm)
-		})
-		require.NoError(t, err, "write %d", i)
-	}
-	stop.Store(true)
-	wg.Wait()
-	close(readErr)
-	for err := range readErr {
-		require.NoError(t, err)
-	}
-	assert.Positive(t, reads.Load())
-	require.NoError(t, db.View(ctx, func(tx runbook.Tx) error {
-		os, err := tx.Occurrences(runbook.Query{})
-		require.NoError(t, err)
-		assert.Len(t, os, writes)
-		return nil
-	}))
-}
-
-func TestConcurrentWritersSerialize(t *testing.T) {
-	db := openTest(t)
-	var wg sync.WaitGroup
-	for g := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 25 {
-				err := db.Update(ctx, func(tx runbook.Tx) error {
-					n, _, err := tx.Meta("n")
-					if err != nil {
-						return err
-					}
-					var v int
-					fmt.Sscan(n, &v)
-					_, err = tx.Claim(fmt.Sprintf("%d-%d", g, i), t0)
-					if err != nil {
-						return err
-					}
-					return tx.SetMeta("n", fmt.Sprint(v+1))
-				})
-				assert.NoError(t, err)
-			}
-		}()
-	}
-	wg.Wait()
-	require.NoError(t, db.View(ctx, func(tx runbook.Tx) error {
-		n, _, err := tx.Meta("n")
-		assert.Equal(t, "100", n)
-		return err
-	}))
-}
-
-func TestStats(t *testing.T) {
-	db := openTest(t)
-	now := t0.Add(time.Hour)
-	update(t, db, func(tx runbook.Tx) error {
-		for i, st := range []runbook.State{runbook.Succeeded, runbook.Succeeded, runbook.Failed, runbook.Scheduled} {
-			o := newOcc("job", t0.Add(time.Duration(i)*time.Minute))
-			o.State = st
-			require.NoError(t, tx.CreateOccurrence(&o))
-			if st.Finished() {
-				require.NoError(t, tx.AddRecord(&runbook.Record{Occurrence: o.ID, At: t0, Kind: runbook.RecRunFinished,
-					Job: "job", Window: o.Window, Fields: map[string]string{"result": string(st)}}))
-			}
-			tm := runbook.Timer{Occ: o.ID, Kind: runbook.TimerDelay, Due: now.Add(time.Duration(i-2) * time.Minute)}
-			require.NoError(t, tx.ArmTimer(&tm))
-		}
-		require.NoError(t, tx.Enqueue(&runbook.Delivery{Sink: runbook.SinkITSM, Payload: []byte(`{}`), NextAt: t0, CreatedAt: t0}))
-		return nil
-	})
-	s, err := db.StatsAt(ctx, now)
-	require.NoError(t, err)
-	assert.Equal(t, 2, s.Occurrences[runbook.Succeeded])
-	assert.Equal(t, 1, s.Occurrences[runbook.Failed])
-	assert.Equal(t, 1, s.Occurrences[runbook.Scheduled])
-	assert.Contains(t, s.Occurrences, runbook.Running)
-	assert.Len(t, s.Occurrences, 8)
-	assert.Equal(t, 4, s.PendingTimers)
-	assert.Equal(t, 2, s.LateTimers)
-	assert.Equal(t, map[string]int{runbook.SinkChat: 0, runbook.SinkITSM: 1}, s.Backlog)
-	assert.Equal(t, map[string]int{"succeeded": 2, "failed": 1}, s.Runs)
-
-	_, err = db.Stats(ctx)
-	require.NoError(t, err)
 }

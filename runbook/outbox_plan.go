@@ -12,9 +12,13 @@ type Priority int
 
 // Priorities, most urgent first.
 const (
-	// PriorityUrgent: incident posts, escalations, confirmation requests and
-	// reminders, and their edits. Never dropped.
-	PriorityUrgent Priority = iota
+	// PriorityCritical: a failure's incident post and an escalation. Never
+	// dropped, and never behind the countdown edits of other incidents: with
+	// many countdowns running, their edits alone can fill a channel's pace.
+	PriorityCritical Priority = iota
+	// PriorityUrgent: the edits of incident posts (countdowns), confirmation
+	// requests and reminders, and their edits. Never dropped.
+	PriorityUrgent
 	// PriorityNormal: run started and run result, window open, delay alerts,
 	// reschedules, runbook problems; every row of the other sinks. Never dropped.
 	PriorityNormal
@@ -24,11 +28,13 @@ const (
 )
 
 // Priorities lists every priority, most urgent first.
-var Priorities = []Priority{PriorityUrgent, PriorityNormal, PriorityBulk}
+var Priorities = []Priority{PriorityCritical, PriorityUrgent, PriorityNormal, PriorityBulk}
 
 // String is the priority's name, as in metrics.
 func (p Priority) String() string {
 	switch p {
+	case PriorityCritical:
+		return "critical"
 	case PriorityUrgent:
 		return "urgent"
 	case PriorityBulk:
@@ -38,10 +44,15 @@ func (p Priority) String() string {
 	}
 }
 
-// PriorityOf is the priority of a chat notice kind.
-func PriorityOf(k NoticeKind) Priority {
+// PriorityOf is the priority of a chat notice of kind k; update is whether it edits its message.
+func PriorityOf(k NoticeKind, update bool) Priority {
 	switch k {
-	case NoticeIncident, NoticeEscalation, NoticeRequest, NoticeReminder:
+	case NoticeIncident, NoticeEscalation:
+		if !update {
+			return PriorityCritical
+		}
+		return PriorityUrgent
+	case NoticeRequest, NoticeReminder:
 		return PriorityUrgent
 	case NoticeRunOutput:
 		return PriorityBulk
@@ -79,7 +90,7 @@ func routeOf(d Delivery) route {
 	if json.Unmarshal(d.Payload, &n) != nil {
 		return r
 	}
-	r.lane, r.kind, r.update, r.priority = n.Channel, n.Kind, n.Update, PriorityOf(n.Kind)
+	r.lane, r.kind, r.update, r.priority = n.Channel, n.Kind, n.Update, PriorityOf(n.Kind, n.Update)
 	if n.Kind == NoticeRunOutput && n.Thread != "" {
 		r.order = n.Thread + "\x00output" // a run's batches stay in order, whatever their keys
 	}

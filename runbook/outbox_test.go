@@ -413,8 +413,10 @@ func TestOutbox_GivenARunThreadFallenBehind_WhenDrained_ThenItsOutputIsMergedAnd
 			assert.Equal(t, 1, chat.count(runbook.NoticeRunResult), "the result is never dropped")
 			assert.Equal(t, 1, chat.count(runbook.NoticeEscalation), "nor the escalation")
 			incident := chat.delivered(inc)
-			require.Len(t, incident, 3, "the incident post, its newest edit, the escalation")
-			assert.Equal(t, "13 min", incident[1].Text)
+			require.Len(t, incident, 3, "the incident post, the escalation, the post's newest edit")
+			assert.Equal(t, []runbook.NoticeKind{runbook.NoticeIncident, runbook.NoticeEscalation, runbook.NoticeIncident},
+				[]runbook.NoticeKind{incident[0].Kind, incident[1].Kind, incident[2].Kind}, "the escalation is not held back by the countdown's edit")
+			assert.Equal(t, "13 min", incident[2].Text)
 		})
 	}
 }
@@ -425,7 +427,7 @@ func TestService_GivenUndeliveredRows_WhenTheLagIsRead_ThenTheOldestOfEachSinkAn
 	ctx := context.Background()
 	lag, err := h.svc.DeliveryLag(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, map[runbook.Priority]time.Duration{runbook.PriorityUrgent: 0, runbook.PriorityNormal: 0, runbook.PriorityBulk: 0}, lag.Oldest[runbook.SinkChat])
+	assert.Equal(t, map[runbook.Priority]time.Duration{runbook.PriorityCritical: 0, runbook.PriorityUrgent: 0, runbook.PriorityNormal: 0, runbook.PriorityBulk: 0}, lag.Oldest[runbook.SinkChat])
 	assert.Equal(t, map[runbook.Priority]time.Duration{runbook.PriorityNormal: 0}, lag.Oldest[runbook.SinkITSM])
 	assert.Zero(t, lag.Incident)
 
@@ -443,7 +445,8 @@ func TestService_GivenUndeliveredRows_WhenTheLagIsRead_ThenTheOldestOfEachSinkAn
 
 	lag, err = h.svc.DeliveryLag(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, map[runbook.Priority]time.Duration{runbook.PriorityUrgent: 35 * time.Second, runbook.PriorityNormal: 20 * time.Second, runbook.PriorityBulk: 40 * time.Second},
+	assert.Equal(t, map[runbook.Priority]time.Duration{runbook.PriorityCritical: 30 * time.Second, runbook.PriorityUrgent: 35 * time.Second,
+		runbook.PriorityNormal: 20 * time.Second, runbook.PriorityBulk: 40 * time.Second},
 		lag.Oldest[runbook.SinkChat])
 	assert.Equal(t, 40*time.Second, lag.Oldest[runbook.SinkITSM][runbook.PriorityNormal])
 	assert.Equal(t, 30*time.Second, lag.Incident, "the confirmation request is urgent but not an incident notice")
@@ -485,4 +488,33 @@ func TestOutbox_GivenARunDelivering_WhenDrainedMeanwhile_ThenTheDrainWaitsAndEve
 	for id, n := range seen {
 		assert.Equal(t, 1, n, "row %d delivered once", id)
 	}
+}
+
+func TestOutbox_GivenManyCountdownsBeingEdited_WhenAnotherJobFails_ThenItsIncidentPostAndAnEscalationGoBeforeTheEdits(t *testing.T) {
+	// Given: twenty incidents posted whose countdowns each have an edit waiting in the incident channel.
+	h := newHarness(t, time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC), runbook.Settings{})
+	inc := runbook.ChannelIncident
+	var posts, edits []runbook.Notice
+	for i := range 20 {
+		key := "occ/" + strconv.Itoa(i+1) + "/incident"
+		posts = append(posts, runbook.Notice{Kind: runbook.NoticeIncident, Key: key, Channel: inc})
+		edits = append(edits, runbook.Notice{Kind: runbook.NoticeIncident, Key: key, Update: true, Channel: inc})
+	}
+	h.queue(posts...)
+	chat := newChatFake()
+	h.drainAll(chat.deliver)
+	h.queue(edits...)
+
+	// When: a new failure and an escalation of one of them are queued behind the edits.
+	ids := h.queue(
+		runbook.Notice{Kind: runbook.NoticeIncident, Key: "occ/99/incident", Channel: inc},
+		runbook.Notice{Kind: runbook.NoticeEscalation, Key: "occ/3/incident/escalation", After: "occ/3/incident", Channel: inc},
+	)
+	chat.ids = nil
+	_, err := h.svc.Outbox(runbook.SinkChat, chat.deliver).Drain(context.Background())
+	require.NoError(t, err)
+
+	// Then: the new incident post and the escalation go first; the countdown edits follow.
+	require.Len(t, chat.ids, 22)
+	assert.Equal(t, ids, chat.ids[:2], "a new incident and an escalation are not held back by countdown edits")
 }

@@ -82,7 +82,7 @@ func TestReadyz_GivenAnIncidentNoticeUndeliveredFor30s_ThenNotReadyLoggedOnceUnt
 	assert.Equal(t, 1, strings.Count(r.logs.String(), "level=ERROR"), "logged once, not on every probe: %s", r.logs.String())
 
 	_, metrics := r.get("/metrics")
-	assert.Contains(t, metrics, `runbook_delivery_oldest_pending_seconds{priority="urgent",sink="chat"} 31`)
+	assert.Contains(t, metrics, `runbook_delivery_oldest_pending_seconds{priority="critical",sink="chat"} 31`)
 	assert.Contains(t, metrics, `runbook_delivery_oldest_pending_seconds{priority="bulk",sink="chat"} 31`)
 	assert.Contains(t, metrics, `runbook_delivery_oldest_pending_seconds{priority="normal",sink="chat"} 0`)
 	assert.Contains(t, metrics, `runbook_delivery_oldest_pending_seconds{priority="normal",sink="itsm"} 0`)

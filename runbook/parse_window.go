@@ -1,6 +1,7 @@
 package runbook
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -71,7 +72,7 @@ func (p *parser) parseWindow(c mdCell) (Window, bool) {
 	switch zone := fields[at+1:]; len(zone) {
 	case 0:
 	case 1:
-		loc, err := parseZone(zone[0])
+		loc, err := ParseZone(zone[0])
 		if err != nil {
 			p.problemf(c.line, "unknown time zone %q (expected UTC, UTC±H[:MM] or an IANA name such as America/Sao_Paulo)", zone[0])
 			ok = false
@@ -96,8 +97,9 @@ func parseClock(s string) (hour, minute int, ok bool) {
 	return hour, minute, hour < 24 && minute < 60
 }
 
-// parseZone reads UTC, UTC±H[:MM] (a fixed zone) or an IANA zone name.
-func parseZone(s string) (*time.Location, error) {
+// ParseZone reads a time zone as the runbook and RUNBOOK_TZ write it: UTC (or
+// GMT, Z), a fixed offset UTC±H[:MM] (also with the sign "−"), or an IANA name.
+func ParseZone(s string) (*time.Location, error) {
 	switch strings.ToUpper(s) {
 	case "UTC", "GMT", "Z":
 		return time.UTC, nil
@@ -111,11 +113,11 @@ func parseZone(s string) (*time.Location, error) {
 		if h > 14 || min > 59 {
 			return nil, errBadZone
 		}
-		off := h*3600 + min*60
+		off, sign := h*3600+min*60, "+"
 		if m[1] != "+" {
-			off = -off
+			off, sign = -off, "-"
 		}
-		return time.FixedZone(s, off), nil
+		return time.FixedZone(fmt.Sprintf("UTC%s%02d:%02d", sign, h, min), off), nil
 	}
 	if s == "" || strings.EqualFold(s, "local") {
 		return nil, errBadZone
@@ -123,7 +125,7 @@ func parseZone(s string) (*time.Location, error) {
 	return time.LoadLocation(s)
 }
 
-// errBadZone is returned by parseZone for names that are not zones.
+// errBadZone is returned by ParseZone for names that are not zones.
 var errBadZone = &Error{Kind: KindInvalid, Code: "bad_zone"}
 
 // frequencies maps folded frequency names.

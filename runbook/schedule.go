@@ -4,7 +4,6 @@ import (
 	"container/heap"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -189,27 +188,6 @@ func ReminderTimes(window time.Time, lead time.Duration, reminders []time.Durati
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Before(out[b]) })
 	return out
-}
-
-// ParseReminders reads a comma-separated list of Go durations such as "4h,1h";
-// each must be positive. An empty string means no reminders.
-func ParseReminders(s string) ([]time.Duration, error) {
-	var out []time.Duration
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		d, err := time.ParseDuration(part)
-		if err != nil {
-			return nil, fmt.Errorf("reminder %q is not a duration (expected e.g. 4h,1h)", part)
-		}
-		if d <= 0 {
-			return nil, fmt.Errorf("reminder %q must be positive", part)
-		}
-		out = append(out, d)
-	}
-	return out, nil
 }
 
 // cand is a job's pending window in Upcoming's merge.

@@ -161,31 +161,6 @@ func TestReminderTimes_GivenALeadShorterThanAReminder_WhenComputed_ThenThatRemin
 	}
 }
 
-func TestParseReminders_GivenText_WhenParsed_ThenDurationsOrAnError(t *testing.T) {
-	for _, tc := range []struct {
-		in      string
-		want    []time.Duration
-		wantErr string
-	}{
-		{"4h,1h", []time.Duration{4 * time.Hour, time.Hour}, ""},
-		{" 90s , 30m ", []time.Duration{90 * time.Second, 30 * time.Minute}, ""},
-		{"", nil, ""},
-		{"4h,soon", nil, `reminder "soon" is not a duration`},
-		{"-1h", nil, `reminder "-1h" must be positive`},
-	} {
-		t.Run(tc.in, func(t *testing.T) {
-			got, err := ParseReminders(tc.in)
-			if tc.wantErr != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tc.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, got)
-		})
-	}
-}
-
 func TestWindowString_GivenWindows_WhenShown_ThenDayTimeAndZone(t *testing.T) {
 	assert.Equal(t, "Monday 09:00 UTC", Window{Weekday: time.Monday, Hour: 9}.String())
 	assert.Equal(t, "daily 05:07 America/Sao_Paulo", Window{Daily: true, Hour: 5, Minute: 7, Location: mustLoad(t, "America/Sao_Paulo")}.String())

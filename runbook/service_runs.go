@@ -56,6 +56,9 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 	if err != nil {
 		return err
 	}
+	if s.exec == nil { // before anything is recorded: no dry run can start
+		return Errf(KindInternal, "no_executor", nil)
+	}
 	argv := DryRunArgv(j.Command)
 	a := s.actor(ctx, r, j, ActDryRun)
 	rec := Record{At: s.Now(), Kind: RecDryRun, Job: job, Actor: r.User, Envelope: r.Envelope, Fields: map[string]string{"argv": joinArgv(argv)}}
@@ -101,9 +104,6 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		args["state"] = ""
 		return Errf(KindNotAllowed, "not_allowed", args)
 	}
-	if s.exec == nil {
-		return Errf(KindInternal, "no_executor", nil)
-	}
 	started = true // the goroutine frees the slot
 	s.runWG.Add(1)
 	go func() {
@@ -114,6 +114,8 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		res := RunResult{Reason: ReasonStart}
 		if err == nil {
 			res = e.Wait()
+		} else {
+			s.log.Error("starting a dry run", "job", job, "err", err)
 		}
 		s.slots.release(job, slotDry)
 		out.close()
@@ -121,7 +123,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		if res.ExitCode != nil {
 			fields["exit_code"] = strconv.Itoa(*res.ExitCode)
 		}
-		_ = s.update(context.Background(), func(tx Tx) error {
+		err = s.update(context.Background(), func(tx Tx) error {
 			done := Record{At: s.Now(), Kind: RecRunFinished, Job: job, Actor: r.User, Fields: fields}
 			if err := s.addRecord(tx, 0, &done); err != nil {
 				return err
@@ -132,6 +134,9 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 			}
 			return s.enqueue(tx, SinkChat, key, Notice{Kind: NoticeRunResult, Key: key, Update: true, Channel: ChannelRunbook, Occ: o, Actor: r.User, Text: "dry-run", Tail: res.Tail, At: s.Now()})
 		})
+		if err != nil {
+			s.log.Error("recording a dry run's result", "job", job, "err", err)
+		}
 	}()
 	return nil
 }

@@ -67,3 +67,16 @@ func runNumber(t *testing.T, f *fakeExec, n int) *fakeRun {
 	defer f.mu.Unlock()
 	return f.runs[n-1]
 }
+
+func TestService_GivenNoExecutor_WhenADryRunIsAsked_ThenItFailsAndNothingIsRecorded(t *testing.T) {
+	h := newHarness(t, time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC), runbook.Settings{})
+	marcos := contactID(t, h.rb, "Marcos Paulo")
+	err := h.svc.DryRun(context.Background(), runbook.Request{User: marcos, RequestID: "d1"}, "seed-dev-data")
+	require.Equal(t, runbook.KindInternal, runbook.KindOf(err))
+	require.Empty(t, h.notices(), "no run message announced")
+	require.NoError(t, h.db.View(context.Background(), func(tx runbook.Tx) error {
+		recs, err := tx.Records(0)
+		require.Empty(t, recs, "no dry_run record for a dry run that cannot start")
+		return err
+	}))
+}

@@ -141,14 +141,17 @@ func BenchmarkEscalationLateness(b *testing.B) {
 			})
 		}
 		runs.Wait()
-		fired := 0
-		for end := time.Now().Add(2 * time.Minute); fired < failures && time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
+		failed, fired := 0, 0
+		for end := time.Now().Add(3 * time.Minute); fired < failures && time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
+			must(b, db.QueryRow(`SELECT count(*) FROM occurrences WHERE failed_at IS NOT NULL`).Scan(&failed))
 			must(b, db.QueryRow(`SELECT count(*) FROM timers WHERE kind = 'deadline' AND fired_at IS NOT NULL`).Scan(&fired))
 		}
 		close(stop)
 		load.Wait()
+		answered := len(srv.Ephemerals(ana)) + len(srv.Ephemerals(lucas))
+		b.Logf("%d runs failed, %d deadlines fired, %d commands answered in all", failed, fired, answered)
 		if fired < failures {
-			b.Fatalf("%d of %d deadlines fired\n%s", fired, failures, proc.out.String())
+			b.Fatalf("%d of %d deadlines fired (%d runs failed)\n%s", fired, failures, failed, proc.out.String())
 		}
 		fire, post := deadlineLateness(b, db, srv)
 		b.Logf("deadline timers, %d failures over %v with %d timers pending and 50 commands/s: fired %v", failures, spread, pending, fire)

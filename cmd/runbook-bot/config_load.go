@@ -145,46 +145,17 @@ func (l *loader) lang() string {
 	return ""
 }
 
-var offsetZoneRE = regexp.MustCompile(`^(?i:UTC|GMT)([+-])(\d{1,2})(?::?(\d{2}))?$`)
-
-// location loads RUNBOOK_TZ: UTC, UTC±H[:MM] or an IANA zone name.
+// location loads RUNBOOK_TZ: UTC, UTC±H[:MM] or an IANA zone name, as the runbook writes zones.
 func (l *loader) location() *time.Location {
 	v, ok := l.get(envTZ)
-	if !ok || strings.EqualFold(v, "UTC") || strings.EqualFold(v, "Z") {
+	if !ok {
 		return time.UTC
 	}
-	if loc, ok := fixedZone(v); ok {
+	if loc, err := runbook.ParseZone(v); err == nil {
 		return loc
-	}
-	if v != "Local" && !strings.HasPrefix(v, "/") && !strings.Contains(v, "..") {
-		if loc, err := time.LoadLocation(v); err == nil {
-			return loc
-		}
 	}
 	l.fail(envTZ, v, "is not a time zone (use UTC, an offset such as UTC-3, or an IANA name such as America/Sao_Paulo)")
 	return time.UTC
-}
-
-// fixedZone parses UTC±H[:MM] (also GMT±…) into a fixed zone.
-func fixedZone(v string) (*time.Location, bool) {
-	m := offsetZoneRE.FindStringSubmatch(v)
-	if m == nil {
-		return nil, false
-	}
-	h, _ := strconv.Atoi(m[2])
-	mins := 0
-	if m[3] != "" {
-		mins, _ = strconv.Atoi(m[3])
-	}
-	if h > 14 || mins > 59 {
-		return nil, false
-	}
-	off := h*3600 + mins*60
-	if m[1] == "-" {
-		off = -off
-	}
-	name := fmt.Sprintf("UTC%s%02d:%02d", m[1], h, mins)
-	return time.FixedZone(name, off), true
 }
 
 var (

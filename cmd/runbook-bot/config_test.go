@@ -121,6 +121,10 @@ func TestLoadConfig_GivenValidValues_WhenLoaded_ThenEachVariableIsRead(t *testin
 				assert.Equal(t, -3*3600, off)
 				assert.Equal(t, "UTC-03:00", c.TZ.String())
 			}},
+		{"given an offset zone written with the minus sign the runbook accepts when loaded then the same fixed zone",
+			env{"RUNBOOK_TZ": "UTC−3"}, func(t *testing.T, c Config) {
+				assert.Equal(t, "UTC-03:00", c.TZ.String())
+			}},
 		{"given an offset zone with minutes when loaded then a fixed zone",
 			env{"RUNBOOK_TZ": "UTC+05:30"}, func(t *testing.T, c Config) {
 				_, off := time.Date(2025, 1, 1, 0, 0, 0, 0, c.TZ).Zone()

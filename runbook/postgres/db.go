@@ -128,14 +128,6 @@ const (
 // Name returns the database's URL with the password replaced, for messages.
 func (db *DB) Name() string { return db.name }
 
-// Ping checks that the database answers, for readiness probes.
-func (db *DB) Ping(ctx context.Context) error {
-	if err := db.pool.Ping(ctx); err != nil {
-		return db.describe(err)
-	}
-	return nil
-}
-
 // Close closes every connection.
 func (db *DB) Close() error {
 	db.pool.Close()

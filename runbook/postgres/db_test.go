@@ -53,7 +53,6 @@ func TestConformance(t *testing.T) {
 
 func TestOpen_GivenANewDatabase_WhenOpened_ThenSchemaMetaAndWriteProbe(t *testing.T) {
 	db := openTest(t)
-	require.NoError(t, db.Ping(ctx))
 	assert.NotContains(t, db.Name(), pgtest.Password)
 	assert.Contains(t, db.Name(), "xxxxx")
 

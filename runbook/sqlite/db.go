@@ -385,18 +385,6 @@ func unwrapPathErr(err error, dir string) error {
 // Path returns the database file path.
 func (db *DB) Path() string { return db.path }
 
-// Ping checks that the database answers, for readiness probes.
-func (db *DB) Ping(ctx context.Context) error {
-	if err := db.w.PingContext(ctx); err != nil {
-		return describe(db.path, err)
-	}
-	var one int
-	if err := db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return describe(db.path, err)
-	}
-	return nil
-}
-
 // Close closes the read pool, then the writer (the last connection checkpoints the WAL).
 func (db *DB) Close() error {
 	db.ws.close()

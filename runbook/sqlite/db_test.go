@@ -44,7 +44,6 @@ func TestOpenCreatesParentsPragmasAndMeta(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	assert.Equal(t, path, db.Path())
-	require.NoError(t, db.Ping(ctx))
 
 	for _, pool := range []*sql.DB{db.w, db.r} {
 		var mode string

@@ -1,9 +1,11 @@
 package runbook
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 )
@@ -211,7 +213,9 @@ func (o *Outbox) failed(ctx context.Context, wake chan struct{}, what string, er
 }
 
 // read returns the sink's undelivered rows by id, due or not, and forgets the
-// routes of rows no longer pending.
+// routes of rows no longer pending. The store gives the most urgent rows first,
+// so readLimit rows of bulk output never hide an incident queued after them;
+// planning wants them back in id order.
 func (o *Outbox) read(ctx context.Context) ([]Delivery, error) {
 	var rows []Delivery
 	now := o.s.Now()
@@ -221,6 +225,7 @@ func (o *Outbox) read(ctx context.Context) ([]Delivery, error) {
 	}); err != nil {
 		return nil, err
 	}
+	slices.SortFunc(rows, func(a, b Delivery) int { return cmp.Compare(a.ID, b.ID) })
 	pending := make(map[int64]bool, len(rows))
 	for _, d := range rows {
 		pending[d.ID] = true

@@ -10,12 +10,12 @@ import (
 // when the row is read, so it needs no column of its own.
 type Priority int
 
-// Priorities, most urgent first.
+// Priorities, most urgent first; the zero value is normal.
 const (
 	// PriorityCritical: a failure's incident post and an escalation. Never
 	// dropped, and never behind the countdown edits of other incidents: with
 	// many countdowns running, their edits alone can fill a channel's pace.
-	PriorityCritical Priority = iota
+	PriorityCritical Priority = iota - 2
 	// PriorityUrgent: the edits of incident posts (countdowns), confirmation
 	// requests and reminders, and their edits. Never dropped.
 	PriorityUrgent

@@ -152,7 +152,7 @@ func (h *harness) queue(ns ...runbook.Notice) []int64 {
 			if err != nil {
 				return err
 			}
-			d := runbook.Delivery{Sink: runbook.SinkChat, Key: n.Key, Payload: b, NextAt: h.clock.Now(), CreatedAt: h.clock.Now()}
+			d := runbook.Delivery{Sink: runbook.SinkChat, Key: n.Key, Payload: b, Priority: runbook.PriorityOf(n.Kind, n.Update), NextAt: h.clock.Now(), CreatedAt: h.clock.Now()}
 			if err := tx.Enqueue(&d); err != nil {
 				return err
 			}
@@ -517,4 +517,25 @@ func TestOutbox_GivenManyCountdownsBeingEdited_WhenAnotherJobFails_ThenItsIncide
 	// Then: the new incident post and the escalation go first; the countdown edits follow.
 	require.Len(t, chat.ids, 22)
 	assert.Equal(t, ids, chat.ids[:2], "a new incident and an escalation are not held back by countdown edits")
+}
+
+func TestOutbox_GivenMoreBulkRowsThanOneReadTakes_WhenAnIncidentIsQueuedBehindThem_ThenItIsDeliveredAtOnce(t *testing.T) {
+	// Given: a runbook channel that takes nothing, with 1,200 output batches waiting (more than one read of the outbox takes).
+	h := newHarness(t, time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC), runbook.Settings{})
+	rb := runbook.ChannelRunbook
+	var out []runbook.Notice
+	for i := range 1200 {
+		run := fmt.Sprintf("occ/%d/run/1", i/30+1)
+		out = append(out, runbook.Notice{Kind: runbook.NoticeRunOutput, Key: fmt.Sprintf("%s/out/%d", run, i%30+1), Thread: run, Channel: rb, Lines: []string{"x"}})
+	}
+	h.queue(out...)
+	chat := newChatFake()
+	chat.gates[rb] = make(chan struct{})
+	h.runOutbox(chat.deliver)
+
+	// When: a failure's incident post is queued after them.
+	h.queue(runbook.Notice{Kind: runbook.NoticeIncident, Key: "occ/999/incident", Channel: runbook.ChannelIncident})
+
+	// Then: it is delivered although none of the rows before it was.
+	h.waitUntil("the incident post", func() bool { return chat.count(runbook.NoticeIncident) == 1 })
 }

@@ -247,5 +247,9 @@ func (s *Service) enqueue(tx Tx, sink, key string, v any) error {
 		return err
 	}
 	now := s.Now()
-	return tx.Enqueue(&Delivery{Sink: sink, Key: key, Payload: b, NextAt: now, CreatedAt: now})
+	prio := PriorityNormal
+	if n, ok := v.(Notice); ok {
+		prio = PriorityOf(n.Kind, n.Update)
+	}
+	return tx.Enqueue(&Delivery{Sink: sink, Key: key, Payload: b, Priority: prio, NextAt: now, CreatedAt: now})
 }

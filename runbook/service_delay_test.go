@@ -1,8 +1,10 @@
 package runbook_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -68,6 +70,7 @@ func (h *harness) deliveries(sink string) []runbook.Delivery {
 	var out []runbook.Delivery
 	require.NoError(h.t, h.db.View(context.Background(), func(tx runbook.Tx) (err error) {
 		out, err = tx.PendingDeliveries(sink, h.clock.Now().Add(24*365*time.Hour), 10000)
+		slices.SortFunc(out, func(a, b runbook.Delivery) int { return cmp.Compare(a.ID, b.ID) }) // queued order
 		return
 	}))
 	return out

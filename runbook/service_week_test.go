@@ -1,10 +1,12 @@
 package runbook_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -81,6 +83,7 @@ func (h *harness) notices() []sent {
 	var out []sent
 	require.NoError(h.t, h.db.View(context.Background(), func(tx runbook.Tx) error {
 		ds, err := tx.PendingDeliveries(runbook.SinkChat, h.clock.Now().Add(24*365*time.Hour), 100000)
+		slices.SortFunc(ds, func(a, b runbook.Delivery) int { return cmp.Compare(a.ID, b.ID) }) // queued order, not delivery order
 		for _, d := range ds {
 			var n runbook.Notice
 			require.NoError(h.t, json.Unmarshal(d.Payload, &n))

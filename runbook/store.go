@@ -52,7 +52,7 @@ type Tx interface {
 	Claim(id string, at time.Time) (fresh bool, err error)
 
 	Enqueue(d *Delivery) error                                                   // sets d.ID
-	PendingDeliveries(sink string, now time.Time, limit int) ([]Delivery, error) // undelivered, NextAt ≤ now, by ID
+	PendingDeliveries(sink string, now time.Time, limit int) ([]Delivery, error) // undelivered, NextAt ≤ now, most urgent (lowest Priority) first, then by ID
 	MarkDelivered(id int64, at time.Time) error
 	RetryDelivery(id int64, next time.Time, lastErr string) error // attempts+1
 	Backlog() (map[string]int, error)                             // undelivered count by sink
@@ -77,9 +77,10 @@ type Query struct {
 // Delivery is one outbox row: a notice for the chat sink or an event for the ITSM sink.
 type Delivery struct {
 	ID        int64
-	Sink      string // SinkChat or SinkITSM
-	Key       string // notice key (chat) or record id (itsm)
-	Payload   []byte // JSON
+	Sink      string   // SinkChat or SinkITSM
+	Key       string   // notice key (chat) or record id (itsm)
+	Payload   []byte   // JSON
+	Priority  Priority // ordering when read: PendingDeliveries returns the most urgent first, so a read's limit never hides an incident behind bulk output
 	Attempts  int
 	NextAt    time.Time
 	CreatedAt time.Time

@@ -1,10 +1,12 @@
 package shell
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -108,6 +110,7 @@ func (l *live) deliver(t *testing.T) {
 	var ds []runbook.Delivery
 	require.NoError(t, l.db.View(ctx, func(tx runbook.Tx) (err error) {
 		ds, err = tx.PendingDeliveries(runbook.SinkChat, l.clock.Now().Add(time.Hour), 1000)
+		slices.SortFunc(ds, func(a, b runbook.Delivery) int { return cmp.Compare(a.ID, b.ID) }) // queued order
 		return
 	}))
 	for _, d := range ds {

@@ -1,12 +1,14 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +105,7 @@ func (r *liveRig) deliverAll(t *testing.T) {
 		var ds []runbook.Delivery
 		require.NoError(t, r.db.View(r.ctx, func(tx runbook.Tx) (err error) {
 			ds, err = tx.PendingDeliveries(runbook.SinkChat, r.clock.Now().Add(time.Hour), 1000)
+			slices.SortFunc(ds, func(a, b runbook.Delivery) int { return cmp.Compare(a.ID, b.ID) }) // queued order
 			return
 		}))
 		for _, d := range ds {

@@ -21,32 +21,33 @@ func (t *tx) Enqueue(d *runbook.Delivery) error {
 	if payload == nil {
 		payload = []byte{}
 	}
-	err := t.row(`INSERT INTO outbox (sink, key, payload, attempts, next_at, created_at, last_error)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		[]any{d.Sink, d.Key, payload, int32(d.Attempts), d.NextAt, d.CreatedAt, d.LastError}, &d.ID)
+	err := t.row(`INSERT INTO outbox (sink, key, payload, priority, attempts, next_at, created_at, last_error)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		[]any{d.Sink, d.Key, payload, int16(d.Priority), int32(d.Attempts), d.NextAt, d.CreatedAt, d.LastError}, &d.ID)
 	if err != nil {
 		return fmt.Errorf("postgres: enqueue: %w", err)
 	}
 	return nil
 }
 
-// PendingDeliveries returns up to limit (≤ 0: all) undelivered rows of sink due at or before now, by ID.
+// PendingDeliveries returns up to limit (≤ 0: all) undelivered rows of sink due at or before now, most urgent first, then by ID.
 func (t *tx) PendingDeliveries(sink string, now time.Time, limit int) ([]runbook.Delivery, error) {
 	if err := checkTime("now", now); err != nil {
 		return nil, err
 	}
 	var out []runbook.Delivery
-	err := t.rows(`SELECT id, sink, key, payload, attempts, next_at, created_at, last_error
-		FROM outbox WHERE sink = $1 AND delivered_at IS NULL AND next_at <= $2 ORDER BY id LIMIT $3`,
+	err := t.rows(`SELECT id, sink, key, payload, priority, attempts, next_at, created_at, last_error
+		FROM outbox WHERE sink = $1 AND delivered_at IS NULL AND next_at <= $2 ORDER BY priority, id LIMIT $3`,
 		[]any{sink, now, limitArg(limit)}, func(rs pgx.Rows) error {
 			var (
 				d        runbook.Delivery
 				attempts int32
+				priority int16
 			)
-			if err := rs.Scan(&d.ID, &d.Sink, &d.Key, &d.Payload, &attempts, &d.NextAt, &d.CreatedAt, &d.LastError); err != nil {
+			if err := rs.Scan(&d.ID, &d.Sink, &d.Key, &d.Payload, &priority, &attempts, &d.NextAt, &d.CreatedAt, &d.LastError); err != nil {
 				return err
 			}
-			d.Attempts = int(attempts)
+			d.Attempts, d.Priority = int(attempts), runbook.Priority(priority)
 			d.NextAt, d.CreatedAt = d.NextAt.UTC(), d.CreatedAt.UTC()
 			out = append(out, d)
 			return nil

@@ -141,6 +141,9 @@ CREATE TABLE meta (
 	`ALTER TABLE occurrences ADD COLUMN run_handle TEXT NOT NULL DEFAULT ''`,
 	// 4: the latest look-up of the job's open tickets, shown again when the request is edited.
 	`ALTER TABLE occurrences ADD COLUMN tickets TEXT NOT NULL DEFAULT ''`,
+	// 5: how urgent a delivery is, so a read's limit takes the most urgent first (runbook.Priority; 0 is normal).
+	`ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_urgent ON outbox (sink, priority, id) WHERE delivered_at IS NULL;`,
 }
 
 // SchemaVersion is the schema version this build writes (PRAGMA user_version).

@@ -19,9 +19,9 @@ func (t *tx) Enqueue(d *runbook.Delivery) error {
 	if payload == nil {
 		payload = []byte{}
 	}
-	res, err := t.exec(`INSERT INTO outbox (sink, key, payload, attempts, next_at, created_at, last_error)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		d.Sink, d.Key, payload, d.Attempts, fmtTime(d.NextAt), fmtTime(d.CreatedAt), d.LastError)
+	res, err := t.exec(`INSERT INTO outbox (sink, key, payload, priority, attempts, next_at, created_at, last_error)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Sink, d.Key, payload, int(d.Priority), d.Attempts, fmtTime(d.NextAt), fmtTime(d.CreatedAt), d.LastError)
 	if err != nil {
 		return fmt.Errorf("sqlite: enqueue: %w", err)
 	}
@@ -33,7 +33,7 @@ func (t *tx) Enqueue(d *runbook.Delivery) error {
 	return nil
 }
 
-// PendingDeliveries returns up to limit (≤ 0: all) undelivered rows of sink due at or before now, by ID.
+// PendingDeliveries returns up to limit (≤ 0: all) undelivered rows of sink due at or before now, most urgent first, then by ID.
 func (t *tx) PendingDeliveries(sink string, now time.Time, limit int) ([]runbook.Delivery, error) {
 	if err := checkTime("now", now); err != nil {
 		return nil, err
@@ -41,8 +41,8 @@ func (t *tx) PendingDeliveries(sink string, now time.Time, limit int) ([]runbook
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := t.query(`SELECT id, sink, key, payload, attempts, next_at, created_at, last_error
-		FROM outbox WHERE sink = ? AND delivered_at IS NULL AND next_at <= ? ORDER BY id LIMIT ?`,
+	rows, err := t.query(`SELECT id, sink, key, payload, priority, attempts, next_at, created_at, last_error
+		FROM outbox WHERE sink = ? AND delivered_at IS NULL AND next_at <= ? ORDER BY priority, id LIMIT ?`,
 		sink, fmtTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: pending deliveries: %w", err)
@@ -55,7 +55,7 @@ func (t *tx) PendingDeliveries(sink string, now time.Time, limit int) ([]runbook
 			next, creat string
 			attempts    int64
 		)
-		if err := rows.Scan(&d.ID, &d.Sink, &d.Key, &d.Payload, &attempts, &next, &creat, &d.LastError); err != nil {
+		if err := rows.Scan(&d.ID, &d.Sink, &d.Key, &d.Payload, &d.Priority, &attempts, &next, &creat, &d.LastError); err != nil {
 			return nil, fmt.Errorf("sqlite: pending deliveries: %w", err)
 		}
 		d.Attempts = int(attempts)

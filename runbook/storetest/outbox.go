@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -77,6 +78,28 @@ func testOutbox(t *testing.T, open Opener) {
 		require.NoError(t, err)
 		assert.Equal(t, map[string]int{runbook.SinkChat: 2, runbook.SinkITSM: 1, runbook.SinkDelayLog: 1}, bl)
 	})
+	// The most urgent rows come first, then by id, so a limited read never hides an incident behind bulk output.
+	var prio []runbook.Delivery
+	update(t, db, func(tx runbook.Tx) error {
+		for i, p := range []runbook.Priority{runbook.PriorityBulk, runbook.PriorityNormal, runbook.PriorityBulk, runbook.PriorityCritical, runbook.PriorityUrgent} {
+			d := runbook.Delivery{Sink: runbook.SinkCheckin, Key: strconv.Itoa(i), Priority: p, Payload: []byte(`{}`), NextAt: now, CreatedAt: now}
+			require.NoError(t, tx.Enqueue(&d))
+			prio = append(prio, d)
+		}
+		return nil
+	})
+	got = pending(runbook.SinkCheckin, now, 0)
+	assert.Equal(t, []string{"3", "4", "1", "0", "2"}, keys(got), "critical, urgent, normal, then bulk by id")
+	assert.Equal(t, runbook.PriorityCritical, got[0].Priority)
+	assert.Equal(t, runbook.PriorityBulk, got[4].Priority)
+	assert.Equal(t, []string{"3", "4"}, keys(pending(runbook.SinkCheckin, now, 2)), "the limit takes the most urgent")
+	update(t, db, func(tx runbook.Tx) error {
+		for _, d := range prio {
+			require.NoError(t, tx.MarkDelivered(d.ID, now))
+		}
+		return nil
+	})
+
 	// A delivered row stays delivered.
 	update(t, db, func(tx runbook.Tx) error { return tx.MarkDelivered(c2.ID, now.Add(time.Hour)) })
 	assert.Equal(t, []string{c1.Key, c3.Key}, keys(pending(runbook.SinkChat, now.Add(2*time.Hour), 0)))

@@ -92,7 +92,7 @@ func perr(code string, args map[string]any) error {
 	return runbook.Errf(runbook.KindInvalid, code, args)
 }
 
-// ParseCommand parses the text after "/runbook" (SPEC §3). Errors are *runbook.Error
+// ParseCommand parses the text after "/runbook" (docs/spec.md §5). Errors are *runbook.Error
 // whose Code has a catalogue entry; nothing is run for a command that does not parse.
 func ParseCommand(text string, rb *runbook.Runbook) (Command, error) {
 	word, rest := nextToken(text)

@@ -1,6 +1,6 @@
 // Package slack runs the bot in Slack socket mode: it acknowledges every
-// envelope at once, deduplicates redeliveries through the Store (envelope id
-// and trigger id), turns slash commands, button presses and modal submissions
+// envelope at once, drops redeliveries it remembers (envelope id and trigger
+// id; seen.go), turns slash commands, button presses and modal submissions
 // into bot calls, renders bot messages as Block Kit (escaping all text), and is
 // the outbox sink that posts, edits and threads the runbook's notices within
 // Slack's rate limits. Events API envelopes are acknowledged and otherwise

@@ -17,7 +17,7 @@ import (
 )
 
 // isSecretVar reports whether a variable's value must never be echoed, by
-// its name (the same rule as the bot's redaction, SPEC §4).
+// its name (the same rule as the bot's redaction, docs/spec.md §12.6).
 func isSecretVar(name string) bool {
 	up := strings.ToUpper(name)
 	if strings.HasPrefix(up, "SLACK_") && strings.Contains(up, "TOKEN") {

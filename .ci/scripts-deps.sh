@@ -3,7 +3,8 @@
 # PostgreSQL store's tests (runbook/postgres, internal/pgtest, cmd/runbook-bot),
 # need, on Debian 12 as root: shellcheck, the PostgreSQL server and client,
 # kubectl or kustomize, a docker CLI able to run `docker compose config`,
-# python3, mongosh (npm) and FerretDB (built from the Go module proxy).
+# python3 with PyYAML (python3-yaml), mongosh (npm) and FerretDB (built from
+# the Go module proxy).
 #
 # Idempotent and quick when everything is already there: each tool is only
 # installed when it is missing (or at the wrong version, for FerretDB).
@@ -34,6 +35,7 @@ have shellcheck || apt_pkgs+=(shellcheck)
 have flock || apt_pkgs+=(util-linux)
 have runuser || apt_pkgs+=(util-linux)
 have python3 || apt_pkgs+=(python3)
+python3 -c 'import yaml' >/dev/null 2>&1 || apt_pkgs+=(python3-yaml)
 have psql || apt_pkgs+=(postgresql-client)
 pg_bin=""
 for d in /usr/lib/postgresql/*/bin; do
@@ -108,6 +110,7 @@ for t in shellcheck psql python3 flock runuser docker mongosh; do have "$t" || m
 have kubectl || have kustomize || missing+=("kubectl/kustomize")
 { have docker && docker compose version >/dev/null 2>&1; } || have docker-compose || missing+=("docker compose")
 [[ -x $ferret ]] || missing+=("ferretdb")
+python3 -c 'import yaml' >/dev/null 2>&1 || missing+=("python3-yaml")
 pg_bin=""
 for d in /usr/lib/postgresql/*/bin; do
   if [[ -x $d/initdb ]]; then pg_bin=$d; fi
@@ -117,4 +120,4 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   log "still missing: ${missing[*]}"
   exit 1
 fi
-log "ready in $((SECONDS - start))s: shellcheck, postgresql ($pg_bin), $(have kubectl && echo kubectl || echo kustomize), $( (docker compose version >/dev/null 2>&1 && echo 'docker compose') || echo docker-compose), mongosh $(mongosh --version), ferretdb at $ferret"
+log "ready in $((SECONDS - start))s: shellcheck, python3-yaml, postgresql ($pg_bin), $(have kubectl && echo kubectl || echo kustomize), $( (docker compose version >/dev/null 2>&1 && echo 'docker compose') || echo docker-compose), mongosh $(mongosh --version), ferretdb at $ferret"

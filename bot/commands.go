@@ -28,7 +28,7 @@ var actingVerbs = map[Verb]bool{
 
 // auditRejected records an acting command refused by the parser (an
 // undocumented flag, shell syntax, an extra argument) against the job it
-// names, so the evidence shows the attempt (SPEC §5: every refusal).
+// names, so the evidence shows the attempt (docs/spec.md §4: every refusal is audited).
 func (b *Bot) auditRejected(ctx context.Context, r runbook.Request, cmd Command, text string, err error) {
 	var e *runbook.Error
 	if !actingVerbs[cmd.Verb] || !errors.As(err, &e) || e.Kind != runbook.KindInvalid {

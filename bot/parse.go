@@ -63,7 +63,7 @@ type Command struct {
 // grammar tells what follows a verb.
 type grammar struct {
 	job   int      // 0 none, 1 optional, 2 required
-	flags []string // accepted flags (with text: whole words of the text, anywhere in it)
+	flags []string // accepted flags (with text: words before or after the text)
 	text  bool     // free text after the job (required)
 	when  bool     // "YYYY-MM-DD HH:MM" before the text
 }
@@ -92,7 +92,7 @@ func perr(code string, args map[string]any) error {
 	return runbook.Errf(runbook.KindInvalid, code, args)
 }
 
-// ParseCommand parses the text after "/runbook" (SPEC §3). Errors are *runbook.Error
+// ParseCommand parses the text after "/runbook" (docs/spec.md §5). Errors are *runbook.Error
 // whose Code has a catalogue entry; nothing is run for a command that does not parse.
 //
 // The text is cleaned first (runbook.CleanText): terminal escapes and
@@ -230,24 +230,36 @@ func (c *Command) setFlag(v Verb, g grammar, tok string) error {
 	return perr("unknown_flag", map[string]any{"verb": string(v), "flag": echo(tok)})
 }
 
-// textFlags takes the verb's flags out of its free text: a word starting with a
-// dash is a flag, accepted only when documented (an incident reference never
-// starts with one). Verbs without flags keep their text as typed.
+// textFlags takes the verb's flags from the words before and after its free
+// text (an incident reference never starts with a dash), and keeps the text
+// between them as typed: a flag amid the text is text. Verbs without flags
+// keep their text as typed.
 func (c *Command) textFlags(v Verb, g grammar, text string) (string, error) {
 	if len(g.flags) == 0 {
 		return text, nil
 	}
-	var words []string
-	for _, tok := range strings.FieldsFunc(text, unicode.IsSpace) {
-		if isFlag(tok) {
-			if err := c.setFlag(v, g, tok); err != nil {
-				return "", err
-			}
-			continue
+	for {
+		tok, rest := nextToken(text)
+		if !isFlag(tok) {
+			break
 		}
-		words = append(words, tok)
+		if err := c.setFlag(v, g, tok); err != nil {
+			return "", err
+		}
+		text = rest
 	}
-	return strings.Join(words, " "), nil
+	for {
+		text = strings.TrimRightFunc(text, unicode.IsSpace)
+		i := strings.LastIndexFunc(text, unicode.IsSpace)
+		tok := text[i+1:]
+		if !isFlag(tok) {
+			return text, nil
+		}
+		if err := c.setFlag(v, g, tok); err != nil {
+			return "", err
+		}
+		text = text[:i+1]
+	}
 }
 
 // isFlag reports whether tok is written as a flag ("-x", "--x", or a chat client's "—x").

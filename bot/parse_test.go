@@ -47,7 +47,10 @@ func TestParseCommand_GivenDocumentedCommands_WhenParsed_ThenTheCommandIsData(t 
 		{"incident --replace seed-dev-data OPS-7", Command{Verb: VerbIncident, Job: "seed-dev-data", Text: "OPS-7", Replace: true}},
 		{"incident seed-dev-data INC-7 —replace", Command{Verb: VerbIncident, Job: "seed-dev-data", Text: "INC-7", Replace: true}},
 		{"incident seed-dev-data INC-7 --REPLACE", Command{Verb: VerbIncident, Job: "seed-dev-data", Text: "INC-7", Replace: true}},
-		{"incident seed-dev-data none really", Command{Verb: VerbIncident, Job: "seed-dev-data", Text: "none really"}}, // the service refuses it as a reference
+		{"incident seed-dev-data none really", Command{Verb: VerbIncident, Job: "seed-dev-data", Text: "none really"}},                     // the service refuses it as a reference
+		{"incident seed-dev-data see\n  INC-7", Command{Verb: VerbIncident, Job: "seed-dev-data", Text: "see\n  INC-7"}},                   // kept as typed; refused by the service
+		{"incident seed-dev-data INC-7 --replace OPS-1", Command{Verb: VerbIncident, Job: "seed-dev-data", Text: "INC-7 --replace OPS-1"}}, // a flag amid the text is text
+		{"incident seed-dev-data --replace  INC-7\t", Command{Verb: VerbIncident, Job: "seed-dev-data", Text: "INC-7", Replace: true}},
 		{"learnings seed-dev-data needs the VPN", Command{Verb: VerbLearnings, Job: "seed-dev-data", Text: "needs the VPN"}},
 		{"learnings seed-dev-data --replace is not a flag here", Command{Verb: VerbLearnings, Job: "seed-dev-data", Text: "--replace is not a flag here"}},
 		{"history seed-dev-data", Command{Verb: VerbHistory, Job: "seed-dev-data"}},

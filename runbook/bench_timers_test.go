@@ -34,7 +34,7 @@ const (
 //   - commit: the escalation committed durably (the occurrence, its audit record and its notices),
 //   - chat: the escalation notice handed to the chat sink (what would post to Slack).
 //
-// Contract: escalations within 1 s of their deadline at p99.
+// Bound (docs/spec.md §12.8): escalations within 1 s of their deadline at p99.
 func BenchmarkTimerPrecision(b *testing.B) {
 	rb := parseBenchRunbook(b, benchTimers)
 	var fire, commit, chat []time.Duration

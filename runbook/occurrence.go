@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// State is an occurrence's lifecycle state (SPEC §2 names, also used by the JSON API).
+// State is an occurrence's lifecycle state (docs/spec.md §3.2; also the JSON API's names).
 type State string
 
 // Occurrence states.

@@ -8,8 +8,8 @@ const (
 	slotDry = "dry-run" // a dry run
 )
 
-// execSlots allows one execution per job at a time, a run or a dry run (SPEC
-// §4: one run per job). A run takes the slot before its occurrence becomes
+// execSlots allows one execution per job at a time, a run or a dry run
+// (docs/spec.md §6.1). A run takes the slot before its occurrence becomes
 // running, so a run and a dry run of one job never reach the process runner
 // together (which would refuse the second, and a refused run is a failure
 // with an incident).

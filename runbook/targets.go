@@ -5,13 +5,13 @@ import (
 	"time"
 )
 
-// Which occurrence a command applies to. A job has at most one *current*
-// occurrence (the latest whose window has passed, until the next window, SPEC
-// §2) and upcoming ones; older ones are superseded. When the current one is
-// still unconfirmed (its window was missed) and the next is open for approval
-// too, confirm, decline and run take the one whose window is nearer to now:
-// just after a missed window, the late one; close to the next window, the
-// next. An owner typing `confirm` an hour before a window never approves the
+// Which occurrence a command applies to (docs/spec.md §3.5). A job has at
+// most one *current* occurrence (the latest whose window has passed, until the
+// next window) and upcoming ones; older ones are superseded. When the current
+// one is still unconfirmed (its window was missed) and the next is open for
+// approval too, confirm, decline and run take the one whose window is nearer
+// to now: just after a missed window, the late one; close to the next window,
+// the next. An owner typing `confirm` an hour before a window never approves the
 // one missed a day ago, and `run` never runs it by mistake.
 
 // targeting picks the occurrence a command applies to.

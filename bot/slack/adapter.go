@@ -1,6 +1,6 @@
 // Package slack runs the bot in Slack socket mode: it acknowledges every
-// envelope at once, deduplicates redeliveries through the Store (envelope id
-// and trigger id), turns slash commands, button presses and modal submissions
+// envelope at once, drops redeliveries it remembers (envelope id and trigger
+// id; seen.go), turns slash commands, button presses and modal submissions
 // into bot calls, renders bot messages as Block Kit (escaping all text), and is
 // the outbox sink that posts, edits and threads the runbook's notices within
 // Slack's rate limits. Events API envelopes are acknowledged and otherwise
@@ -125,7 +125,7 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 		pace:  newPacer(time.Second),
 	}
 	a.api = slackapi.New(cfg.BotToken, slackapi.OptionAppLevelToken(cfg.AppToken), slackapi.OptionAPIURL(cfg.APIURL),
-		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout, Transport: webTransport()}))
+		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout, Transport: webTransport}))
 	return a, nil
 }
 
@@ -224,10 +224,18 @@ func (a *Adapter) reply(ctx context.Context, user, channel string, r bot.Reply) 
 // Wait blocks until the envelope work in flight has finished (after Start's context ended).
 func (a *Adapter) Wait() { a.work.Wait() }
 
-// webTransport is the Web API's transport: the default one, keeping as many
-// idle connections to Slack as envelopes are handled at once (the default
-// keeps 2, and a burst of replies then opens a TLS connection for nearly each).
-func webTransport() *http.Transport {
+// webTransport is the Web API's transport, one per process and shared by every
+// adapter (net/http: "Transports should be reused instead of created as
+// needed"): the default one, keeping as many idle connections to Slack as
+// envelopes are handled at once (the default keeps 2, and a burst of replies
+// then opens a TLS connection for nearly each). A transport per adapter kept
+// each dropped adapter's idle connections, two goroutines and a descriptor
+// each, open for 90 s: the fuzz target, which makes an adapter per input, ran
+// out of file descriptors within a minute.
+var webTransport = newWebTransport()
+
+// newWebTransport returns the default transport with workers idle connections per host.
+func newWebTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = workers
 	return t

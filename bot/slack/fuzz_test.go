@@ -126,6 +126,9 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	})
 }
 
+// frameTimeout bounds the handling of one frame by handleFrame.
+const frameTimeout = 5 * time.Second
+
 // handleFrame decodes frame and runs it through a fresh adapter (Slack Web API
 // at apiURL), waiting for its work; h is nil when slack-go would not deliver it.
 func handleFrame(t *testing.T, apiURL string, frame []byte) (evt socketmode.Event, h *fakeHandler, logs *logBuffer) {
@@ -143,7 +146,10 @@ func handleFrame(t *testing.T, apiURL string, frame []byte) (evt socketmode.Even
 		t.Fatal(err)
 	}
 	ad.pace = newPacer(0)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Well under the fuzzing engine's own 10 s limit per input, which kills the
+	// worker without a word ("fuzzing process hung or terminated unexpectedly"):
+	// a frame that hangs fails here, with the adapter's log.
+	ctx, cancel := context.WithTimeout(context.Background(), frameTimeout)
 	defer cancel()
 	// A fresh client per frame: its ack queue (20 deep, drained only by a
 	// running connection) takes the one or two acks a frame may produce.

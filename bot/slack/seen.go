@@ -11,7 +11,7 @@ const seenCap = 1 << 16
 // handled, oldest forgotten first. It drops redeliveries and replays within
 // this process without a database write per envelope. Across a restart the
 // service's own claim, committed in the same transaction as the state change,
-// keeps a replayed command from changing anything twice (SPEC §8); a replayed
+// keeps a replayed command from changing anything twice (docs/spec.md §12.2); a replayed
 // read may then be answered twice, which changes nothing.
 type seenIDs struct {
 	mu    sync.Mutex

@@ -166,7 +166,7 @@ func (a *Adapter) press(ctx context.Context, envelope string, cb slackapi.Intera
 // envelope or a replay under a new envelope id is acked and dropped here, from
 // the adapter's memory of recent ids (seenIDs); the service deduplicates state
 // changes on the request id again, durably, in the transaction of the change
-// (SPEC §8).
+// (docs/spec.md §12.2).
 //
 // The work's goroutine is created just before the ack is queued, not after:
 // Go runs a goroutine woken by a channel send (slack-go's response sender,

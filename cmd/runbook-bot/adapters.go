@@ -104,7 +104,7 @@ type redactingHandler struct {
 
 // liveRedactor is the redactor of the runbook in force: a hot reload that adds
 // a job with new dependency variables masks their values from then on, not
-// only after a restart (SPEC §4).
+// only after a restart (docs/spec.md §12.6).
 type liveRedactor struct {
 	p atomic.Pointer[runbook.Redactor]
 }

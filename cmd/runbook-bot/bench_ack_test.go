@@ -37,7 +37,7 @@ type ackTarget struct {
 // the same machine; percentiles pool every iteration's commands. The bot's
 // commands alternate `/runbook status ok` from an owner (a read) and
 // `/runbook confirm ok` from a stranger, refused and audited (a write).
-// Contracts: p99(bot)/p99(bare) ≤ 1.5 at concurrency 30; every ack < 3 s.
+// Bounds (docs/spec.md §12.8): p99(bot)/p99(bare) ≤ 1.5 at concurrency 30; every ack < 3 s.
 // BENCH_BOT_ENV=VAR=value adds one variable to the bot's environment.
 func BenchmarkAckLatency(b *testing.B) {
 	bare := ackTarget{name: "bare", srv: newBenchSlack(b), gen: func(int) slacktest.SlashCommand {

@@ -21,7 +21,7 @@ const bigOutput = `head -c 1073741824 /dev/zero | tr '\0' 'x' | fold -w 100`
 // 1 GiB. CPU is utime+stime of /proc/PID/stat (10 ms ticks) for the run, and
 // the sum of the threads' /proc/PID/task/*/schedstat (nanoseconds) at idle,
 // where ticks are too coarse; start-up CPU is the larger of the two. Only the bot is measured, not the script's processes.
-// Contract: under 100 MiB resident.
+// Bound (docs/spec.md §12.8): under 100 MiB resident.
 func BenchmarkMemory(b *testing.B) {
 	b.Run("idle", func(b *testing.B) {
 		var rss, hwm, startCPU, idleCPU float64

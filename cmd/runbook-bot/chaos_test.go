@@ -3,8 +3,8 @@ package main
 // Chaos scenarios: the real binary, real signals (kill -9), a faulty fake Slack,
 // an immutable database and a broken runbook edit. Each test logs its figures on
 // a "FIGURES <test>: ..." line (collected by `make chaos`) and asserts the
-// guarantees of SPEC §2, §5 and §8: nothing lost, nothing done twice. Timings are
-// only asserted where the contract states a bound, and then generously.
+// guarantees of docs/spec.md §3, §8 and §12: nothing lost, nothing done twice.
+// Timings are only asserted where docs/spec.md states a bound, and then generously.
 //
 // Short form (default, and with -short): the whole set runs in parallel in a few
 // minutes. Long form: RUNBOOK_CHAOS_LONG=1 without -short (1 minute of 429/500,
@@ -495,7 +495,7 @@ func TestChaos_BrokenRunbookEdit_ReportedOnceLastGoodKeptFixPickedUp(t *testing.
 	require.Equal(t, 1, reports, "the problems are posted once")
 	require.True(t, okStillListed, "the last good version stays in force")
 	require.NotContains(t, strings.ToLower(checkReply.Text), "unknown", "a command on the existing job still works")
-	require.LessOrEqual(t, pickedUp, 5*time.Second, "SPEC §1: a change is picked up within 5 s")
+	require.LessOrEqual(t, pickedUp, 5*time.Second, "docs/spec.md §2.8: a change is picked up within 5 s")
 }
 
 // incidentPosts are the messages of the incident channel that are not escalations.

@@ -12,7 +12,7 @@ import (
 	"github.com/runbook-bot/runbook-bot/runbook/tickets/jira"
 )
 
-// Environment variable names read by LoadConfig (SPEC §6), in the order they
+// Environment variable names read by LoadConfig (docs/spec.md §9), in the order they
 // are documented.
 const (
 	envSlackBotToken    = "SLACK_BOT_TOKEN"
@@ -49,7 +49,7 @@ const (
 	envJiraJQL          = "RUNBOOK_JIRA_JQL"
 )
 
-// configVars lists every variable of SPEC §6 in documentation order.
+// configVars lists every variable of docs/spec.md §9 in documentation order.
 var configVars = []string{
 	envSlackBotToken, envSlackAppToken, envSlackAPIURL,
 	envFile, envWorkdir, envCheckinsFile, envDB, envDataDir,
@@ -60,7 +60,7 @@ var configVars = []string{
 	envJiraURL, envJiraEmail, envJiraToken, envJiraJQL,
 }
 
-// Defaults of SPEC §6.
+// Defaults of docs/spec.md §9.
 const (
 	defaultSlackAPIURL  = "https://slack.com/api/"
 	defaultFile         = "docs/runbook.md"
@@ -86,7 +86,7 @@ const (
 	LangEnglish    = "en"
 )
 
-// Config is the bot's configuration, read from the environment (SPEC §6).
+// Config is the bot's configuration, read from the environment (docs/spec.md §9).
 //
 // Zero values of Lang, IncidentChannel, ConfirmLead, IncidentDeadline and
 // DelayThreshold mean "take it from the runbook document".
@@ -194,7 +194,7 @@ func (e *ConfigError) Error() string {
 }
 
 // LoadConfig reads the configuration from the environment through lookup
-// (os.LookupEnv in production), applying the defaults of SPEC §6. Blank
+// (os.LookupEnv in production), applying the defaults of docs/spec.md §9. Blank
 // values count as unset, except RUNBOOK_HTTP_ADDR (empty disables the HTTP
 // server) and RUNBOOK_REMINDERS (empty or "none" means no reminders).
 //
@@ -259,7 +259,7 @@ func (c Config) SlackMode() bool {
 
 // ReminderWarnings names each reminder that is not shorter than the effective
 // confirmation lead: it would fall before the request goes out, so it is
-// never sent (SPEC §2: skipped). The default 4h,1h meets a runbook asking for
+// never sent (docs/spec.md §3.4). The default 4h,1h meets a runbook asking for
 // a 2 h lead that way; that is worth a warning, not a refusal to start.
 func (c Config) ReminderWarnings(lead time.Duration) []string {
 	var out []string

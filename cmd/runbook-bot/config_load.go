@@ -21,8 +21,8 @@ import (
 )
 
 // isSecretVar reports whether a variable's value must never be echoed, by
-// its name: the redaction's rule (runbook.SecretName), and any URL too: the
-// bot's URLs may carry a credential in their path (a webhook's).
+// its name: the redaction's rule (runbook.SecretName, docs/spec.md §12.6), and
+// any URL too: the bot's URLs may carry a credential in their path (a webhook's).
 func isSecretVar(name string) bool {
 	return runbook.SecretName(name) || strings.Contains(strings.ToUpper(name), "URL")
 }

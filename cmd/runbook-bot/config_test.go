@@ -571,7 +571,7 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 			} else {
 				assert.Equal(t, tt.want, got)
 			}
-			assert.ElementsMatch(t, configVars, keys(got), "Redacted covers exactly the variables of SPEC §6")
+			assert.ElementsMatch(t, configVars, keys(got), "Redacted covers exactly the variables of docs/spec.md §9")
 			for _, v := range got {
 				assert.NotContains(t, v, "SECRET")
 			}
@@ -767,7 +767,7 @@ func TestEnvExample_GivenTheRepositoryFile_WhenRead_ThenEveryVariableIsDocumente
 		name string
 		vars []string
 	}{
-		{"given the variables of SPEC §6 when read then each has an example line", configVars},
+		{"given the variables of docs/spec.md §9 when read then each has an example line", configVars},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,8 +44,8 @@ Environment:
   KUBECONFIG, KUBECTL_CONTEXT   cluster for apply (kubectl's own rules)
 
 Dependencies (--check): docker CLI with compose (plugin or docker-compose)
-for docker; kubectl or kustomize for k8s (kubectl for apply); python3 for
-the field checks; the manifests in DESIGN_DIR.
+for docker; kubectl or kustomize for k8s (kubectl for apply); python3 with
+PyYAML (python3-yaml) for the field checks; the manifests in DESIGN_DIR.
 
 Exit codes: 0 ok, 1 failure (invalid manifest, apply failed, another copy
 running), 2 usage, 3 missing dependency.
@@ -155,6 +155,9 @@ if [[ $DO_K8S -eq 1 ]]; then
   fi
 fi
 rb_need_cmd python3 "runs lib/manifestcheck.py"
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import yaml' >/dev/null 2>&1; then
+  RB_MISSING+=("Python module 'yaml' (Debian package python3-yaml; lib/manifestcheck.py reads the rendered YAML with it)")
+fi
 rb_need_cmd flock "util-linux"
 rb_report_missing
 if [[ $CHECK_ONLY -eq 1 ]]; then

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Check rendered manifests for the fields a cluster or Compose would reject.
 
-Used by scripts/infra/provision-dev.sh --mode validate. Python 3 standard
-library only: it carries a small YAML reader for the block-style YAML that
-`kubectl kustomize`/`kustomize build` and `docker compose config` print.
+Used by scripts/infra/provision-dev.sh --mode validate. It reads the YAML that
+`kubectl kustomize`/`kustomize build` and `docker compose config` print with
+PyYAML (Debian package python3-yaml) and keeps only the policy checks.
 
 Usage:
   manifestcheck.py k8s --overlay DIR [--root DIR] < rendered.yaml
@@ -19,270 +19,16 @@ import os
 import re
 import sys
 
-
-# --------------------------------------------------------------------------
-# A small YAML reader (block mappings and sequences, plain/quoted scalars,
-# literal/folded block scalars, simple flow collections, comments, documents).
-# --------------------------------------------------------------------------
-
-
-class YAMLError(Exception):
-    pass
-
-
-_KEY_RE = re.compile(
-    r"""^(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"\-?:,\[\]{}][^#]*?|-[^\s#][^#]*?)\s*:(?:\s+|$)(?P<rest>.*)$"""
-)
-
-
-def _strip_comment(text):
-    """Remove a trailing ` # comment` that is not inside quotes."""
-    out = []
-    quote = None
-    prev = " "
-    for ch in text:
-        if quote:
-            out.append(ch)
-            if ch == quote:
-                quote = None
-        elif ch in "'\"" and prev in " \t[{,:":
-            quote = ch
-            out.append(ch)
-        elif ch == "#" and prev in " \t":
-            break
-        else:
-            out.append(ch)
-        prev = ch
-    return "".join(out).rstrip()
-
-
-def _split_flow(text):
-    items, depth, cur, quote = [], 0, [], None
-    for ch in text:
-        if quote:
-            cur.append(ch)
-            if ch == quote:
-                quote = None
-            continue
-        if ch in "'\"":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            items.append("".join(cur).strip())
-            cur = []
-            continue
-        cur.append(ch)
-    if "".join(cur).strip():
-        items.append("".join(cur).strip())
-    return items
-
-
-def _scalar(text):
-    text = text.strip()
-    if text == "":
-        return None
-    if text.startswith('"'):
-        if not text.endswith('"') or len(text) < 2:
-            raise YAMLError("unterminated double-quoted string: %s" % text)
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text[1:-1]
-    if text.startswith("'"):
-        if not text.endswith("'") or len(text) < 2:
-            raise YAMLError("unterminated single-quoted string: %s" % text)
-        return text[1:-1].replace("''", "'")
-    if text.startswith("["):
-        if not text.endswith("]"):
-            raise YAMLError("unterminated flow sequence: %s" % text)
-        return [_scalar(x) for x in _split_flow(text[1:-1])]
-    if text.startswith("{"):
-        if not text.endswith("}"):
-            raise YAMLError("unterminated flow mapping: %s" % text)
-        out = {}
-        for item in _split_flow(text[1:-1]):
-            m = re.match(r"^(.*?)\s*:\s*(.*)$", item)
-            if not m:
-                raise YAMLError("bad flow mapping entry: %s" % item)
-            out[_scalar(m.group(1))] = _scalar(m.group(2))
-        return out
-    if text in ("~", "null", "Null", "NULL"):
-        return None
-    if text in ("true", "True", "TRUE"):
-        return True
-    if text in ("false", "False", "FALSE"):
-        return False
-    if re.match(r"^[-+]?[0-9]+$", text):
-        return int(text)
-    if re.match(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$", text):
-        return float(text)
-    return text
-
-
-class _Doc:
-    def __init__(self, raw_lines):
-        self.raw = raw_lines
-        # (indent, text) per line, None for blank/comment-only lines
-        self.lines = []
-        for raw in raw_lines:
-            stripped = raw.strip()
-            if stripped == "" or stripped.startswith("#"):
-                self.lines.append(None)
-            else:
-                if "\t" in raw[: len(raw) - len(raw.lstrip())]:
-                    raise YAMLError("tab in indentation: %r" % raw)
-                self.lines.append([len(raw) - len(raw.lstrip(" ")), raw.strip()])
-
-    def next_content(self, i):
-        while i < len(self.lines) and self.lines[i] is None:
-            i += 1
-        return i
-
-    def parse(self):
-        i = self.next_content(0)
-        if i >= len(self.lines):
-            return None
-        value, i = self.block(i, self.lines[i][0])
-        i = self.next_content(i)
-        if i < len(self.lines):
-            raise YAMLError("unexpected content at line %d: %s" % (i + 1, self.raw[i].strip()))
-        return value
-
-    @staticmethod
-    def _is_seq(text):
-        return text == "-" or text.startswith("- ")
-
-    def block(self, i, indent):
-        text = self.lines[i][1]
-        if self._is_seq(text):
-            return self.sequence(i, indent)
-        if _KEY_RE.match(_strip_comment(text)):
-            return self.mapping(i, indent)
-        # a multi-line plain scalar is not expected in rendered manifests
-        return _scalar(_strip_comment(text)), i + 1
-
-    def sequence(self, i, indent):
-        out = []
-        while True:
-            i = self.next_content(i)
-            if i >= len(self.lines):
-                break
-            ind, text = self.lines[i]
-            if ind != indent or not self._is_seq(text):
-                if ind > indent:
-                    raise YAMLError("bad indentation at line %d: %s" % (i + 1, text))
-                break
-            rest = text[1:].lstrip(" ")
-            if rest == "" or rest.startswith("#"):
-                j = self.next_content(i + 1)
-                if j < len(self.lines) and self.lines[j][0] > indent:
-                    value, i = self.block(j, self.lines[j][0])
-                else:
-                    value, i = None, i + 1
-            else:
-                col = indent + (len(text) - len(rest))
-                self.lines[i] = [col, rest]
-                if self._is_seq(rest) or _KEY_RE.match(_strip_comment(rest)):
-                    value, i = self.block(i, col)
-                else:
-                    value, i = self.inline_value(i, rest, indent)
-            out.append(value)
-        return out, i
-
-    def block_scalar(self, i, header, parent_indent):
-        style = header[0]
-        chomp = "-" if "-" in header else ("+" if "+" in header else "")
-        body = []
-        j = i + 1
-        block_indent = None
-        while j < len(self.raw):
-            raw = self.raw[j]
-            if raw.strip() == "":
-                body.append("")
-                j += 1
-                continue
-            ind = len(raw) - len(raw.lstrip(" "))
-            if ind <= parent_indent:
-                break
-            if block_indent is None:
-                block_indent = ind
-            if ind < block_indent:
-                break
-            body.append(raw[block_indent:])
-            j += 1
-        # trailing blank lines belong to the chomping, not the content
-        while body and body[-1] == "" and chomp != "+":
-            body.pop()
-        if style == "|":
-            text = "\n".join(body)
-        else:
-            text = " ".join(x for x in body if x != "")
-        if chomp != "-" and body:
-            text += "\n"
-        return text, j
-
-    def inline_value(self, i, rest, parent_indent):
-        rest = _strip_comment(rest)
-        if rest[:1] in ("|", ">"):
-            return self.block_scalar(i, rest, parent_indent)
-        if rest.startswith(("&", "*", "!")):
-            raise YAMLError("anchors, aliases and tags are not supported: %s" % rest)
-        return _scalar(rest), i + 1
-
-    def mapping(self, i, indent):
-        out = {}
-        while True:
-            i = self.next_content(i)
-            if i >= len(self.lines):
-                break
-            ind, text = self.lines[i]
-            if ind < indent:
-                break
-            if ind > indent:
-                raise YAMLError("bad indentation at line %d: %s" % (i + 1, text))
-            if self._is_seq(text):
-                break
-            m = _KEY_RE.match(_strip_comment(text))
-            if not m:
-                raise YAMLError("expected 'key: value' at line %d: %s" % (i + 1, text))
-            key = _scalar(m.group("key"))
-            rest = m.group("rest")
-            if key in out:
-                raise YAMLError("duplicate key %r at line %d" % (key, i + 1))
-            if rest.strip() == "" or rest.strip().startswith("#"):
-                j = self.next_content(i + 1)
-                if j < len(self.lines) and self.lines[j][0] > indent:
-                    value, i = self.block(j, self.lines[j][0])
-                elif j < len(self.lines) and self.lines[j][0] == indent and self._is_seq(self.lines[j][1]):
-                    value, i = self.sequence(j, indent)
-                else:
-                    value, i = None, i + 1
-            else:
-                value, i = self.inline_value(i, rest, indent)
-            out[key] = value
-        return out, i
+try:
+    import yaml
+except ImportError:
+    sys.stderr.write("manifestcheck: the Python module 'yaml' is missing (install the Debian package python3-yaml)\n")
+    sys.exit(2)
 
 
 def load_all(text):
-    docs, cur = [], []
-    for raw in text.splitlines():
-        if re.match(r"^(---|\.\.\.)(\s.*)?$", raw):
-            if cur:
-                docs.append(cur)
-            cur = []
-            continue
-        cur.append(raw)
-    if cur:
-        docs.append(cur)
-    out = []
-    for lines in docs:
-        value = _Doc(lines).parse()
-        if value is not None:
-            out.append(value)
-    return out
+    """The documents of a YAML stream, empty ones left out."""
+    return [doc for doc in yaml.safe_load_all(text) if doc is not None]
 
 
 # --------------------------------------------------------------------------
@@ -332,11 +78,12 @@ def origin_file(doc, overlay, root):
     origin = dig(doc, "metadata", "annotations", "config.kubernetes.io/origin")
     path = None
     if isinstance(origin, str):
-        for line in origin.splitlines():
-            m = re.match(r"^\s*path:\s*(.+?)\s*$", line)
-            if m:
-                path = _scalar(m.group(1))
-                break
+        try:
+            path = dig(yaml.safe_load(origin), "path")
+        except yaml.YAMLError:
+            path = None
+        if not isinstance(path, str):
+            path = None
     if path:
         full = os.path.normpath(os.path.join(overlay, path))
     else:
@@ -503,8 +250,8 @@ def main(argv):
     text = sys.stdin.read()
     try:
         docs = load_all(text)
-    except YAMLError as e:
-        sys.stderr.write("manifestcheck: cannot read rendered YAML: %s\n" % e)
+    except yaml.YAMLError as e:
+        sys.stderr.write("manifestcheck: cannot read rendered YAML: %s\n" % " ".join(str(e).split()))
         return 2
     if mode == "list":
         for doc in docs:

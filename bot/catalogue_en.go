@@ -217,6 +217,7 @@ var catalogueEN = catalogue{
 	// replies
 	"reply.schedule.title":    "Schedule",
 	"reply.schedule.line":     "{job} — {state}",
+	"reply.status.commit":     "Runbook in force: commit {commit} by {author} ({when}).",
 	"reply.status.title":      "Status",
 	"reply.status.title_job":  "Status of {job}",
 	"reply.check.title":       "Pre-flight of {job}",
@@ -305,4 +306,5 @@ var catalogueEN = catalogue{
 	"notice.rescheduled.body":   "New window: {window}, moved by {by}. Justification: {text}. A new confirmation will be requested.",
 	"notice.broken.title":       "⚠ The runbook has problems",
 	"notice.broken.body":        "{file} could not be used: the last good version stays in force. Fix these:",
+	"notice.broken.commit":      "{file} in commit {commit} by {author} could not be used: commit {in_force}, the last good one, stays in force. Fix these:",
 }

@@ -217,6 +217,7 @@ var cataloguePT = catalogue{
 	// respostas
 	"reply.schedule.title":    "Agenda",
 	"reply.schedule.line":     "{job} — {state}",
+	"reply.status.commit":     "Runbook em vigor: commit {commit} de {author} ({when}).",
 	"reply.status.title":      "Status",
 	"reply.status.title_job":  "Status de {job}",
 	"reply.check.title":       "Verificação pré-execução de {job}",
@@ -305,4 +306,5 @@ var cataloguePT = catalogue{
 	"notice.rescheduled.body":   "Nova janela: {window}, movida por {by}. Justificativa: {text}. Uma nova confirmação será solicitada.",
 	"notice.broken.title":       "⚠ O runbook tem problemas",
 	"notice.broken.body":        "{file} não pôde ser usado: a última versão válida continua em vigor. Corrija:",
+	"notice.broken.commit":      "{file} no commit {commit} de {author} não pôde ser usado: o commit {in_force}, o último válido, continua em vigor. Corrija:",
 }

@@ -347,5 +347,9 @@ func (b *Bot) renderBroken(n runbook.Notice) Message {
 	if file == "" {
 		file = b.runbook().File
 	}
-	return Message{Title: b.t("notice.broken.title"), Sections: []Section{{Text: b.t("notice.broken.body", "file", file)}, {Lines: n.Lines}}}
+	body := b.t("notice.broken.body", "file", file)
+	if r := n.Revision; r != nil {
+		body = b.t("notice.broken.commit", "file", file, "commit", r.Short(), "author", r.Author, "in_force", n.InForce)
+	}
+	return Message{Title: b.t("notice.broken.title"), Sections: []Section{{Text: body}, {Lines: n.Lines}}}
 }

@@ -138,6 +138,9 @@ func notices(t testing.TB) map[string]runbook.Notice {
 			}), At: testNow},
 		"runbook_invalid": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/ab", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
 			Lines: []string{"docs/runbook.md:9: unknown weekday \"Sextou\"", "docs/runbook.md:31: no contact for \"Bianca Ramos\""}, At: testNow},
+		"runbook_invalid_commit": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/cd", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
+			Revision: &runbook.Revision{Commit: "9f3c2e1d0b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e", Author: "Bianca Ramos <bianca@example.com>", When: testNow},
+			InForce:  "4d5e6f7", Lines: []string{"docs/runbook.md:9: unknown weekday \"Sextou\""}, At: testNow},
 	}
 }
 

@@ -84,6 +84,9 @@ func (b *Bot) status(ctx context.Context, job string) Reply {
 		}
 		m.Sections = append(m.Sections, cur, next)
 	}
+	if r := b.runbook().Revision; r != nil {
+		m.Context = append(m.Context, b.t("reply.status.commit", "commit", r.Short(), "author", r.Author, "when", b.when(r.When, time.UTC)))
+	}
 	return Reply{Message: m}
 }
 

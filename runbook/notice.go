@@ -45,6 +45,10 @@ type Notice struct {
 	At      time.Time     `json:"at"` // when the notice was made
 	Tail    []string      `json:"tail,omitempty"`
 	Tickets *TicketReport `json:"tickets,omitempty"` // related open tickets, on confirmation requests
+	// Revision is the commit a broken runbook came from (runbook_invalid), nil for a local file.
+	Revision *Revision `json:"revision,omitempty"`
+	// InForce is the short SHA of the commit that stays in force (runbook_invalid from git).
+	InForce string `json:"in_force,omitempty"`
 }
 
 // TimerKind names a durable timer.

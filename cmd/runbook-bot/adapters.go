@@ -21,15 +21,23 @@ type executor struct {
 	r      *runner.Runner
 	cfg    Config
 	redact func(string) string
+	dir    func(runbook.Job) (string, func(), error) // where the job's script runs, kept until released
 }
 
 // Execute implements runbook.Executor.
 func (x *executor) Execute(ctx context.Context, j runbook.Job, argv []string, onLine func(string)) (runbook.Execution, error) {
 	id := j.ID + "-" + time.Now().UTC().Format("20060102T150405.000000000Z")
+	dir, release := x.cfg.Workdir, func() {}
+	if x.dir != nil {
+		var err error
+		if dir, release, err = x.dir(j); err != nil {
+			return nil, err
+		}
+	}
 	run, err := x.r.Start(ctx, runner.Spec{
 		Job:     j.ID,
 		Argv:    argv,
-		Dir:     x.cfg.Workdir,
+		Dir:     dir,
 		Env:     append(scriptEnv(runner.ScriptEnv(os.Environ())), runner.RunIDVar+"="+id),
 		Timeout: x.cfg.RunTimeout,
 		LogPath: filepath.Join(x.cfg.DataDir, "logs", id+".log"),
@@ -37,9 +45,10 @@ func (x *executor) Execute(ctx context.Context, j runbook.Job, argv []string, on
 		OnLine:  onLine,
 	})
 	if err != nil {
+		release()
 		return nil, err
 	}
-	return execution{run: run, id: id}, nil
+	return execution{run: run, id: id, release: release}, nil
 }
 
 // KillOrphan implements runbook.OrphanKiller: handle is "PGID:RUN_ID".
@@ -53,8 +62,9 @@ func (x *executor) KillOrphan(handle string) (bool, error) {
 }
 
 type execution struct {
-	run *runner.Run
-	id  string
+	run     *runner.Run
+	id      string
+	release func() // frees the run's working directory once it has ended
 }
 
 func (e execution) Cancel() { e.run.Cancel() }
@@ -63,6 +73,7 @@ func (e execution) Handle() string { return fmt.Sprintf("%d:%s", e.run.PGID(), e
 
 func (e execution) Wait() runbook.RunResult {
 	res := e.run.Wait()
+	e.release()
 	out := runbook.RunResult{Reason: res.Reason, LogSHA256: res.LogSHA256, Tail: res.Tail, Duration: res.Finished.Sub(res.Started)}
 	if res.ExitCode >= 0 && res.Reason != runner.ReasonStart {
 		code := res.ExitCode
@@ -75,11 +86,21 @@ func (e execution) Wait() runbook.RunResult {
 }
 
 // checker runs pre-flight checks against the real environment.
-type checker struct{ workdir string }
+type checker struct {
+	workdir string
+	dir     func(runbook.Job) (string, func(), error) // nil: workdir
+}
 
 // Check implements runbook.Checker.
 func (c checker) Check(ctx context.Context, j runbook.Job) runbook.Preflight {
-	return runner.Preflight(ctx, j.Checks, c.workdir, os.Environ())
+	workdir := c.workdir
+	if c.dir != nil {
+		if d, release, err := c.dir(j); err == nil {
+			defer release()
+			workdir = d
+		}
+	}
+	return runner.Preflight(ctx, j.Checks, workdir, os.Environ())
 }
 
 // redactingHandler masks secrets in every log message and string attribute.

@@ -233,6 +233,7 @@ var catalogueEN = catalogue{
 	"part.run_by":             "run by {by}",
 	"part.exit":               "exit {code}",
 	"part.attempts":           "{n} attempt(s)",
+	"part.commits":            "recorded in git: {commits}",
 	"part.delayed":            "delayed",
 	"part.justification":      "justification: {text}",
 	"part.incident":           "incident {ref}",

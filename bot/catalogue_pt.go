@@ -233,6 +233,7 @@ var cataloguePT = catalogue{
 	"part.run_by":             "executado por {by}",
 	"part.exit":               "saída {code}",
 	"part.attempts":           "{n} tentativa(s)",
+	"part.commits":            "registrado no git: {commits}",
 	"part.delayed":            "atrasado",
 	"part.justification":      "justificativa: {text}",
 	"part.incident":           "incidente {ref}",

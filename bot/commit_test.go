@@ -44,3 +44,47 @@ func TestStatus_GivenARunbookFromGit_ThenTheReplyNamesTheCommitInForce(t *testin
 		})
 	}
 }
+
+// fakeWithCommits is the fake service keeping the commits of the records too.
+type fakeWithCommits struct {
+	*fakeService
+	commits map[int64][]string
+}
+
+func (f fakeWithCommits) Commits(_ context.Context, occs []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	for _, id := range occs {
+		if cs, ok := f.commits[id]; ok {
+			out[id] = append([]string(nil), cs...)
+		}
+	}
+	return out, nil
+}
+
+func TestHistory_GivenRecordsCommittedToGit_ThenEachOccurrenceShowsItsCommits(t *testing.T) {
+	for _, tt := range []struct {
+		lang runbook.Lang
+		want string
+	}{{runbook.LangEN, "recorded in git: 9f3c2e1, 4d5e6f7"}, {runbook.LangPT, "registrado no git: 9f3c2e1, 4d5e6f7"}} {
+		t.Run(string(tt.lang), func(t *testing.T) {
+			_, f, _ := newTestBot(t, tt.lang)
+			job := f.rb.Jobs[0].ID
+			f.hist = []runbook.Occurrence{
+				{ID: 7, Job: job, Window: time.Date(2026, 12, 4, 22, 0, 0, 0, time.UTC), State: runbook.Failed},
+				{ID: 6, Job: job, Window: time.Date(2026, 11, 27, 22, 0, 0, 0, time.UTC), State: runbook.Succeeded},
+			}
+			b := New(fakeWithCommits{f, map[int64][]string{7: {"9f3c2e1d0b8a7f6e5d4c3b2a", "4d5e6f7a8b9c"}}}, Options{Channel: "#plataforma"})
+
+			text := allText(b.Command(context.Background(), in("history "+job)).Message)
+
+			lines := strings.Split(text, "\n")
+			var with []string
+			for _, l := range lines {
+				if strings.Contains(l, tt.want) {
+					with = append(with, l)
+				}
+			}
+			assert.Len(t, with, 1, "only the occurrence with records in git: %s", text)
+		})
+	}
+}

@@ -90,4 +90,5 @@ type DelayLine struct {
 	Window time.Time `json:"window"`
 	Text   string    `json:"text"`
 	By     string    `json:"by"`
+	Occ    int64     `json:"occ,omitempty"` // the occurrence justified (0 in rows queued before it was kept)
 }

@@ -19,8 +19,11 @@ func TestLoadConfig_GivenGitVariables_ThenTheyAreReadOrPreciselyRefused(t *testi
 		problem string // "VAR: message" part expected in the error, "" when valid
 	}{
 		{name: "given no URL then the runbook is a local file, whatever else is set",
-			env:   env{"RUNBOOK_GIT_BRANCH": "release", "RUNBOOK_FILE": "/etc/runbook.md"},
-			check: func(t *testing.T, c Config) { assert.Equal(t, GitConfig{}, c.Git); assert.Equal(t, "/etc/runbook.md", c.File) }},
+			env: env{"RUNBOOK_GIT_BRANCH": "release", "RUNBOOK_FILE": "/etc/runbook.md"},
+			check: func(t *testing.T, c Config) {
+				assert.Equal(t, GitConfig{}, c.Git)
+				assert.Equal(t, "/etc/runbook.md", c.File)
+			}},
 		{name: "given an https URL then the defaults apply",
 			env: env{"RUNBOOK_GIT_URL": url, "RUNBOOK_GIT_TOKEN": "tok", "RUNBOOK_FILE": "./docs//runbook.md"},
 			check: func(t *testing.T, c Config) {

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -65,4 +69,47 @@ func runGit(t testing.TB, dir string, args ...string) string {
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	require.NoError(t, cmd.Run(), "git %s: %s", strings.Join(args, " "), stderr.String())
 	return out.String()
+}
+
+// gitHTTP serves the bare repositories under root through `git http-backend`
+// (CGI) behind HTTP basic auth; down makes it answer 503, as a remote that is away.
+type gitHTTP struct {
+	*httptest.Server
+	down atomic.Bool
+}
+
+// newGitHTTP serves root to user with password.
+func newGitHTTP(t testing.TB, root, user, password string) *gitHTTP {
+	t.Helper()
+	execPath := strings.TrimSpace(runGit(t, root, "--exec-path"))
+	backend := &cgi.Handler{Path: filepath.Join(execPath, "git-http-backend"),
+		Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "REMOTE_USER=" + user, "GIT_CONFIG_NOSYSTEM=1", "HOME=" + root}}
+	g := &gitHTTP{}
+	g.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if g.down.Load() {
+			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		u, p, ok := r.BasicAuth()
+		if !ok || u != user || p != password {
+			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
+			http.Error(w, "authentication required", http.StatusUnauthorized)
+			return
+		}
+		backend.ServeHTTP(w, r)
+	}))
+	t.Cleanup(g.Close)
+	return g
+}
+
+// botCommits are the commits of branch by the bot ("sha|subject"), oldest first.
+func (r *gitRemote) botCommits(branch string) []string {
+	r.t.Helper()
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(runGit(r.t, r.bare, "log", "--reverse", "--format=%H|%an|%s", branch)), "\n") {
+		if sha, rest, ok := strings.Cut(l, "|runbook-bot|"); ok {
+			out = append(out, sha+"|"+rest)
+		}
+	}
+	return out
 }

@@ -115,6 +115,10 @@ func TestSmartHTTP_GivenATokenRemote_WhenFollowing_ThenOnlyTheRightTokenWorksAnd
 	var got []applied
 	require.NoError(t, f.Poll(bg, collect(&got)))
 	require.Len(t, got, 1)
+	res, err := rp.Record(bg, appendLine("docs/observabilidade/check-ins.md", "entry 1-1", "checkin/1"))
+	require.NoError(t, err)
+	assert.True(t, res.Landed)
+	assert.Equal(t, "entry 1-1\n", rem.show("main", "docs/observabilidade/check-ins.md"))
 
 	// Then the token is nowhere under the data directory (clone, config, checkouts) nor in the logs
 	assertNoSecretIn(t, rp.opts.Dir, token)

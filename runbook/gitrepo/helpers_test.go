@@ -73,6 +73,22 @@ func (r *remote) push(author, msg string, files map[string]string) string {
 	return sha
 }
 
+// show is the content of path at rev in the bare repository.
+func (r *remote) show(rev, path string) string {
+	r.t.Helper()
+	return gitCmd(r.t, r.bare, "show", rev+":"+path)
+}
+
+// log is the remote branch's history, newest first, one "sha|author|subject" line per commit.
+func (r *remote) log(branch string) []string {
+	r.t.Helper()
+	out := strings.TrimSpace(gitCmd(r.t, r.bare, "log", "--format=%H|%an <%ae>|%s", branch))
+	if out == "" {
+		return nil
+	}
+	return strings.Split(out, "\n")
+}
+
 // gitCmd runs the git binary in dir and returns its output, failing the test on error.
 func gitCmd(t testing.TB, dir string, args ...string) string {
 	t.Helper()

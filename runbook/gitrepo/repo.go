@@ -75,6 +75,8 @@ type Repo struct {
 	log  *slog.Logger
 
 	mu sync.Mutex // serialises fetches, commits and pushes
+
+	beforePush func(commit string) // tests: runs between a record's commit and its push
 }
 
 // Open opens the bot's clone under opts.Dir, creating it (empty: nothing is

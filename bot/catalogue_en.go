@@ -306,6 +306,10 @@ var catalogueEN = catalogue{
 	"notice.rescheduled.title":  "{job} rescheduled",
 	"notice.rescheduled.body":   "New window: {window}, moved by {by}. Justification: {text}. A new confirmation will be requested.",
 	"notice.broken.title":       "⚠ The runbook has problems",
+	"notice.records_pr.title":   "📝 Runbook records go to a pull request",
+	"notice.records_pr.body":    "The bot may not push to the runbook's branch ({reason}): check-ins and delay justifications are committed to the branch {branch}, kept in one pull request. Merge it to bring them in.",
+	"notice.records_pr.link":    "The records' pull request",
+	"notice.records_pr.none":    "No pull request could be opened (set RUNBOOK_GITHUB_REPO and RUNBOOK_GITHUB_TOKEN): open one from {branch}.",
 	"notice.broken.body":        "{file} could not be used: the last good version stays in force. Fix these:",
 	"notice.broken.commit":      "{file} in commit {commit} by {author} could not be used: commit {in_force}, the last good one, stays in force. Fix these:",
 }

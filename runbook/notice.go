@@ -18,6 +18,7 @@ const (
 	NoticeEscalation    NoticeKind = "escalation"
 	NoticeRescheduled   NoticeKind = "rescheduled"
 	NoticeRunbookBroken NoticeKind = "runbook_invalid"
+	NoticeRecordsPR     NoticeKind = "records_pull_request" // records go to a pull request: the branch takes no direct push
 )
 
 // Channel roles a notice is addressed to; the chat layer maps them to real channels.

@@ -38,3 +38,17 @@ func (s *Service) Commits(ctx context.Context, occs []int64) (map[int64][]string
 	})
 	return out, err
 }
+
+// RecordsToPullRequest says once in the runbook channel that the records go
+// to branch and the pull request at url ("" when none could be opened), and why
+// (reason: the setting, or what the remote said when it refused a push).
+func (s *Service) RecordsToPullRequest(ctx context.Context, branch, url, reason string) error {
+	key := "git/records-pull-request/" + branch + "/" + url
+	return s.update(ctx, func(tx Tx) error {
+		if fresh, err := tx.Claim(key, s.Now()); err != nil || !fresh {
+			return err
+		}
+		n := Notice{Kind: NoticeRecordsPR, Key: key, Channel: ChannelRunbook, Text: url, Lines: []string{branch, s.redact(reason)}, At: s.Now()}
+		return s.enqueue(tx, SinkChat, key, n)
+	})
+}

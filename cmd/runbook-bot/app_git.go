@@ -11,6 +11,7 @@ import (
 
 	"github.com/runbook-bot/runbook-bot/runbook"
 	"github.com/runbook-bot/runbook-bot/runbook/gitrepo"
+	"github.com/runbook-bot/runbook-bot/runbook/records"
 )
 
 // gitEnv follows the repository the runbook lives in (RUNBOOK_GIT_URL).
@@ -18,7 +19,8 @@ type gitEnv struct {
 	repo     *gitrepo.Repo
 	trees    *gitrepo.Trees
 	follower *gitrepo.Follower
-	workdir  string // RUNBOOK_WORKDIR: a directory inside the repository
+	workdir  string       // RUNBOOK_WORKDIR: a directory inside the repository
+	lang     runbook.Lang // of the records, set before the first is written
 }
 
 // gitOptions are the repository settings of cfg; the clone lives in DATA_DIR/git.
@@ -34,14 +36,26 @@ func gitOptions(cfg Config, log *slog.Logger) gitrepo.Options {
 // (fetching the branch when none was); the others only read the commit in force.
 // A broken head with no good commit to fall back on prints its problems to stderr.
 func openGit(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer, run bool) (*gitEnv, *runbook.Runbook, error) {
-	repo, err := gitrepo.Open(gitOptions(cfg, log))
+	g := &gitEnv{workdir: cfg.Workdir}
+	opts := gitOptions(cfg, log)
+	// Records not merged yet move onto a newer head by their own rules (pull-request mode).
+	opts.Carry = map[string]gitrepo.Carry{
+		cfg.CheckinsFile: func(base, ours, theirs []byte) ([]byte, error) { return records.CarryCheckins(base, ours, theirs), nil },
+		cfg.File: func(base, ours, theirs []byte) ([]byte, error) {
+			return records.CarryDelays(base, ours, theirs, g.lang)
+		},
+	}
+	repo, err := gitrepo.Open(opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", envGitURL, err)
+	}
+	if cfg.Git.Records == GitRecordsPullRequest {
+		repo.UsePullRequests()
 	}
 	parse := func(file string, src []byte) (*runbook.Runbook, runbook.Problems) {
 		return runbook.Parse(file, src, runbook.ParseOptions{DefaultZone: cfg.TZ})
 	}
-	g := &gitEnv{repo: repo, trees: repo.Trees(), workdir: cfg.Workdir}
+	g.repo, g.trees = repo, repo.Trees()
 	g.follower = repo.Follow(g.trees, cfg.File, parse)
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()

@@ -115,6 +115,16 @@ func (l *loader) git(c *Config) {
 		return
 	}
 	l.gitCredentials(g)
+	if g.Records == GitRecordsPullRequest {
+		if prRepo(*c) == "" {
+			l.problems = append(l.problems, ConfigProblem{Var: envGitHubRepo, Msg: "must be set when " + envGitRecords + "=" + GitRecordsPullRequest +
+				" and " + envGitURL + " names no owner/name (the GitHub repository the records' pull request is opened on, such as acme/platform)"})
+		}
+		if c.GitHubToken == "" && g.Token == "" {
+			l.problems = append(l.problems, ConfigProblem{Var: envGitHubToken, Msg: "must be set when " + envGitRecords + "=" + GitRecordsPullRequest +
+				" (a token that may open pull requests; " + envGitToken + " is used when it is unset)"})
+		}
+	}
 	for _, p := range []struct {
 		name string
 		val  *string

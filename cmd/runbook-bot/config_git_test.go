@@ -38,7 +38,7 @@ func TestLoadConfig_GivenGitVariables_ThenTheyAreReadOrPreciselyRefused(t *testi
 		{name: "given every git variable then each is read",
 			env: env{"RUNBOOK_GIT_URL": "git@github.com:acme/platform.git", "RUNBOOK_GIT_BRANCH": "release/runbook", "RUNBOOK_GIT_POLL": "2m",
 				"RUNBOOK_GIT_SSH_KEY_FILE": "/keys/id", "RUNBOOK_GIT_KNOWN_HOSTS": "/keys/known_hosts", "RUNBOOK_GIT_AUTHOR": "Plataforma Bot <bot@acme.example>",
-				"RUNBOOK_GIT_RECORDS": "Pull-Request"},
+				"RUNBOOK_GIT_RECORDS": "Pull-Request", "RUNBOOK_GITHUB_TOKEN": "ghp_x"},
 			check: func(t *testing.T, c Config) {
 				assert.Equal(t, GitConfig{URL: "git@github.com:acme/platform.git", Branch: "release/runbook", Poll: 2 * time.Minute,
 					SSHKeyFile: "/keys/id", KnownHosts: "/keys/known_hosts", Author: c.Git.Author, Records: GitRecordsPullRequest}, c.Git)
@@ -56,6 +56,16 @@ func TestLoadConfig_GivenGitVariables_ThenTheyAreReadOrPreciselyRefused(t *testi
 		{name: "given a token with an ssh URL then it is refused", env: env{"RUNBOOK_GIT_URL": "git@github.com:acme/p.git", "RUNBOOK_GIT_SSH_KEY_FILE": "/k", "RUNBOOK_GIT_KNOWN_HOSTS": "/h", "RUNBOOK_GIT_TOKEN": "t"}, problem: "RUNBOOK_GIT_TOKEN: is for https URLs"},
 		{name: "given a token over plain http to another host then it is refused", env: env{"RUNBOOK_GIT_URL": "http://git.example.com/acme/p.git", "RUNBOOK_GIT_TOKEN": "t"}, problem: "RUNBOOK_GIT_TOKEN: is only sent over https"},
 		{name: "given a token with quotes then it is refused without showing it", env: env{"RUNBOOK_GIT_URL": url, "RUNBOOK_GIT_TOKEN": `"tok-SECRET"`}, problem: "RUNBOOK_GIT_TOKEN: the value has quotes or spaces"},
+		{name: "given pull requests and a GitHub https URL then its owner/name and the git token serve",
+			env:   env{"RUNBOOK_GIT_URL": url, "RUNBOOK_GIT_TOKEN": "tok", "RUNBOOK_GIT_RECORDS": "pull-request"},
+			check: func(t *testing.T, c Config) { assert.Equal(t, "acme/platform", prRepo(c)) }},
+		{name: "given pull requests and an ssh URL then its owner/name serves",
+			env:   env{"RUNBOOK_GIT_URL": "git@github.com:acme/infra.git", "RUNBOOK_GIT_SSH_KEY_FILE": "/k", "RUNBOOK_GIT_KNOWN_HOSTS": "/h", "RUNBOOK_GIT_RECORDS": "pull-request", "RUNBOOK_GITHUB_TOKEN": "ghp"},
+			check: func(t *testing.T, c Config) { assert.Equal(t, "acme/infra", prRepo(c)) }},
+		{name: "given pull requests and no GitHub repository to open them on then it is asked for",
+			env: env{"RUNBOOK_GIT_URL": "file:///srv/git/platform.git", "RUNBOOK_GIT_RECORDS": "pull-request", "RUNBOOK_GITHUB_TOKEN": "ghp"}, problem: "RUNBOOK_GITHUB_REPO: must be set when RUNBOOK_GIT_RECORDS=pull-request"},
+		{name: "given pull requests and no token then one is asked for",
+			env: env{"RUNBOOK_GIT_URL": "file:///srv/acme/platform.git", "RUNBOOK_GIT_RECORDS": "pull-request", "RUNBOOK_GITHUB_REPO": "acme/platform"}, problem: "RUNBOOK_GITHUB_TOKEN: must be set when RUNBOOK_GIT_RECORDS=pull-request"},
 		{name: "given an absolute runbook path then it is not one inside the repository", env: env{"RUNBOOK_GIT_URL": url, "RUNBOOK_FILE": "/srv/runbook.md"}, problem: `RUNBOOK_FILE: "/srv/runbook.md" is not a path inside the repository`},
 		{name: "given a check-ins path out of the repository then it is refused", env: env{"RUNBOOK_GIT_URL": url, "RUNBOOK_CHECKINS_FILE": "../c.md"}, problem: `RUNBOOK_CHECKINS_FILE: "../c.md" is not a path inside the repository`},
 	}

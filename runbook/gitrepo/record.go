@@ -54,9 +54,15 @@ const outgoingRef = plumbing.ReferenceName("refs/runbook-bot/outgoing")
 // again on the new head (the records are appends to known sections: no textual
 // rebase), so a human commit is kept and the record lands once. A record the
 // branch already has is not committed again.
+//
+// After UsePullRequests, records go to RecordsBranch instead (see recordPR).
+// A push the remote refuses otherwise (a protected branch) is an ErrRefused.
 func (rp *Repo) Record(ctx context.Context, ch Change) (Result, error) {
 	rp.mu.Lock()
 	defer rp.mu.Unlock()
+	if rp.pullRequests {
+		return rp.recordPR(ctx, ch)
+	}
 	return rp.recordOn(ctx, ch, rp.opts.Branch)
 }
 
@@ -175,6 +181,11 @@ func (rp *Repo) findRecord(head *object.Commit, id string) string {
 
 // commitFile stores a commit on parent whose tree is parent's with path set to data.
 func (rp *Repo) commitFile(parent *object.Commit, path string, data []byte, msg string) (plumbing.Hash, error) {
+	return rp.commitFiles(parent, map[string][]byte{path: data}, msg)
+}
+
+// storeBlob stores data as a blob.
+func (rp *Repo) storeBlob(data []byte) (plumbing.Hash, error) {
 	blob := rp.r.Storer.NewEncodedObject()
 	blob.SetType(plumbing.BlobObject)
 	w, err := blob.Writer()
@@ -187,20 +198,13 @@ func (rp *Repo) commitFile(parent *object.Commit, path string, data []byte, msg 
 	if err := w.Close(); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	blobHash, err := rp.r.Storer.SetEncodedObject(blob)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	root, err := parent.Tree()
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	treeHash, err := rp.putPath(root, strings.Split(path, "/"), blobHash)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
+	return rp.r.Storer.SetEncodedObject(blob)
+}
+
+// storeCommit stores a commit of tree on parent by the bot's author.
+func (rp *Repo) storeCommit(parent *object.Commit, tree plumbing.Hash, msg string) (plumbing.Hash, error) {
 	sig := object.Signature{Name: rp.opts.Author.Name, Email: rp.opts.Author.Email, When: time.Now()}
-	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: treeHash, ParentHashes: []plumbing.Hash{parent.Hash}}
+	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree, ParentHashes: []plumbing.Hash{parent.Hash}}
 	obj := rp.r.Storer.NewEncodedObject()
 	if err := c.Encode(obj); err != nil {
 		return plumbing.ZeroHash, err

@@ -36,11 +36,12 @@ const fetchTimeout = 2 * time.Minute
 
 // Options configure a Repo.
 type Options struct {
-	URL         string      // the remote: https://, ssh://, user@host:path or file://
-	Branch      string      // followed and committed to; DefaultBranch when empty
-	Dir         string      // the bot's own directory for the clone and the checkouts (e.g. data/git)
-	Credentials Credentials // how to authenticate; never written anywhere
-	Author      Signature   // who the record commits are by
+	URL         string           // the remote: https://, ssh://, user@host:path or file://
+	Branch      string           // followed and committed to; DefaultBranch when empty
+	Dir         string           // the bot's own directory for the clone and the checkouts (e.g. data/git)
+	Credentials Credentials      // how to authenticate; never written anywhere
+	Author      Signature        // who the record commits are by
+	Carry       map[string]Carry // by record file: how its records not merged yet move onto a newer head (pull-request mode)
 	Log         *slog.Logger
 }
 
@@ -76,7 +77,8 @@ type Repo struct {
 
 	mu sync.Mutex // serialises fetches, commits and pushes
 
-	beforePush func(commit string) // tests: runs between a record's commit and its push
+	pullRequests bool                // records go to RecordsBranch
+	beforePush   func(commit string) // tests: runs between a record's commit and its push
 }
 
 // Open opens the bot's clone under opts.Dir, creating it (empty: nothing is

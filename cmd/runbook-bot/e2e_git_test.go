@@ -3,6 +3,7 @@ package main
 import (
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -111,4 +112,56 @@ func TestE2E_GivenTheRunbookOnlyInGit_WhenADelayIsJustifiedAndARunFailsWhileTheR
 		require.NotContains(t, string(b), token, p)
 		return nil
 	}))
+}
+
+func TestE2E_GivenTheRunbookInGit_WhenACommitMovesTheWindowThenABrokenOneComes_ThenTheRequestFollowsAndTheBreakIsReportedWithItsCommit(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t, jobRow{window: "Monday 09:00 UTC", freq: "Weekly", script: "scripts/ok.sh", body: "echo ok", deps: "`bash`"})
+	rem := moveToRemote(t, w)
+	addr := freeAddr(t)
+	srv := slacktest.NewTB(t)
+	env := baseEnv(w, srv, "RUNBOOK_GIT_URL="+rem.url(), "RUNBOOK_GIT_POLL=1s", "RUNBOOK_HTTP_ADDR="+addr,
+		"RUNBOOK_FILE=docs/runbook.md", "RUNBOOK_WORKDIR=.", "RUNBOOK_CHECKINS_FILE=docs/observabilidade/check-ins.md")
+	startBot(t, w, srv, env)
+	doc := runGit(t, rem.bare, "show", "main:docs/runbook.md")
+	require.Contains(t, doc, "| Monday 09:00 UTC | Weekly |")
+
+	// When a commit moves the job to a window a minute away
+	window := nextWindow(40 * time.Second)
+	moved := rem.push("Bia Lima <bia@example.com>", "seed runs today", map[string]string{
+		"docs/runbook.md": strings.Replace(doc, "| Monday 09:00 UTC | Weekly |", "| "+daily(window)+" | Daily |", 1)})
+
+	// Then the confirmation request is for that window, and /readyz and status name the commit
+	waitFor(t, srv, 20*time.Second, "the request for the new window", func(s *slacktest.Server) bool {
+		for _, m := range messagesWith(s, runbookChannel, ana) {
+			if strings.Contains(content(m), window.UTC().Format("15:04")) {
+				return true
+			}
+		}
+		return false
+	})
+	code, body := httpGet("http://" + addr + "/readyz")
+	require.Equal(t, 200, code, body)
+	require.Contains(t, body, `"commit":"`+moved+`"`)
+	status := exec.Command(binPath, "status")
+	status.Dir, status.Env = w.dir, env
+	out, err := status.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	require.Contains(t, string(out), "in force from commit "+moved[:7]+" by Bia Lima <bia@example.com>")
+
+	// When a broken commit comes
+	broken := rem.push("Carla Dias <carla@example.com>", "typo", map[string]string{
+		"docs/runbook.md": strings.Replace(doc, "| Monday 09:00 UTC | Weekly |", "| Mondey 09:00 UTC | Weekly |", 1)})
+
+	// Then it is reported once with its commit and author, and the moved window stays in force
+	waitFor(t, srv, 15*time.Second, "the broken commit's report", func(s *slacktest.Server) bool {
+		return len(messagesWith(s, runbookChannel, "commit "+broken[:7]+" by Carla Dias")) > 0
+	})
+	report := messagesWith(srv, runbookChannel, "commit "+broken[:7])[0]
+	require.Contains(t, content(report), "docs/runbook.md:")
+	require.Contains(t, content(report), moved[:7], "names the commit that stays in force")
+	time.Sleep(3 * time.Second) // polled again: not reported again
+	require.Len(t, messagesWith(srv, runbookChannel, "commit "+broken[:7]), 1)
+	_, body = httpGet("http://" + addr + "/readyz")
+	require.Contains(t, body, `"commit":"`+moved+`"`)
 }

@@ -145,6 +145,12 @@ func (r *gitRecorder) sink(build func(runbook.Delivery) (record, error)) runbook
 		}
 		rec.change.ID = d.Sink + "/" + strconv.FormatInt(d.ID, 10)
 		res, err := r.commit(ctx, rec.change)
+		if errors.Is(err, gitrepo.ErrBadRecord) {
+			if r.waiting == d.ID {
+				r.waiting = 0
+			}
+			return permanentError{err} // given up (it stays in the audit log); the later records go on
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return err

@@ -77,7 +77,7 @@ func (rp *Repo) recordPR(ctx context.Context, ch Change) (Result, error) {
 	}
 	data, msg, err := ch.Apply(old)
 	if err != nil {
-		return Result{}, err
+		return Result{}, fmt.Errorf("%w: %s: %v", ErrBadRecord, path, err)
 	}
 	if exists && bytes.Equal(data, old) && len(edits) == 0 {
 		return Result{Commit: rp.findRecord(parent, ch.ID), Branch: RecordsBranch}, nil

@@ -40,6 +40,9 @@ type Result struct {
 // push: a protected branch, a hook. Its message holds what the remote said.
 var ErrRefused = errors.New("git: the remote refused the push")
 
+// ErrBadRecord is a record its Apply refused: trying again cannot help.
+var ErrBadRecord = errors.New("git: the record cannot be written")
+
 // maxRaces is how often a record is applied again on a newer head before giving up for now.
 const maxRaces = 5
 
@@ -84,7 +87,7 @@ func (rp *Repo) recordOn(ctx context.Context, ch Change, branch string) (Result,
 		}
 		data, msg, err := ch.Apply(old)
 		if err != nil {
-			return Result{}, err
+			return Result{}, fmt.Errorf("%w: %s: %v", ErrBadRecord, path, err)
 		}
 		if exists && bytes.Equal(data, old) {
 			return Result{Commit: rp.findRecord(head, ch.ID), Branch: branch}, nil

@@ -143,3 +143,16 @@ func TestRecord_GivenKill9BetweenTheCommitAndThePush_WhenDeliveredAgainAfterRest
 	assert.Len(t, botCommits(rem, "main"), 1)
 	assert.Equal(t, "# Runbook\n- crash line\n", rem.show("main", "docs/runbook.md"))
 }
+
+func TestRecord_GivenARecordItsRuleRefuses_ThenItIsABadRecordAndNothingIsPushed(t *testing.T) {
+	rem := newRemote(t, map[string]string{"docs/runbook.md": "# Runbook\n"})
+	rp := openRepo(t, rem.url(), Credentials{}, nil)
+
+	_, err := rp.Record(bg, Change{Path: "docs/missing.md", ID: "delaylog/1", Apply: func(old []byte) ([]byte, string, error) {
+		return nil, "", errors.New("the runbook is not in the branch's head")
+	}})
+
+	require.ErrorIs(t, err, ErrBadRecord)
+	assert.Contains(t, err.Error(), "docs/missing.md")
+	assert.Empty(t, botCommits(rem, "main"))
+}

@@ -217,6 +217,7 @@ var catalogueEN = catalogue{
 	// replies
 	"reply.schedule.title":    "Schedule",
 	"reply.schedule.line":     "{job} — {state}",
+	"reply.status.commit":     "Runbook in force: commit {commit} by {author} ({when}).",
 	"reply.status.title":      "Status",
 	"reply.status.title_job":  "Status of {job}",
 	"reply.check.title":       "Pre-flight of {job}",
@@ -233,6 +234,7 @@ var catalogueEN = catalogue{
 	"part.run_by":             "run by {by}",
 	"part.exit":               "exit {code}",
 	"part.attempts":           "{n} attempt(s)",
+	"part.commits":            "recorded in git: {commits}",
 	"part.delayed":            "delayed",
 	"part.justification":      "justification: {text}",
 	"part.incident":           "incident {ref}",
@@ -306,5 +308,10 @@ var catalogueEN = catalogue{
 	"notice.rescheduled.title":  "{job} rescheduled",
 	"notice.rescheduled.body":   "New window: {window}, moved by {by}. Justification: {text}. A new confirmation will be requested.",
 	"notice.broken.title":       "⚠ The runbook has problems",
+	"notice.records_pr.title":   "📝 Runbook records go to a pull request",
+	"notice.records_pr.body":    "The bot may not push to the runbook's branch ({reason}): check-ins and delay justifications are committed to the branch {branch}, kept in one pull request. Merge it to bring them in.",
+	"notice.records_pr.link":    "The records' pull request",
+	"notice.records_pr.none":    "No pull request could be opened (set RUNBOOK_GITHUB_REPO and RUNBOOK_GITHUB_TOKEN): open one from {branch}.",
 	"notice.broken.body":        "{file} could not be used: the last good version stays in force. Fix these:",
+	"notice.broken.commit":      "{file} in commit {commit} by {author} could not be used: commit {in_force}, the last good one, stays in force. Fix these:",
 }

@@ -217,6 +217,7 @@ var cataloguePT = catalogue{
 	// respostas
 	"reply.schedule.title":    "Agenda",
 	"reply.schedule.line":     "{job} — {state}",
+	"reply.status.commit":     "Runbook em vigor: commit {commit} de {author} ({when}).",
 	"reply.status.title":      "Status",
 	"reply.status.title_job":  "Status de {job}",
 	"reply.check.title":       "Verificação pré-execução de {job}",
@@ -233,6 +234,7 @@ var cataloguePT = catalogue{
 	"part.run_by":             "executado por {by}",
 	"part.exit":               "saída {code}",
 	"part.attempts":           "{n} tentativa(s)",
+	"part.commits":            "registrado no git: {commits}",
 	"part.delayed":            "atrasado",
 	"part.justification":      "justificativa: {text}",
 	"part.incident":           "incidente {ref}",
@@ -306,5 +308,10 @@ var cataloguePT = catalogue{
 	"notice.rescheduled.title":  "{job} reagendado",
 	"notice.rescheduled.body":   "Nova janela: {window}, movida por {by}. Justificativa: {text}. Uma nova confirmação será solicitada.",
 	"notice.broken.title":       "⚠ O runbook tem problemas",
+	"notice.records_pr.title":   "📝 Os registros do runbook vão para um pull request",
+	"notice.records_pr.body":    "O bot não pode fazer push no branch do runbook ({reason}): check-ins e justificativas de atraso são commitados no branch {branch}, mantidos em um único pull request. Faça o merge para trazê-los.",
+	"notice.records_pr.link":    "O pull request dos registros",
+	"notice.records_pr.none":    "Nenhum pull request pôde ser aberto (defina RUNBOOK_GITHUB_REPO e RUNBOOK_GITHUB_TOKEN): abra um a partir de {branch}.",
 	"notice.broken.body":        "{file} não pôde ser usado: a última versão válida continua em vigor. Corrija:",
+	"notice.broken.commit":      "{file} no commit {commit} de {author} não pôde ser usado: o commit {in_force}, o último válido, continua em vigor. Corrija:",
 }

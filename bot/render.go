@@ -35,6 +35,8 @@ func (b *Bot) Render(n runbook.Notice, now time.Time) Message {
 		m = b.renderRescheduled(n)
 	case runbook.NoticeRunbookBroken:
 		m = b.renderBroken(n)
+	case runbook.NoticeRecordsPR:
+		m = b.renderRecordsPR(n)
 	default:
 		m = Message{Title: string(n.Kind), Fallback: string(n.Kind)}
 	}
@@ -352,5 +354,27 @@ func (b *Bot) renderBroken(n runbook.Notice) Message {
 	if file == "" {
 		file = b.runbook().File
 	}
-	return Message{Title: b.t("notice.broken.title"), Sections: []Section{{Text: b.t("notice.broken.body", "file", file)}, {Lines: n.Lines}}}
+	body := b.t("notice.broken.body", "file", file)
+	if r := n.Revision; r != nil {
+		body = b.t("notice.broken.commit", "file", file, "commit", r.Short(), "author", r.Author, "in_force", n.InForce)
+	}
+	return Message{Title: b.t("notice.broken.title"), Sections: []Section{{Text: body}, {Lines: n.Lines}}}
+}
+
+// renderRecordsPR says that the records go to a branch and a pull request (Lines: branch, reason).
+func (b *Bot) renderRecordsPR(n runbook.Notice) Message {
+	branch, reason := "", ""
+	if len(n.Lines) > 0 {
+		branch = n.Lines[0]
+	}
+	if len(n.Lines) > 1 {
+		reason = n.Lines[1]
+	}
+	m := Message{Title: b.t("notice.records_pr.title"), Sections: []Section{{Text: b.t("notice.records_pr.body", "branch", branch, "reason", reason)}}}
+	if n.Text != "" {
+		m.Sections = append(m.Sections, Section{Links: []Link{{Label: b.t("notice.records_pr.link"), URL: n.Text}}})
+	} else {
+		m.Sections = append(m.Sections, Section{Text: b.t("notice.records_pr.none", "branch", branch)})
+	}
+	return m
 }

@@ -140,6 +140,13 @@ func notices(t testing.TB) map[string]runbook.Notice {
 			}), At: testNow},
 		"runbook_invalid": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/ab", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
 			Lines: []string{"docs/runbook.md:9: unknown weekday \"Sextou\"", "docs/runbook.md:31: no contact for \"Bianca Ramos\""}, At: testNow},
+		"runbook_invalid_commit": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/cd", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
+			Revision: &runbook.Revision{Commit: "9f3c2e1d0b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e", Author: "Bianca Ramos <bianca@example.com>", When: testNow},
+			InForce:  "4d5e6f7", Lines: []string{"docs/runbook.md:9: unknown weekday \"Sextou\""}, At: testNow},
+		"records_pull_request": {Kind: runbook.NoticeRecordsPR, Key: "git/records-pull-request/x", Channel: runbook.ChannelRunbook,
+			Text: "https://github.com/acme/platform/pull/7", Lines: []string{"runbook-bot/records", "main is protected"}, At: testNow},
+		"records_pull_request_none": {Kind: runbook.NoticeRecordsPR, Key: "git/records-pull-request/y", Channel: runbook.ChannelRunbook,
+			Lines: []string{"runbook-bot/records", "RUNBOOK_GIT_RECORDS=pull-request"}, At: testNow},
 	}
 }
 
@@ -173,7 +180,7 @@ func TestRender_GivenEveryKind_ThenAllKindsAreCovered(t *testing.T) {
 	}
 	for _, k := range []runbook.NoticeKind{runbook.NoticeRequest, runbook.NoticeReminder, runbook.NoticeWindowOpen, runbook.NoticeRunStarted,
 		runbook.NoticeRunOutput, runbook.NoticeRunResult, runbook.NoticeDelay, runbook.NoticeIncident, runbook.NoticeEscalation,
-		runbook.NoticeRescheduled, runbook.NoticeRunbookBroken} {
+		runbook.NoticeRescheduled, runbook.NoticeRunbookBroken, runbook.NoticeRecordsPR} {
 		assert.True(t, seen[k], k)
 	}
 }

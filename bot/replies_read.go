@@ -84,6 +84,9 @@ func (b *Bot) status(ctx context.Context, job string) Reply {
 		}
 		m.Sections = append(m.Sections, cur, next)
 	}
+	if r := b.runbook().Revision; r != nil {
+		m.Context = append(m.Context, b.t("reply.status.commit", "commit", r.Short(), "author", r.Author, "when", b.when(r.When, time.UTC)))
+	}
 	return Reply{Message: m}
 }
 
@@ -191,6 +194,7 @@ func (b *Bot) history(ctx context.Context, job string) Reply {
 		return Reply{Message: m}
 	}
 	loc := b.zoneOf(job)
+	commits := b.commits(ctx, os)
 	var lines []string
 	for _, o := range os {
 		parts := []string{b.when(o.Window, loc) + ": " + b.state(o.State)}
@@ -221,8 +225,42 @@ func (b *Bot) history(ctx context.Context, job string) Reply {
 		if o.Escalated {
 			parts = append(parts, b.t("part.escalated"))
 		}
+		if cs := commits[o.ID]; len(cs) > 0 {
+			parts = append(parts, b.t("part.commits", "commits", strings.Join(cs, ", ")))
+		}
 		lines = append(lines, "• "+strings.Join(parts, " · "))
 	}
 	m.Sections = []Section{{Text: strings.Join(lines, "\n")}}
 	return Reply{Message: m}
+}
+
+// commitLister tells which commits of the runbook's repository hold each
+// occurrence's records (*runbook.Service does, when the runbook comes from git).
+type commitLister interface {
+	Commits(ctx context.Context, occs []int64) (map[int64][]string, error)
+}
+
+// commits are the short SHAs of the commits holding each occurrence's records;
+// none when the service keeps no such thing or cannot say.
+func (b *Bot) commits(ctx context.Context, os []runbook.Occurrence) map[int64][]string {
+	cl, ok := b.svc.(commitLister)
+	if !ok {
+		return nil
+	}
+	ids := make([]int64, 0, len(os))
+	for _, o := range os {
+		ids = append(ids, o.ID)
+	}
+	all, err := cl.Commits(ctx, ids)
+	if err != nil {
+		b.log.Warn("listing the commits of the records", "err", err)
+		return nil
+	}
+	for id, cs := range all {
+		for i, c := range cs {
+			cs[i] = c[:min(7, len(c))]
+		}
+		all[id] = cs
+	}
+	return all
 }

@@ -20,6 +20,7 @@ type Runbook struct {
 	Jobs     []Job     // in table order
 	Contacts []Contact // the contacts table, in table order
 	Policy   Policy    // escalation policy and confirmation lead read from the prose
+	Revision *Revision // the git commit it was read from; nil for a local file
 }
 
 // Job is one row of the schedule table.
@@ -32,6 +33,7 @@ type Job struct {
 	Primary   Owner     // "Responsável Principal"
 	Backup    Owner     // "Backup"
 	Checks    []Check   // typed dependencies, in the order written
+	Commit    string    // the git commit its script comes from (the runbook's); "" for local files
 }
 
 // Frequency is how often a job runs.

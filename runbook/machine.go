@@ -40,6 +40,7 @@ type Event struct {
 	Preflight *Preflight    // pre-flight results for confirmation requests and run starts
 	Run       *RunResult    // for EvRunFinish
 	Argv      []string      // the command a run starts, for the audit log
+	Commit    string        // the git commit the run's script comes from, for the audit log ("" for local files)
 	Tickets   *TicketReport // related open tickets, for confirmation requests and approvals
 	Despite   bool          // approve even with blocker tickets open (confirm --despite-tickets)
 	Replace   bool          // replace the recorded incident reference (incident --replace)

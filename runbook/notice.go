@@ -18,6 +18,7 @@ const (
 	NoticeEscalation    NoticeKind = "escalation"
 	NoticeRescheduled   NoticeKind = "rescheduled"
 	NoticeRunbookBroken NoticeKind = "runbook_invalid"
+	NoticeRecordsPR     NoticeKind = "records_pull_request" // records go to a pull request: the branch takes no direct push
 )
 
 // Channel roles a notice is addressed to; the chat layer maps them to real channels.
@@ -49,6 +50,10 @@ type Notice struct {
 	// Omitted counts run output lines left out before Lines: the outbox merges
 	// a run's output batches when the thread falls behind (the full log has every line).
 	Omitted int `json:"omitted,omitempty"`
+	// Revision is the commit a broken runbook came from (runbook_invalid), nil for a local file.
+	Revision *Revision `json:"revision,omitempty"`
+	// InForce is the short SHA of the commit that stays in force (runbook_invalid from git).
+	InForce string `json:"in_force,omitempty"`
 }
 
 // TimerKind names a durable timer.

@@ -24,6 +24,7 @@ const (
 	RecEscalated        RecordKind = "escalated"
 	RecLearnings        RecordKind = "learnings_recorded"
 	RecInterrupted      RecordKind = "run_interrupted"
+	RecCommitted        RecordKind = "record_committed" // a check-in entry or delay-log line reached the runbook's git repository
 )
 
 // Record is one row of the append-only audit log (and one ITSM webhook event).

@@ -218,7 +218,7 @@ func (s *Service) persist(tx Tx, out Outcome) error {
 		}
 	}
 	if out.DelayLog != "" {
-		line := DelayLine{At: s.Now(), Job: out.Occ.Job, Window: out.Occ.Window, Text: out.DelayLog, By: out.Records[len(out.Records)-1].Actor}
+		line := DelayLine{At: s.Now(), Job: out.Occ.Job, Window: out.Occ.Window, Text: out.DelayLog, By: out.Records[len(out.Records)-1].Actor, Occ: out.Occ.ID}
 		if err := s.enqueue(tx, SinkDelayLog, out.Occ.Job, line); err != nil {
 			return err
 		}

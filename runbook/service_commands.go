@@ -136,7 +136,7 @@ func (s *Service) Run(ctx context.Context, r Request, job string) (Occurrence, e
 	if s.checker != nil {
 		pf = s.checker.Check(ctx, j)
 	}
-	o, err := s.command(ctx, r, job, targetRun, Event{Kind: EvRunStart, Preflight: &pf, Argv: j.Command})
+	o, err := s.command(ctx, r, job, targetRun, Event{Kind: EvRunStart, Preflight: &pf, Argv: j.Command, Commit: j.Commit})
 	if mine && (err != nil || o.State != Running) {
 		s.slots.release(job, slotRun) // not started: startExecution did not take it over
 	}

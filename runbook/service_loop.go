@@ -102,7 +102,16 @@ func (s *Service) Reload(ctx context.Context, rb *Runbook, problems Problems) {
 		s.mu.RLock()
 		version := s.version
 		s.mu.RUnlock()
-		sum := sha256.Sum256([]byte(version + "\n" + problems.Error()))
+		file := s.Runbook().File
+		var rev *Revision
+		if rb != nil {
+			file, rev = rb.File, rb.Revision
+		}
+		commit := ""
+		if rev != nil {
+			commit = rev.Commit // each broken commit is reported, even with the same problems as another
+		}
+		sum := sha256.Sum256([]byte(version + "\n" + commit + "\n" + problems.Error()))
 		key := "runbook/invalid/" + hex.EncodeToString(sum[:8])
 		lines := make([]string, len(problems))
 		for i, p := range problems {
@@ -112,16 +121,20 @@ func (s *Service) Reload(ctx context.Context, rb *Runbook, problems Problems) {
 			if fresh, err := tx.Claim(key, s.Now()); err != nil || !fresh {
 				return err
 			}
-			return s.enqueue(tx, SinkChat, key, Notice{Kind: NoticeRunbookBroken, Key: key, Channel: ChannelRunbook, Lines: lines, Text: s.Runbook().File, At: s.Now()})
+			n := Notice{Kind: NoticeRunbookBroken, Key: key, Channel: ChannelRunbook, Lines: lines, Text: file, At: s.Now(), Revision: rev}
+			if in := s.Runbook().Revision; rev != nil && in != nil {
+				n.InForce = in.Short()
+			}
+			return s.enqueue(tx, SinkChat, key, n)
 		})
 		if err != nil {
 			s.log.Error("reporting runbook problems", "err", err)
 		}
-		s.log.Warn("runbook has problems; the last good version stays in force", "problems", len(problems))
+		s.log.Warn("runbook has problems; the last good version stays in force", "problems", len(problems), "commit", commit)
 		return
 	}
 	s.setRunbook(rb)
-	s.log.Info("runbook reloaded", "jobs", len(rb.Jobs))
+	s.log.Info("runbook reloaded", "jobs", len(rb.Jobs), "commit", rb.Commit())
 	if err := s.Materialize(ctx); err != nil {
 		s.log.Error("materialising occurrences", "err", err)
 	}

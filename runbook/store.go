@@ -102,6 +102,7 @@ type DelayLine struct {
 	Window time.Time `json:"window"`
 	Text   string    `json:"text"`
 	By     string    `json:"by"`
+	Occ    int64     `json:"occ,omitempty"` // the occurrence justified (0 in rows queued before it was kept)
 }
 
 // StoreStats is a snapshot of a store for metrics.

@@ -133,7 +133,11 @@ func (s *stepper) startRun() error {
 	if pf != nil {
 		s.audit(RecPreflight, preflightFields(pf))
 	}
-	s.audit(RecRunStarted, map[string]string{"attempt": strconv.Itoa(s.o.Attempts), "argv": strings.Join(s.ev.Argv, " "), "dry_run": "false"})
+	started := map[string]string{"attempt": strconv.Itoa(s.o.Attempts), "argv": strings.Join(s.ev.Argv, " "), "dry_run": "false"}
+	if s.ev.Commit != "" {
+		started["commit"] = s.ev.Commit // the scripts of that commit run
+	}
+	s.audit(RecRunStarted, started)
 	s.notify(Notice{Kind: NoticeRunStarted, Key: s.o.RunKey(s.o.Attempts), Channel: ChannelRunbook, Check: pf})
 	s.updateRequest()
 	if pf != nil && !pf.OK() {

@@ -22,7 +22,8 @@ type executor struct {
 	r      *runner.Runner
 	cfg    Config
 	redact func(string) string
-	cut    func(string) int // where an over-long line is cut without splitting a secret
+	cut    func(string) int                          // where an over-long line is cut without splitting a secret
+	dir    func(runbook.Job) (string, func(), error) // where the job's script runs, kept until released
 }
 
 // Execute implements runbook.Executor.
@@ -32,10 +33,17 @@ func (x *executor) Execute(ctx context.Context, j runbook.Job, window time.Time,
 	if !window.IsZero() {
 		env = append(env, runner.WindowVar+"="+window.UTC().Format(time.RFC3339))
 	}
+	dir, release := x.cfg.Workdir, func() {}
+	if x.dir != nil {
+		var err error
+		if dir, release, err = x.dir(j); err != nil {
+			return nil, err
+		}
+	}
 	run, err := x.r.Start(ctx, runner.Spec{
 		Job:     j.ID,
 		Argv:    argv,
-		Dir:     x.cfg.Workdir,
+		Dir:     dir,
 		Env:     env,
 		Timeout: x.cfg.RunTimeout,
 		LogPath: filepath.Join(x.cfg.DataDir, "logs", id+".log"),
@@ -44,9 +52,10 @@ func (x *executor) Execute(ctx context.Context, j runbook.Job, window time.Time,
 		OnLine:  onLine,
 	})
 	if err != nil {
+		release()
 		return nil, err
 	}
-	return execution{run: run, id: id}, nil
+	return execution{run: run, id: id, release: release}, nil
 }
 
 // KillOrphan implements runbook.OrphanKiller: handle is "PGID:RUN_ID".
@@ -60,8 +69,9 @@ func (x *executor) KillOrphan(handle string) (bool, error) {
 }
 
 type execution struct {
-	run *runner.Run
-	id  string
+	run     *runner.Run
+	id      string
+	release func() // frees the run's working directory once it has ended
 }
 
 func (e execution) Cancel() { e.run.Cancel() }
@@ -70,6 +80,7 @@ func (e execution) Handle() string { return fmt.Sprintf("%d:%s", e.run.PGID(), e
 
 func (e execution) Wait() runbook.RunResult {
 	res := e.run.Wait()
+	e.release()
 	out := runbook.RunResult{Reason: res.Reason, LogSHA256: res.LogSHA256, Tail: res.Tail, Duration: res.Finished.Sub(res.Started)}
 	if res.ExitCode >= 0 && res.Reason != runner.ReasonStart {
 		code := res.ExitCode
@@ -88,12 +99,22 @@ func jobEnv(cfg Config, j runbook.Job) []string {
 	return scriptEnv(runner.ScriptEnv(os.Environ(), append(jobDependencyVars(j), cfg.ScriptEnv...)))
 }
 
-// checker runs pre-flight checks against the environment the script will get.
-type checker struct{ cfg Config }
+// checker runs pre-flight checks against the environment and the directory the script will get.
+type checker struct {
+	cfg Config
+	dir func(runbook.Job) (string, func(), error) // nil: the workdir
+}
 
 // Check implements runbook.Checker.
 func (c checker) Check(ctx context.Context, j runbook.Job) runbook.Preflight {
-	return runner.Preflight(ctx, j.Checks, c.cfg.Workdir, jobEnv(c.cfg, j))
+	workdir := c.cfg.Workdir
+	if c.dir != nil {
+		if d, release, err := c.dir(j); err == nil {
+			defer release()
+			workdir = d
+		}
+	}
+	return runner.Preflight(ctx, j.Checks, workdir, jobEnv(c.cfg, j))
 }
 
 // redactingHandler masks secrets in every log message and string attribute.

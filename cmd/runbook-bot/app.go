@@ -21,6 +21,7 @@ type appEnv struct {
 	redact  *liveRedactor
 	log     *slog.Logger
 	metrics *loopMetrics
+	git     *gitEnv // nil when the runbook is a local file
 
 	workers sync.WaitGroup // outbox loops started by startWorkers
 }
@@ -38,7 +39,9 @@ func (e *appEnv) shutdown(stop func(), svc *runbook.Service, db io.Closer, waits
 }
 
 // loadEnv reads .env, the configuration and the runbook. Problems are printed to stderr.
-func loadEnv(stderr io.Writer) (*appEnv, error) {
+// With RUNBOOK_GIT_URL the runbook comes from the repository: run is set for the
+// commands that run the bot (they put a commit in force), the others only read.
+func loadEnv(stderr io.Writer, run ...bool) (*appEnv, error) {
 	if err := loadDotEnv(".env"); err != nil {
 		return nil, err
 	}
@@ -46,20 +49,27 @@ func loadEnv(stderr io.Writer) (*appEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	rb, problems, err := readRunbook(cfg.File, cfg.TZ)
-	if err != nil {
-		return nil, err
-	}
-	if len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintln(stderr, p.String())
+	e := &appEnv{cfg: cfg, metrics: newLoopMetrics(), redact: newLiveRedactor(&runbook.Runbook{})}
+	e.log = slog.New(redactingHandler{h: slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}), r: e.redact})
+	if cfg.Git.Enabled() {
+		if e.git, e.rb, err = openGit(context.Background(), cfg, e.log, stderr, len(run) > 0 && run[0]); err != nil {
+			return nil, err
 		}
-		return nil, fmt.Errorf("%s: %d problem(s); fix them and try again", cfg.File, len(problems))
+	} else {
+		rb, problems, err := readRunbook(cfg.File, cfg.TZ)
+		if err != nil {
+			return nil, err
+		}
+		if len(problems) > 0 {
+			for _, p := range problems {
+				fmt.Fprintln(stderr, p.String())
+			}
+			return nil, fmt.Errorf("%s: %d problem(s); fix them and try again", cfg.File, len(problems))
+		}
+		e.rb = rb
 	}
-	e := &appEnv{cfg: cfg, rb: rb, metrics: newLoopMetrics(), log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
-	e.redact = newLiveRedactor(rb)
-	e.log = slog.New(redactingHandler{h: e.log.Handler(), r: e.redact})
-	for _, w := range cfg.ReminderWarnings(runbook.EffectivePolicy(rb.Policy, settings(cfg)).ConfirmLead) {
+	e.redact.update(e.rb)
+	for _, w := range cfg.ReminderWarnings(runbook.EffectivePolicy(e.rb.Policy, settings(cfg)).ConfirmLead) {
 		e.log.Warn(w)
 	}
 	return e, nil
@@ -119,8 +129,8 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 	}
 	svc := runbook.NewService(e.rb, settings(e.cfg), runbook.Deps{
 		Store:     db,
-		Executor:  &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact, cut: e.redact.Cut},
-		Checker:   checker{cfg: e.cfg},
+		Executor:  &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact, cut: e.redact.Cut, dir: e.scriptDir},
+		Checker:   checker{cfg: e.cfg, dir: e.scriptDir},
 		Directory: dir,
 		Redact:    e.redact.Redact,
 		Log:       e.log,
@@ -137,4 +147,14 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usageError{err.Error()}
 	}
 	return nil
+}
+
+// scriptDir is where a job's script runs: RUNBOOK_WORKDIR, or that directory in
+// the checkout of the job's commit when the runbook comes from git (kept until
+// release is called, so a run in progress keeps its commit's scripts).
+func (e *appEnv) scriptDir(j runbook.Job) (dir string, release func(), err error) {
+	if e.git == nil {
+		return e.cfg.Workdir, func() {}, nil
+	}
+	return e.git.dir(j.Commit)
 }

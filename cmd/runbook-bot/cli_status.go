@@ -16,6 +16,7 @@ import (
 
 // occurrencesDoc is the JSON of GET /api/v1/occurrences and status --json.
 type occurrencesDoc struct {
+	Commit      string         `json:"commit,omitempty"` // the runbook's commit in force, when it comes from git
 	Occurrences []runbook.View `json:"occurrences"`
 }
 
@@ -54,7 +55,12 @@ func cmdStatus(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(viewsOf(os))
+		doc := viewsOf(os)
+		doc.Commit = e.rb.Commit()
+		return enc.Encode(doc)
+	}
+	if r := e.rb.Revision; r != nil {
+		fmt.Fprintf(stdout, "runbook %s in force from commit %s by %s (%s)\n\n", e.rb.File, r.Short(), r.Author, r.When.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "WINDOW (UTC)\tJOB\tSTATE\tAPPROVED BY\tRUN BY\tEXIT\tNOTES")

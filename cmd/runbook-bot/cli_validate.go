@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
+	"github.com/runbook-bot/runbook-bot/runbook/gitrepo"
 	"github.com/runbook-bot/runbook-bot/runbook/runner"
 )
 
@@ -32,8 +34,21 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if fs.NArg() == 1 {
 		file = fs.Arg(0)
 	}
-	rb, problems, err := readRunbook(file, cfg.TZ)
-	if err != nil {
+	var (
+		rb       *runbook.Runbook
+		problems runbook.Problems
+		inForce  string
+	)
+	if cfg.Git.Enabled() && fs.NArg() == 0 {
+		// The branch's head, read from the remote in memory: what the bot would put in force next.
+		rb, problems, inForce, err = gitrepo.Peek(context.Background(), gitOptions(cfg, nil), cfg.File, func(file string, src []byte) (*runbook.Runbook, runbook.Problems) {
+			return runbook.Parse(file, src, runbook.ParseOptions{DefaultZone: cfg.TZ})
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %w", envGitURL, err)
+		}
+		printCommit(stdout, cfg, rb.Revision, inForce)
+	} else if rb, problems, err = readRunbook(file, cfg.TZ); err != nil {
 		return err
 	}
 	if len(problems) > 0 {
@@ -128,4 +143,18 @@ func checkText(c runbook.Check) string {
 		return "☐ " + c.Text
 	}
 	return strings.Join(c.Names, ", ")
+}
+
+// printCommit says which commit of the branch was validated and which one the bot has in force.
+func printCommit(w io.Writer, cfg Config, rev *runbook.Revision, inForce string) {
+	fmt.Fprintf(w, "branch %s at commit %s by %s (%s): %s\n", cfg.Git.Branch, rev.Short(), rev.Author, rev.When.UTC().Format("2006-01-02 15:04 UTC"), rev.Subject)
+	switch {
+	case inForce == "":
+		fmt.Fprintln(w, "in force: no commit yet (the bot has not started on this data directory)")
+	case inForce == rev.Commit:
+		fmt.Fprintf(w, "in force: %s (this commit)\n", rev.Short())
+	default:
+		fmt.Fprintf(w, "in force: %s (the bot puts a newer good commit in force within %s)\n", inForce[:min(7, len(inForce))], formatDuration(cfg.Git.Poll))
+	}
+	fmt.Fprintln(w)
 }

@@ -165,6 +165,9 @@ type Config struct {
 	JiraToken string
 	// JiraJQL is the JQL template selecting a job's open issues ({job}); "" means the default.
 	JiraJQL string
+
+	// Git is the repository the runbook is followed from; its URL is "" for local files.
+	Git GitConfig
 }
 
 // ConfigProblem is one bad configuration value.
@@ -228,6 +231,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		ScriptEnv:        l.scriptEnv(),
 	}
 	l.tickets(&c)
+	l.git(&c)
 	if !strings.HasSuffix(c.SlackAPIURL, "/") {
 		c.SlackAPIURL += "/"
 	}

@@ -82,7 +82,11 @@ func (s *opsServer) ready(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
-	_ = json.NewEncoder(w).Encode(map[string]any{"ready": ok, "checks": checks})
+	doc := map[string]any{"ready": ok, "checks": checks}
+	if rev := s.svc.Runbook().Revision; rev != nil {
+		doc["commit"] = rev.Commit // the runbook's commit in force, when it comes from git
+	}
+	_ = json.NewEncoder(w).Encode(doc)
 }
 
 // delivery checks that no incident or escalation notice has waited more than
@@ -133,7 +137,9 @@ func (s *opsServer) occurrences(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(viewsOf(os))
+	doc := viewsOf(os)
+	doc.Commit = s.svc.Runbook().Commit()
+	_ = json.NewEncoder(w).Encode(doc)
 }
 
 // serve listens on addr until ctx ends. It reports a listen error at once.

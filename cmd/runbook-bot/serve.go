@@ -26,7 +26,7 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	e, err := loadEnv(stderr)
+	e, err := loadEnv(stderr, true)
 	if err != nil {
 		return err
 	}
@@ -79,6 +79,9 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 		runbook.SinkCheckin:  checkinSink(&records.Checkins{Path: e.cfg.CheckinsFile, Lang: lang}),
 		runbook.SinkDelayLog: delayLogSink(e.cfg.File, lang, e.log),
 	}
+	if e.git != nil {
+		e.gitSinks(sinks, svc, lang)
+	}
 	if e.cfg.ITSMWebhookURL != "" {
 		sinks[runbook.SinkITSM] = itsmSink(&webhook.Client{URL: e.cfg.ITSMWebhookURL})
 	}
@@ -92,9 +95,19 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 			out.Run(ctx)
 		}()
 	}
-	watcher := newRunbookWatcher(e.cfg.File, e.cfg.TZ, svc, e.redact.update)
-	if err := svc.Start(ctx, watcher.poll); err != nil {
+	var watch func(context.Context)
+	if e.git == nil {
+		watch = newRunbookWatcher(e.cfg.File, e.cfg.TZ, svc, e.redact.update).poll
+	}
+	if err := svc.Start(ctx, watch); err != nil {
 		return nil, err
+	}
+	if e.git != nil {
+		e.workers.Add(1)
+		go func() {
+			defer e.workers.Done()
+			e.git.follow(ctx, e.cfg.Git.Poll, svc, e.redact.update)
+		}()
 	}
 	if e.cfg.HTTPAddr != "" {
 		ops := &opsServer{svc: svc, db: db, connected: connected, log: e.log, metrics: e.metrics}

@@ -23,7 +23,7 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	e, err := loadEnv(stderr)
+	e, err := loadEnv(stderr, true)
 	if err != nil {
 		return err
 	}

@@ -52,13 +52,7 @@ func delayLogSink(path string, lang runbook.Lang, log *slog.Logger) runbook.Sink
 		if err := json.Unmarshal(d.Payload, &l); err != nil {
 			return permanentError{fmt.Errorf("delay log payload: %w", err)}
 		}
-		by := ""
-		if l.By != "" {
-			by = fmt.Sprintf(" (%s <@%s>)", map[runbook.Lang]string{runbook.LangPT: "por", runbook.LangEN: "by"}[lang], l.By)
-		}
-		line := fmt.Sprintf("%s · %s · %s %s · %s%s", l.At.UTC().Format("2006-01-02 15:04 UTC"), l.Job,
-			map[runbook.Lang]string{runbook.LangPT: "janela", runbook.LangEN: "window"}[lang], l.Window.UTC().Format("2006-01-02 15:04 UTC"), l.Text, by)
-		err := records.AppendDelay(path, lang, line)
+		err := records.AppendDelay(path, lang, delayLine(l, lang))
 		switch {
 		case errors.Is(err, records.ErrReadOnly):
 			log.Warn("runbook file is read-only; delay justification kept in the audit log only", "file", path, "job", l.Job)
@@ -69,6 +63,16 @@ func delayLogSink(path string, lang runbook.Lang, log *slog.Logger) runbook.Sink
 		}
 		return err
 	}
+}
+
+// delayLine is the delay log's line for a justification.
+func delayLine(l runbook.DelayLine, lang runbook.Lang) string {
+	by := ""
+	if l.By != "" {
+		by = fmt.Sprintf(" (%s <@%s>)", map[runbook.Lang]string{runbook.LangPT: "por", runbook.LangEN: "by"}[lang], l.By)
+	}
+	return fmt.Sprintf("%s · %s · %s %s · %s%s", l.At.UTC().Format("2006-01-02 15:04 UTC"), l.Job,
+		map[runbook.Lang]string{runbook.LangPT: "janela", runbook.LangEN: "window"}[lang], l.Window.UTC().Format("2006-01-02 15:04 UTC"), l.Text, by)
 }
 
 // itsmSink sends audit records to the ITSM webhook.

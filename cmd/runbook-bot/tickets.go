@@ -60,8 +60,8 @@ func publicURL(raw string) string {
 	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
 }
 
-// ticketTokenVars are the trackers' tokens, kept out of the scripts' environment.
-var ticketTokenVars = []string{envGitHubToken, envJiraToken}
+// ticketTokenVars are the trackers' tokens and the git token, kept out of the scripts' environment.
+var ticketTokenVars = []string{envGitHubToken, envJiraToken, envGitToken}
 
 // scriptEnv is the scripts' environment: runner.ScriptEnv's, minus the trackers' tokens.
 func scriptEnv(environ []string) []string {

@@ -36,11 +36,8 @@ type Checkins struct {
 
 // Put adds e to the file, or replaces the entry with the same Key in place.
 func (c *Checkins) Put(e Entry) error {
-	if !validKey(e.Key) {
-		return fmt.Errorf("records: invalid check-in key %q", e.Key)
-	}
-	if strings.TrimSpace(e.Job) == "" {
-		return errors.New("records: check-in without a job")
+	if err := checkEntry(e); err != nil {
+		return err
 	}
 	if c.Path == "" {
 		return errors.New("records: no check-ins file configured")
@@ -52,12 +49,39 @@ func (c *Checkins) Put(e Entry) error {
 	if err != nil {
 		return err
 	}
-	data := t.data
+	out, err := PutEntry(t.data, c.Lang, e)
+	if err != nil {
+		return err
+	}
+	if t.exists && bytes.Equal(out, t.data) {
+		return nil
+	}
+	return t.store(out)
+}
+
+// checkEntry refuses an entry that cannot be written.
+func checkEntry(e Entry) error {
+	if !validKey(e.Key) {
+		return fmt.Errorf("records: invalid check-in key %q", e.Key)
+	}
+	if strings.TrimSpace(e.Job) == "" {
+		return errors.New("records: check-in without a job")
+	}
+	return nil
+}
+
+// PutEntry returns the check-ins document data (nil or empty: a new one) with e
+// added, or with the entry of the same Key replaced in place; the rest is kept
+// byte for byte. Putting the same entry again returns data unchanged.
+func PutEntry(data []byte, lang runbook.Lang, e Entry) ([]byte, error) {
+	if err := checkEntry(e); err != nil {
+		return nil, err
+	}
 	if len(data) == 0 {
-		data = []byte(checkinsHeader(c.Lang))
+		data = []byte(checkinsHeader(lang))
 	}
 	nl := newline(data)
-	block := []byte(strings.ReplaceAll(renderEntry(c.Lang, e), "\n", nl))
+	block := []byte(strings.ReplaceAll(renderEntry(lang, e), "\n", nl))
 
 	var out []byte
 	if start, end, ok := findEntry(data, e.Key); ok {
@@ -76,10 +100,13 @@ func (c *Checkins) Put(e Entry) error {
 		}
 		out = append(out, block...)
 	}
-	if t.exists && bytes.Equal(out, t.data) {
-		return nil
-	}
-	return t.store(out)
+	return out, nil
+}
+
+// HasEntry reports whether data holds the check-in entry with key.
+func HasEntry(data []byte, key string) bool {
+	_, _, ok := findEntry(data, key)
+	return ok
 }
 
 // validKey reports whether k can be written inside a marker comment.

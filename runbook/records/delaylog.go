@@ -1,6 +1,7 @@
 package records
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -37,14 +38,6 @@ var ErrChangesRunbook = errors.New("records: the delay log line would change how
 // heading inside raw HTML). A read-only file or directory yields an error
 // matching ErrReadOnly and changes nothing.
 func AppendDelay(path string, lang runbook.Lang, line string) error {
-	text := strings.TrimSpace(oneLine(line))
-	for _, p := range []string{"- ", "* "} { // already formatted as an item
-		text = strings.TrimPrefix(text, p)
-	}
-	text = blockSafe(text)
-	if text == "" {
-		return errors.New("records: empty delay log line")
-	}
 	writeMu.Lock()
 	defer writeMu.Unlock()
 
@@ -52,11 +45,68 @@ func AppendDelay(path string, lang runbook.Lang, line string) error {
 	if err != nil {
 		return err
 	}
-	out := insertDelay(t.data, langOf(lang), text)
-	if reading(out) != reading(t.data) {
-		return fmt.Errorf("%w: %s", ErrChangesRunbook, path)
+	out, err := InsertDelay(t.data, lang, line)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if bytes.Equal(out, t.data) {
+		return nil // already there: a retried delivery
 	}
 	return t.store(out)
+}
+
+// InsertDelay returns the runbook data with line added to its delay log section,
+// as AppendDelay does. A line already in the section is not added again, so
+// writing the same justification twice (a retried delivery) changes nothing.
+func InsertDelay(data []byte, lang runbook.Lang, line string) ([]byte, error) {
+	text := strings.TrimSpace(oneLine(line))
+	for _, p := range []string{"- ", "* "} { // already formatted as an item
+		text = strings.TrimPrefix(text, p)
+	}
+	text = blockSafe(text)
+	if text == "" {
+		return nil, errors.New("records: empty delay log line")
+	}
+	if hasDelay(data, langOf(lang), text) {
+		return data, nil
+	}
+	out := insertDelay(data, langOf(lang), text)
+	if reading(out) != reading(data) {
+		return nil, ErrChangesRunbook
+	}
+	return out, nil
+}
+
+// hasDelay reports whether the delay log section already has the item "- text".
+func hasDelay(data []byte, lang runbook.Lang, text string) bool {
+	doc := scanMarkdown(data)
+	own, other := DelayLogTitlePT, DelayLogTitleEN
+	if lang == runbook.LangEN {
+		own, other = other, own
+	}
+	sec := doc.section(own)
+	if sec < 0 {
+		sec = doc.section(other)
+	}
+	if sec < 0 {
+		return false
+	}
+	h := doc.headings[sec]
+	end := len(doc.lines)
+	for _, n := range doc.headings[sec+1:] {
+		if n.level <= 2 {
+			end = n.first
+			break
+		}
+	}
+	want := "- " + text
+	for i := h.last + 1; i < end; i++ {
+		l := doc.lines[i]
+		if strings.TrimRight(string(data[l.start:l.end]), "\r") == want {
+			return true
+		}
+	}
+	return false
 }
 
 // insertDelay returns data with "- text" added to the delay log section.

@@ -119,6 +119,10 @@ func (b *Bot) execute(ctx context.Context, c Command, r runbook.Request) Reply {
 		return b.history(ctx, c.Job)
 	case VerbTickets:
 		return b.tickets(ctx, c.Job)
+	case VerbFreeze:
+		return b.freeze(ctx, c, r)
+	case VerbUnfreeze:
+		return b.unfreeze(ctx, c, r)
 	case VerbConfirm:
 		o, err = b.svc.Confirm(ctx, r, c.Job, c.DespiteTickets)
 	case VerbDecline:

@@ -74,6 +74,7 @@ type fakeService struct {
 	texts []string
 	at    []time.Time
 	tix   *runbook.TicketReport // nil: no ticket source configured
+	fz    []runbook.Freeze      // the change freezes Freezes answers
 }
 
 var _ Service = (*fakeService)(nil)

@@ -47,4 +47,10 @@ type Service interface {
 	TicketsConfigured() bool
 	// ContactID is the Slack ID of a person or team named in the runbook, empty when unknown.
 	ContactID(ctx context.Context, name string) string
+	// Freeze sets a change freeze from now until until.
+	Freeze(ctx context.Context, r runbook.Request, until time.Time, reason string) (runbook.Freeze, error)
+	// Unfreeze lifts the change freezes in force and returns them.
+	Unfreeze(ctx context.Context, r runbook.Request, reason string) ([]runbook.Freeze, error)
+	// Freezes lists every change freeze known, by start.
+	Freezes(ctx context.Context) ([]runbook.Freeze, error)
 }

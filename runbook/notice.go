@@ -18,6 +18,7 @@ const (
 	NoticeEscalation    NoticeKind = "escalation"
 	NoticeRescheduled   NoticeKind = "rescheduled"
 	NoticeRunbookBroken NoticeKind = "runbook_invalid"
+	NoticeFreeze        NoticeKind = "freeze" // a change freeze set or lifted (Occ is empty; Freeze says which)
 )
 
 // Channel roles a notice is addressed to; the chat layer maps them to real channels.
@@ -49,6 +50,10 @@ type Notice struct {
 	// Omitted counts run output lines left out before Lines: the outbox merges
 	// a run's output batches when the thread falls behind (the full log has every line).
 	Omitted int `json:"omitted,omitempty"`
+
+	// Freeze is the change freeze the occurrence's window falls in (requests,
+	// reminders, window openings), or the freeze set or lifted (NoticeFreeze).
+	Freeze *Freeze `json:"freeze,omitempty"`
 }
 
 // TimerKind names a durable timer.

@@ -24,6 +24,9 @@ const (
 	RecEscalated        RecordKind = "escalated"
 	RecLearnings        RecordKind = "learnings_recorded"
 	RecInterrupted      RecordKind = "run_interrupted"
+	RecFreeze           RecordKind = "freeze_set"    // a change freeze set from chat
+	RecUnfreeze         RecordKind = "freeze_lifted" // the freezes in force lifted from chat
+	RecFrozen           RecordKind = "window_frozen" // a window opened inside a change freeze
 )
 
 // Record is one row of the append-only audit log (and one ITSM webhook event).

@@ -1,0 +1,47 @@
+package bot
+
+// As entradas do planejamento (congelamentos, App Home, calendário, simulate),
+// num bloco próprio: juntadas ao cataloguePT quando o pacote inicia.
+var planPT = catalogue{
+	"usage.freeze":     "/runbook freeze <AAAA-MM-DD HH:MM> <motivo>",
+	"usage.unfreeze":   "/runbook unfreeze <motivo>",
+	"desc.freeze":      "Congela mudanças de agora até lá (no fuso do runbook, {zone}): confirmar e executar ficam recusados nesse meio-tempo. Operadores e quem é responsável por todos os jobs.",
+	"desc.unfreeze":    "Encerra os congelamentos em vigor (definidos aqui ou declarados no runbook). Operadores e quem é responsável por todos os jobs.",
+	"example.freeze":   "/runbook freeze 2025-01-10 21:00 migração do banco em andamento",
+	"example.unfreeze": "/runbook unfreeze migração terminou antes",
+
+	"action.freeze":   "congelar mudanças",
+	"action.unfreeze": "encerrar um congelamento",
+	"who.freeze":      "um operador do runbook ou quem é responsável por todos os jobs",
+
+	"err.not_allowed_nojob":      "Só {who} pode {action}.",
+	"err.frozen":                 "Congelamento de mudanças em vigor até {until} (“{freeze}”): {job} não pode ser confirmado nem executado até lá. /runbook check, status e run --dry-run continuam funcionando.",
+	"err.window_frozen":          "A janela de {job} em {window} cai no congelamento “{freeze}” (até {until}): não pode ser confirmada.",
+	"err.freeze_in_past":         "O fim do congelamento, {until}, não está no futuro.",
+	"err.freeze_reason_required": "Informe um motivo: /runbook freeze <AAAA-MM-DD HH:MM> <motivo>.",
+	"err.not_frozen":             "Nenhum congelamento em vigor: nada a encerrar.",
+
+	"reply.freeze":   "❄ Congelamento de mudanças até {until}: {reason}. Confirmar e executar ficam recusados até lá; check, status e --dry-run continuam funcionando.",
+	"reply.unfreeze": "Congelamento encerrado:",
+
+	"freeze.text":     "“{reason}” de {from} até {until}",
+	"freeze.declared": "(declarado em {file}, linha {line})",
+	"freeze.in_force": "Congelamento em vigor: {what}.",
+	"freeze.upcoming": "Congelamento previsto: {what}.",
+	"freeze.mark":     "congelado ({reason})",
+
+	"label.freeze_until": "Congelado até",
+
+	"notice.frozen":         "Esta janela cai no congelamento “{reason}” (até {until}): não pode ser confirmada nem executada enquanto ele durar, e não é cobrada como atrasada.",
+	"notice.open.frozen":    "{job} não executa nesta janela.",
+	"notice.freeze.title":   "❄ Congelamento de mudanças até {until}",
+	"notice.freeze.body":    "Definido por {by}: {reason}. Até lá nada é confirmado nem executado; os pedidos de confirmação continuam saindo e avisam.",
+	"notice.unfreeze.title": "Congelamento encerrado",
+	"notice.unfreeze.body":  "Encerrado por {by}: {reason}. As janelas podem ser confirmadas e executadas de novo.",
+}
+
+func init() {
+	for k, v := range planPT {
+		cataloguePT[k] = v
+	}
+}

@@ -38,6 +38,18 @@ var planEN = catalogue{
 	"notice.freeze.body":    "Set by {by}: {reason}. Until then nothing is confirmed or run; confirmation requests still go out and say so.",
 	"notice.unfreeze.title": "Change freeze lifted",
 	"notice.unfreeze.body":  "Lifted by {by}: {reason}. Windows can be confirmed and run again.",
+
+	"sim.header":         "Simulation of {file} from {from} to {to} ({days} days): no script is run, nothing is posted. Owners answer 10 min after a request and run 5 min after the window opens, unless told not to; scripts take 2 min.",
+	"sim.state":          "state: {job} ({window}): {from} → {to}",
+	"sim.window":         "window {window}",
+	"sim.by":             "by {by}",
+	"sim.record":         "record: {text}",
+	"sim.checkin":        "check-in: {job} · window {window} · {state} · attempt {attempt}",
+	"sim.delay_log":      "delay log: {job} · window {window} · {text}",
+	"sim.action":         "{by} types: {text}",
+	"sim.decline_reason": "declined in the simulation (--decline)",
+	"sim.end":            "End of the simulation: {messages} messages, {states} state changes, {records} records.",
+	"sim.updated":        "updated",
 }
 
 func init() {

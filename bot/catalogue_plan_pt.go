@@ -38,6 +38,18 @@ var planPT = catalogue{
 	"notice.freeze.body":    "Definido por {by}: {reason}. Até lá nada é confirmado nem executado; os pedidos de confirmação continuam saindo e avisam.",
 	"notice.unfreeze.title": "Congelamento encerrado",
 	"notice.unfreeze.body":  "Encerrado por {by}: {reason}. As janelas podem ser confirmadas e executadas de novo.",
+
+	"sim.header":         "Simulação de {file} de {from} a {to} ({days} dias): nenhum script é executado, nada é postado. Os responsáveis respondem 10 min após o pedido e executam 5 min após a janela abrir, salvo indicação contrária; os scripts levam 2 min.",
+	"sim.state":          "estado: {job} ({window}): {from} → {to}",
+	"sim.window":         "janela {window}",
+	"sim.by":             "por {by}",
+	"sim.record":         "registro: {text}",
+	"sim.checkin":        "check-in: {job} · janela {window} · {state} · tentativa {attempt}",
+	"sim.delay_log":      "registro de atrasos: {job} · janela {window} · {text}",
+	"sim.action":         "{by} digita: {text}",
+	"sim.decline_reason": "recusado na simulação (--decline)",
+	"sim.end":            "Fim da simulação: {messages} mensagens, {states} mudanças de estado, {records} registros.",
+	"sim.updated":        "atualizada",
 }
 
 func init() {

@@ -50,6 +50,9 @@ var planEN = catalogue{
 	"sim.decline_reason": "declined in the simulation (--decline)",
 	"sim.end":            "End of the simulation: {messages} messages, {states} state changes, {records} records.",
 	"sim.updated":        "updated",
+	"cal.name":           "runbook-bot — execution windows",
+	"cal.summary":        "{job} — {state}",
+	"cal.frozen":         "Change freeze: “{reason}” until {until}: it cannot be confirmed or run while the freeze lasts.",
 }
 
 func init() {

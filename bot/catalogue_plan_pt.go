@@ -50,6 +50,9 @@ var planPT = catalogue{
 	"sim.decline_reason": "recusado na simulação (--decline)",
 	"sim.end":            "Fim da simulação: {messages} mensagens, {states} mudanças de estado, {records} registros.",
 	"sim.updated":        "atualizada",
+	"cal.name":           "runbook-bot — janelas de execução",
+	"cal.summary":        "{job} — {state}",
+	"cal.frozen":         "Congelamento de mudanças: “{reason}” até {until}: não pode ser confirmada nem executada enquanto ele durar.",
 }
 
 func init() {

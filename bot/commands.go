@@ -63,6 +63,7 @@ func namedJob(text string, rb *runbook.Runbook) string {
 var pressVerbs = map[string]Verb{
 	"confirm": VerbConfirm, "decline": VerbDecline, "run": VerbRun, "cancel": VerbCancel,
 	"incident": VerbIncident, "justify": VerbDelay, "reschedule": VerbReschedule, "learnings": VerbLearnings,
+	"check": VerbCheck, // on the App Home: the pre-flight now
 }
 
 // Press executes a button: the same command on p.Job, with p.Text as its free

@@ -113,3 +113,22 @@ func TestHelp_GivenTheFreezeVerbs_ThenTheyNameTheRunbooksZone(t *testing.T) {
 	assert.Contains(t, all, "no fuso do runbook, America/Sao_Paulo")
 	assert.False(t, strings.Contains(all, "{zone}"))
 }
+
+func (f *fakeService) Plan(_ context.Context, from, until time.Time, job string) ([]runbook.Planned, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.plan, f.err
+}
+
+func (f *fakeService) Recent(context.Context, int) ([]runbook.Occurrence, error) {
+	return f.recent, f.err
+}
+
+func (f *fakeService) Allows(_ context.Context, user string, j runbook.Job, act runbook.Action) bool {
+	for _, n := range []string{j.Primary.Person, j.Backup.Person} {
+		if id := f.ContactID(context.Background(), n); id != "" && id == user {
+			return act != runbook.ActFreeze
+		}
+	}
+	return false
+}

@@ -21,6 +21,7 @@ type appEnv struct {
 	redact  *liveRedactor
 	log     *slog.Logger
 	metrics *loopMetrics
+	changed lateHook // told after every state change (serve: the App Home)
 
 	workers sync.WaitGroup // outbox loops started by startWorkers
 }
@@ -126,6 +127,7 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 		Log:       e.log,
 		Tickets:   tickets,
 		Observer:  e.metrics,
+		OnChange:  e.changed.fire,
 	})
 	return svc, db, nil
 }
@@ -137,4 +139,22 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usageError{err.Error()}
 	}
 	return nil
+}
+
+// lateHook breaks the construction cycle service → hook → Slack adapter → bot
+// → service: the service is told of it first, the adapter's method later.
+type lateHook struct {
+	mu sync.RWMutex
+	fn func()
+}
+
+func (h *lateHook) set(fn func()) { h.mu.Lock(); h.fn = fn; h.mu.Unlock() }
+
+func (h *lateHook) fire() {
+	h.mu.RLock()
+	fn := h.fn
+	h.mu.RUnlock()
+	if fn != nil {
+		fn()
+	}
 }

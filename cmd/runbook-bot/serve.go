@@ -55,6 +55,7 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 		return err
 	}
 	dir.set(ad)
+	e.changed.set(ad.HomeChanged)
 	if err := ad.Start(ctx); err != nil {
 		return err
 	}

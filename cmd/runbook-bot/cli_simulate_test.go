@@ -132,3 +132,26 @@ func TestSimulate_GivenBadInput_WhenSimulated_ThenFileLineProblemsOrUsage(t *tes
 		assert.Equal(t, 2, code, "%v: %s", args, errOut)
 	}
 }
+
+func TestCLI_GivenARunbookFreeze_WhenScheduleAndValidateRun_ThenFrozenWindowsAreMarked(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t, jobRow{window: "Daily 05:00 UTC", freq: "Daily", script: "scripts/reset-staging.sh", body: "true", deps: "`bash`"})
+	f, err := os.OpenFile(w.path("docs", "runbook.md"), os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("\n## Change freezes\n\n| Start | End | Reason |\n| --- | --- | --- |\n| 2026-12-24 00:00 | 2026-12-26 00:00 | Christmas |\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	out, errOut, code := runCLI(t, w, cliEnv(w), "schedule", "--from", "2026-12-23T12:00:00Z", "--count", "4")
+	require.Equal(t, 0, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 5)
+	assert.Contains(t, lines[0], "FREEZE")
+	assert.Contains(t, lines[1], "frozen: Christmas", "Dec 24 05:00")
+	assert.Contains(t, lines[2], "frozen: Christmas", "Dec 25 05:00")
+	assert.NotContains(t, lines[3], "frozen", "Dec 26 05:00 is after it")
+
+	out, errOut, code = runCLI(t, w, cliEnv(w), "validate")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "change freeze (line ")
+	assert.Contains(t, out, "2026-12-24 00:00 until 2026-12-26 00:00 UTC — Christmas")
+}

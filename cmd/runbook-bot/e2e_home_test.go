@@ -36,7 +36,7 @@ func homeButton(t *testing.T, v slacktest.View, actionID string) string {
 
 func TestE2E_GivenTheHomeTab_WhenTheOwnerPressesConfirmThere_ThenTheWindowIsConfirmedAndTheHomeRepublished(t *testing.T) {
 	t.Parallel()
-	w := newWorkspace(t, jobRow{window: daily(nextWindow(90 * time.Second)), freq: "Daily", script: "scripts/ok.sh", body: "echo ok", deps: "`bash`"})
+	w := newWorkspace(t, jobRow{window: daily(nextWindow(60 * time.Second)), freq: "Daily", script: "scripts/ok.sh", body: "echo ok", deps: "`bash`"})
 	srv := slacktest.NewTB(t)
 	startBot(t, w, srv, baseEnv(w, srv))
 	waitFor(t, srv, 15*time.Second, "the confirmation request", func(s *slacktest.Server) bool {

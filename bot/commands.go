@@ -63,6 +63,7 @@ func namedJob(text string, rb *runbook.Runbook) string {
 var pressVerbs = map[string]Verb{
 	"confirm": VerbConfirm, "decline": VerbDecline, "run": VerbRun, "cancel": VerbCancel,
 	"incident": VerbIncident, "justify": VerbDelay, "reschedule": VerbReschedule, "learnings": VerbLearnings,
+	"check": VerbCheck, // on the App Home: the pre-flight now
 }
 
 // Press executes a button: the same command on p.Job, with p.Text as its free
@@ -119,6 +120,10 @@ func (b *Bot) execute(ctx context.Context, c Command, r runbook.Request) Reply {
 		return b.history(ctx, c.Job)
 	case VerbTickets:
 		return b.tickets(ctx, c.Job)
+	case VerbFreeze:
+		return b.freeze(ctx, c, r)
+	case VerbUnfreeze:
+		return b.unfreeze(ctx, c, r)
 	case VerbConfirm:
 		o, err = b.svc.Confirm(ctx, r, c.Job, c.DespiteTickets)
 	case VerbDecline:

@@ -9,10 +9,13 @@ import (
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
-// zoneOf is the job's zone, UTC when unknown.
+// zoneOf is the job's zone; for no job (or an unknown one), the runbook's (RUNBOOK_TZ), else UTC.
 func (b *Bot) zoneOf(job string) *time.Location {
 	if j, ok := b.runbook().Job(job); ok && j.Window.Location != nil {
 		return j.Window.Location
+	}
+	if z := b.runbook().Zone; z != nil {
+		return z
 	}
 	return time.UTC
 }

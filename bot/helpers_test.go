@@ -61,19 +61,22 @@ func testRunbook(t testing.TB, lang runbook.Lang) *runbook.Runbook {
 
 // fakeService is a Service that answers from its fields and records calls.
 type fakeService struct {
-	mu    sync.Mutex
-	rb    *runbook.Runbook
-	now   time.Time
-	occ   runbook.Occurrence
-	err   error
-	sts   []runbook.JobStatus
-	pf    runbook.Preflight
-	hist  []runbook.Occurrence
-	calls []string
-	reqs  []runbook.Request
-	texts []string
-	at    []time.Time
-	tix   *runbook.TicketReport // nil: no ticket source configured
+	mu     sync.Mutex
+	rb     *runbook.Runbook
+	now    time.Time
+	occ    runbook.Occurrence
+	err    error
+	sts    []runbook.JobStatus
+	pf     runbook.Preflight
+	hist   []runbook.Occurrence
+	calls  []string
+	reqs   []runbook.Request
+	texts  []string
+	at     []time.Time
+	tix    *runbook.TicketReport // nil: no ticket source configured
+	fz     []runbook.Freeze      // the change freezes Freezes answers
+	plan   []runbook.Planned     // what Plan answers
+	recent []runbook.Occurrence  // what Recent answers
 }
 
 var _ Service = (*fakeService)(nil)

@@ -28,11 +28,13 @@ const (
 	VerbLearnings  Verb = "learnings"
 	VerbHistory    Verb = "history"
 	VerbTickets    Verb = "tickets"
+	VerbFreeze     Verb = "freeze"
+	VerbUnfreeze   Verb = "unfreeze"
 )
 
 // Verbs lists every verb in help order.
 var Verbs = []Verb{VerbHelp, VerbSchedule, VerbStatus, VerbCheck, VerbConfirm, VerbDecline, VerbRun, VerbCancel,
-	VerbDelay, VerbReschedule, VerbIncident, VerbLearnings, VerbHistory, VerbTickets}
+	VerbDelay, VerbReschedule, VerbIncident, VerbLearnings, VerbHistory, VerbTickets, VerbFreeze, VerbUnfreeze}
 
 // Flags accepted by the parser; nothing else starting with "-" is.
 const (
@@ -83,6 +85,8 @@ var grammars = map[Verb]grammar{
 	VerbLearnings:  {job: 2, text: true},
 	VerbHistory:    {job: 2},
 	VerbTickets:    {job: 2},
+	VerbFreeze:     {text: true, when: true}, // no job: a freeze stops every job
+	VerbUnfreeze:   {text: true},
 }
 
 // shellChars are characters that only make sense to a shell; outside free text they are refused.
@@ -116,6 +120,19 @@ func ParseCommand(text string, rb *runbook.Runbook) (Command, error) {
 	var jobs []string
 	if rb != nil {
 		jobs = rb.JobIDs()
+	}
+	if g.text && g.job == 0 { // freeze <YYYY-MM-DD HH:MM> <reason>, unfreeze <reason>
+		tail := rest
+		if g.when {
+			at, r, err := parseWhen(v, tail, rb, "")
+			if err != nil {
+				return c, err
+			}
+			c.At, tail = at, r
+		}
+		var err error
+		c.Text, err = freeText(v, tail)
+		return c, err
 	}
 	if g.text {
 		tok, tail := nextToken(rest)
@@ -287,9 +304,14 @@ func parseWhen(v Verb, s string, rb *runbook.Runbook, job string) (time.Time, st
 	if date == "" || clock == "" {
 		return time.Time{}, rest, perr("time_required", map[string]any{"verb": string(v)})
 	}
-	loc := time.UTC
-	if j, ok := rb.Job(job); ok && j.Window.Location != nil {
-		loc = j.Window.Location
+	loc := time.UTC // the job's zone; the runbook's (RUNBOOK_TZ) for a freeze
+	if rb != nil && rb.Zone != nil {
+		loc = rb.Zone
+	}
+	if rb != nil {
+		if j, ok := rb.Job(job); ok && j.Window.Location != nil {
+			loc = j.Window.Location
+		}
 	}
 	at, err := time.ParseInLocation(RescheduleLayout, date+" "+clock, loc)
 	if err != nil {

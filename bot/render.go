@@ -37,6 +37,8 @@ func (b *Bot) Render(n runbook.Notice, now time.Time) Message {
 		m = b.renderBroken(n)
 	case runbook.NoticeRecordsPR:
 		m = b.renderRecordsPR(n)
+	case runbook.NoticeFreeze:
+		m = b.renderFreeze(n)
 	default:
 		m = Message{Title: string(n.Kind), Fallback: string(n.Kind)}
 	}
@@ -132,6 +134,9 @@ func (b *Bot) renderRequest(n runbook.Notice) Message {
 	} else if manual := manualChecklist(j); len(manual) > 0 {
 		m.Sections = append(m.Sections, Section{Text: b.t("reply.checklist"), Checks: manual})
 	}
+	if n.Freeze != nil {
+		m.Sections = append(m.Sections, Section{Text: b.frozenLine(n.Freeze)})
+	}
 	if !n.Update && confirming {
 		m.Buttons = b.confirmButtons(o)
 		return m
@@ -199,6 +204,9 @@ func (b *Bot) renderReminder(n runbook.Notice, now time.Time) Message {
 	if n.Tickets != nil { // looked up again: a source that was down at the request may answer now
 		m.Sections = append(m.Sections, b.ticketSections(*n.Tickets, o.Job)...)
 	}
+	if n.Freeze != nil {
+		m.Sections = append(m.Sections, Section{Text: b.frozenLine(n.Freeze)})
+	}
 	return m
 }
 
@@ -207,6 +215,10 @@ func (b *Bot) renderWindowOpen(n runbook.Notice) Message {
 	o, j := n.Occ, b.job(n.Occ.Job)
 	m := Message{Title: b.t("notice.open.title", "job", o.Job), Mentions: b.mentions(j.Primary.Person, j.Backup.Person),
 		Sections: []Section{b.windowSection(j, o)}}
+	if n.Freeze != nil { // nothing to run while the freeze lasts
+		m.Sections = append(m.Sections, Section{Text: b.frozenLine(n.Freeze) + "\n" + b.t("notice.open.frozen", "job", o.Job)})
+		return m
+	}
 	if o.State == runbook.Confirmed {
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.open.confirmed", "by", b.who(o.ApprovedBy), "job", o.Job)})
 		m.Buttons = bound(o, b.runButton(j))

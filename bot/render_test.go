@@ -69,6 +69,7 @@ func notices(t testing.TB) map[string]runbook.Notice {
 		o.RunBy, o.StartedAt, o.FinishedAt, o.ExitCode, o.Reason, o.Attempts = "U03MARCOS", tp(window.Add(2*time.Minute)), tp(failedAt), ip(2), runbook.ReasonExit, 1
 		o.LogSHA256, o.FailedAt, o.IncidentDeadline = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", tp(failedAt), tp(failedAt.Add(15*time.Minute))
 	})
+	yearEnd := runbook.Freeze{Start: window.Add(-48 * time.Hour), End: window.Add(72 * time.Hour), Reason: "year-end freeze", Source: runbook.FreezeRunbook, Line: 48}
 	tail := []string{"importing users.json", "ERROR: connection refused to postgres://***@db:5432/dev", "<!channel> & done"}
 	return map[string]runbook.Notice{
 		"confirm_request": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
@@ -138,6 +139,16 @@ func notices(t testing.TB) map[string]runbook.Notice {
 			Text: "platform asked for 21:00", Occ: occ(func(o *runbook.Occurrence) {
 				o.Window, o.State, o.Reschedules, o.Justification = window.Add(2*time.Hour), runbook.Scheduled, 1, "platform asked for 21:00"
 			}), At: testNow},
+		"confirm_request_frozen": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Freeze: &yearEnd, At: testNow},
+		"reminder_frozen": {Kind: runbook.NoticeReminder, Key: "occ/7/request/0/reminder/0", Thread: "occ/7/request/0", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Freeze: &yearEnd, At: testNow},
+		"window_open_frozen": {Kind: runbook.NoticeWindowOpen, Key: "occ/7/request/0/open", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Freeze: &yearEnd, At: window},
+		"freeze": {Kind: runbook.NoticeFreeze, Key: "freeze/freeze_set/1", Channel: runbook.ChannelRunbook, Actor: "U02LUCAS", Text: "cluster migration <!channel>",
+			Freeze: &runbook.Freeze{Start: testNow, End: testNow.Add(6 * time.Hour), Reason: "cluster migration <!channel>", Source: runbook.FreezeChat, By: "U02LUCAS"}, At: testNow},
+		"unfreeze": {Kind: runbook.NoticeFreeze, Key: "freeze/freeze_lifted/1", Channel: runbook.ChannelRunbook, Actor: "U02LUCAS", Text: "migration done",
+			Freeze: &runbook.Freeze{Start: testNow, End: testNow.Add(time.Hour), Reason: "cluster migration", Source: runbook.FreezeChat, Lifted: true, By: "U02LUCAS"}, At: testNow},
 		"runbook_invalid": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/ab", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
 			Lines: []string{"docs/runbook.md:9: unknown weekday \"Sextou\"", "docs/runbook.md:31: no contact for \"Bianca Ramos\""}, At: testNow},
 		"runbook_invalid_commit": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/cd", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
@@ -180,7 +191,7 @@ func TestRender_GivenEveryKind_ThenAllKindsAreCovered(t *testing.T) {
 	}
 	for _, k := range []runbook.NoticeKind{runbook.NoticeRequest, runbook.NoticeReminder, runbook.NoticeWindowOpen, runbook.NoticeRunStarted,
 		runbook.NoticeRunOutput, runbook.NoticeRunResult, runbook.NoticeDelay, runbook.NoticeIncident, runbook.NoticeEscalation,
-		runbook.NoticeRescheduled, runbook.NoticeRunbookBroken, runbook.NoticeRecordsPR} {
+		runbook.NoticeRescheduled, runbook.NoticeRunbookBroken, runbook.NoticeRecordsPR, runbook.NoticeFreeze} {
 		assert.True(t, seen[k], k)
 	}
 }

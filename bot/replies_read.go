@@ -24,7 +24,7 @@ func (b *Bot) help(topic Verb) Reply {
 		if topic != "" && v != topic {
 			continue
 		}
-		lines = append(lines, b.t("help.line", "usage", b.t("usage."+string(v)), "desc", b.t("desc."+string(v)),
+		lines = append(lines, b.t("help.line", "usage", b.t("usage."+string(v)), "desc", b.t("desc."+string(v), "zone", b.zoneOf("").String()),
 			"example", b.t("example."+string(v), "job", job)))
 	}
 	title := b.t("help.title")
@@ -42,6 +42,8 @@ func (b *Bot) schedule(ctx context.Context) Reply {
 	}
 	title := b.t("reply.schedule.title")
 	m := Message{Fallback: title, Title: title}
+	fs := b.freezes(ctx)
+	m.Sections = b.freezesSection(fs, b.svc.Now())
 	for _, st := range sts {
 		state := b.t("word.not_created")
 		if st.Next != nil {
@@ -49,7 +51,7 @@ func (b *Bot) schedule(ctx context.Context) Reply {
 		}
 		loc := b.zoneOf(st.Job.ID)
 		m.Sections = append(m.Sections, Section{
-			Text: b.t("reply.schedule.line", "job", st.Job.ID, "state", state),
+			Text: b.t("reply.schedule.line", "job", st.Job.ID, "state", state) + b.frozenMark(fs, st.NextAt),
 			Fields: []Field{
 				b.timeField("label.window", st.NextAt, loc),
 				field(b.t("label.primary"), ownerName(st.Job.Primary)),
@@ -71,16 +73,18 @@ func (b *Bot) status(ctx context.Context, job string) Reply {
 		title = b.t("reply.status.title_job", "job", job)
 	}
 	m := Message{Fallback: title, Title: title}
+	fs := b.freezes(ctx)
+	m.Sections = b.freezesSection(fs, b.svc.Now())
 	for _, st := range sts {
 		loc := b.zoneOf(st.Job.ID)
 		cur := Section{Text: st.Job.ID + " — " + b.t("label.current") + ": " + b.t("word.none")}
 		if st.Current != nil {
-			cur = Section{Text: st.Job.ID + " — " + b.t("label.current") + ": " + b.state(st.Current.State), Fields: b.occFields(*st.Current, loc)}
+			cur = Section{Text: st.Job.ID + " — " + b.t("label.current") + ": " + b.state(st.Current.State) + b.frozenMark(fs, st.Current.Window), Fields: b.occFields(*st.Current, loc)}
 		}
-		next := Section{Text: st.Job.ID + " — " + b.t("label.next") + ": " + b.t("word.not_created"),
+		next := Section{Text: st.Job.ID + " — " + b.t("label.next") + ": " + b.t("word.not_created") + b.frozenMark(fs, st.NextAt),
 			Fields: []Field{b.timeField("label.window", st.NextAt, loc)}}
 		if st.Next != nil {
-			next = Section{Text: st.Job.ID + " — " + b.t("label.next") + ": " + b.state(st.Next.State), Fields: b.occFields(*st.Next, loc)}
+			next = Section{Text: st.Job.ID + " — " + b.t("label.next") + ": " + b.state(st.Next.State) + b.frozenMark(fs, st.Next.Window), Fields: b.occFields(*st.Next, loc)}
 		}
 		m.Sections = append(m.Sections, cur, next)
 	}

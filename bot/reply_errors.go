@@ -28,7 +28,11 @@ func (b *Bot) errorReply(err error, v Verb, job string) Reply {
 		return b.staleReply(e, v, job)
 	}
 	args := b.errorArgs(e, v, job)
-	tmpl, ok := lookup(b.Lang(), "err."+e.Code)
+	code := e.Code
+	if code == "not_allowed" && job == "" { // freeze, unfreeze: about no job
+		code = "not_allowed_nojob"
+	}
+	tmpl, ok := lookup(b.Lang(), "err."+code)
 	if !ok {
 		b.log.Warn("no catalogue entry for error", "code", e.Code, "err", err)
 		tmpl, _ = lookup(b.Lang(), "err.kind."+string(e.Kind))
@@ -108,6 +112,8 @@ func (b *Bot) whoMay(job string, act runbook.Action, channel string) string {
 	}
 	roles := runbook.MayDo(act)
 	switch {
+	case act == runbook.ActFreeze || act == runbook.ActUnfreeze:
+		return b.t("who.freeze")
 	case roles.Has(runbook.RoleResponder) && channel != "":
 		return b.t("who.owners_operators_channel", "primary", primary, "backup", backup, "channel", channel)
 	case roles.Has(runbook.RoleResponder):

@@ -47,4 +47,16 @@ type Service interface {
 	TicketsConfigured() bool
 	// ContactID is the Slack ID of a person or team named in the runbook, empty when unknown.
 	ContactID(ctx context.Context, name string) string
+	// Freeze sets a change freeze from now until until.
+	Freeze(ctx context.Context, r runbook.Request, until time.Time, reason string) (runbook.Freeze, error)
+	// Unfreeze lifts the change freezes in force and returns them.
+	Unfreeze(ctx context.Context, r runbook.Request, reason string) ([]runbook.Freeze, error)
+	// Freezes lists every change freeze known, by start.
+	Freezes(ctx context.Context) ([]runbook.Freeze, error)
+	// Plan lists the windows from from until until (of one job when job is set), with their occurrences and freezes.
+	Plan(ctx context.Context, from, until time.Time, job string) ([]runbook.Planned, error)
+	// Recent lists the n latest finished occurrences, newest first.
+	Recent(ctx context.Context, n int) ([]runbook.Occurrence, error)
+	// Allows reports whether user may do act on job now.
+	Allows(ctx context.Context, user string, j runbook.Job, act runbook.Action) bool
 }

@@ -23,6 +23,8 @@ const (
 	ActJustify    Action = "delay"
 	ActLearnings  Action = "learnings"
 	ActIncident   Action = "incident"
+	ActFreeze     Action = "freeze"   // set a change freeze (not about one job: see freezeActor)
+	ActUnfreeze   Action = "unfreeze" // lift the change freezes in force
 )
 
 // Role is a part a user plays for a job; the rule table grants actions to roles.
@@ -41,7 +43,9 @@ func (r Role) Has(role Role) bool { return r&role != 0 }
 // rules is the whole decision of who may do what. Owners approve; operators
 // run, cancel, dry-run, justify delays and record learnings; the incident of
 // a failure is recorded (or its reference replaced) by owners, operators and
-// responders, so a stranger cannot silence an escalation.
+// responders, so a stranger cannot silence an escalation. A change freeze
+// stops every job, so it is set and lifted by operators and by whoever owns
+// every job (RoleOwner of a freeze: see freezeActor).
 var rules = map[Action]Role{
 	ActConfirm:    RoleOwner,
 	ActDecline:    RoleOwner,
@@ -52,6 +56,8 @@ var rules = map[Action]Role{
 	ActJustify:    RoleOwner | RoleOperator,
 	ActLearnings:  RoleOwner | RoleOperator,
 	ActIncident:   RoleOwner | RoleOperator | RoleResponder,
+	ActFreeze:     RoleOwner | RoleOperator,
+	ActUnfreeze:   RoleOwner | RoleOperator,
 }
 
 // actionOf is the action a user's event asks for; events not in it (timers,
@@ -128,6 +134,34 @@ func (s *Service) actor(ctx context.Context, r Request, j Job, act Action) Actor
 	}
 	a.Unverified = failed && !Allowed(a, act)
 	return a
+}
+
+// freezeActor finds out who the requester of a freeze or unfreeze is: an
+// operator, or an owner when they own every job of the runbook (a freeze stops
+// them all).
+func (s *Service) freezeActor(ctx context.Context, r Request) Actor {
+	a := Actor{User: r.User, Envelope: r.Envelope}
+	if r.User == "" {
+		return a
+	}
+	var failed bool
+	a.Operator = s.inAny(ctx, r.User, s.set.Operators, &failed)
+	jobs := s.Runbook().Jobs
+	a.Owner = len(jobs) > 0
+	for _, j := range jobs {
+		if !s.isOwner(ctx, r.User, j, &failed) {
+			a.Owner = false
+			break
+		}
+	}
+	a.Unverified = failed && !Allowed(a, ActFreeze)
+	return a
+}
+
+// Allows reports whether user may do act on job now (for offering the buttons
+// of an action: the service decides again when it is asked).
+func (s *Service) Allows(ctx context.Context, user string, j Job, act Action) bool {
+	return Allowed(s.actor(ctx, Request{User: user}, j, act), act)
 }
 
 // isOwner reports whether user is the job's primary or backup, by user ID or user-group membership.

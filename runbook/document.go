@@ -15,12 +15,14 @@ const (
 
 // Runbook is everything the bot understood from the runbook document.
 type Runbook struct {
-	File     string    // path the document was read from
-	Lang     Lang      // pt-BR when the schedule table uses Portuguese column names
-	Jobs     []Job     // in table order
-	Contacts []Contact // the contacts table, in table order
-	Policy   Policy    // escalation policy and confirmation lead read from the prose
-	Revision *Revision // the git commit it was read from; nil for a local file
+	File     string         // path the document was read from
+	Lang     Lang           // pt-BR when the schedule table uses Portuguese column names
+	Jobs     []Job          // in table order
+	Contacts []Contact      // the contacts table, in table order
+	Policy   Policy         // escalation policy and confirmation lead read from the prose
+	Freezes  []Freeze       // the change freezes table (Congelamentos / Change freezes), in table order
+	Zone     *time.Location // the runbook's zone (RUNBOOK_TZ): freezes and times that name no zone
+	Revision *Revision      // the git commit it was read from; nil for a local file
 }
 
 // Job is one row of the schedule table.

@@ -62,6 +62,9 @@ type StepEnv struct {
 	Reminders []time.Duration // before T
 	NextSlot  time.Time       // the job's next window after this occurrence's slot: reruns and delay reminders stop there
 	Autorun   bool
+
+	Freeze       *Freeze // the change freeze in force now, if any: confirm and run are refused
+	WindowFreeze *Freeze // the change freeze the occurrence's window falls in, if any
 }
 
 // Outcome is the new state and every effect to perform. The service commits
@@ -184,6 +187,9 @@ func (s *stepper) notify(n Notice) {
 		n.Tail = s.o.Tail
 	}
 	n.Late = n.Late || s.ev.Late
+	if n.Freeze == nil && (n.Kind == NoticeRequest || n.Kind == NoticeReminder || n.Kind == NoticeWindowOpen) {
+		n.Freeze = s.env.WindowFreeze
+	}
 	if n.Actor == "" {
 		n.Actor = s.ev.Actor.User
 	}

@@ -19,6 +19,7 @@ const (
 	NoticeRescheduled   NoticeKind = "rescheduled"
 	NoticeRunbookBroken NoticeKind = "runbook_invalid"
 	NoticeRecordsPR     NoticeKind = "records_pull_request" // records go to a pull request: the branch takes no direct push
+	NoticeFreeze        NoticeKind = "freeze"               // a change freeze set or lifted (Occ is empty; Freeze says which)
 )
 
 // Channel roles a notice is addressed to; the chat layer maps them to real channels.
@@ -54,6 +55,10 @@ type Notice struct {
 	Revision *Revision `json:"revision,omitempty"`
 	// InForce is the short SHA of the commit that stays in force (runbook_invalid from git).
 	InForce string `json:"in_force,omitempty"`
+
+	// Freeze is the change freeze the occurrence's window falls in (requests,
+	// reminders, window openings), or the freeze set or lifted (NoticeFreeze).
+	Freeze *Freeze `json:"freeze,omitempty"`
 }
 
 // TimerKind names a durable timer.

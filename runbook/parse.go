@@ -46,7 +46,7 @@ func newParser(file string, src []byte, opts ParseOptions) *parser {
 	if opts.DefaultZone == nil {
 		opts.DefaultZone = time.UTC
 	}
-	p := &parser{file: file, src: src, opts: opts, rb: &Runbook{File: file, Lang: LangEN}, badContacts: map[string]bool{}}
+	p := &parser{file: file, src: src, opts: opts, rb: &Runbook{File: file, Lang: LangEN, Zone: opts.DefaultZone}, badContacts: map[string]bool{}}
 	for i, b := range src {
 		if b == '\n' {
 			p.newlines = append(p.newlines, i)
@@ -71,6 +71,7 @@ func (p *parser) run() {
 	p.parseContacts(contacts)
 	p.checkOwnersHaveContacts(contacts != nil)
 	p.parsePolicy()
+	p.parseFreezes()
 	sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Line < p.problems[j].Line })
 }
 

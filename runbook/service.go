@@ -73,6 +73,7 @@ type Service struct {
 	log     *slog.Logger
 	obs     Observer
 	set     Settings
+	changed func() // Deps.OnChange
 
 	mu      sync.RWMutex
 	rb      *Runbook
@@ -103,6 +104,10 @@ type Deps struct {
 	Redact    func(string) string // masks secrets and cleans text (Redactor.Redact); nil: CleanText only
 	Log       *slog.Logger
 	Observer  Observer // nil: nothing is observed
+	// OnChange is called (it must not block) after a transaction that changed
+	// an occurrence or the change freezes has committed: what shows the state
+	// (the App Home) may refresh. nil: nobody is told.
+	OnChange func()
 }
 
 // NewService builds a service over a parsed runbook.
@@ -120,7 +125,7 @@ func NewService(rb *Runbook, set Settings, d Deps) *Service {
 		d.Observer = noObserver{}
 	}
 	s := &Service{store: d.Store, clock: d.Clock, exec: d.Executor, checker: d.Checker, dir: d.Directory, tickets: d.Tickets,
-		redact: d.Redact, log: d.Log, obs: d.Observer, set: set, wake: make(chan struct{}, 1), deliver: make(chan struct{}, 1),
+		redact: d.Redact, log: d.Log, obs: d.Observer, set: set, changed: d.OnChange, wake: make(chan struct{}, 1), deliver: make(chan struct{}, 1),
 		nonce: time.Now().UnixNano()}
 	s.setRunbook(rb)
 	return s

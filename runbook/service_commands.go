@@ -178,7 +178,11 @@ func (s *Service) command(ctx context.Context, r Request, job string, target tar
 		if !ok {
 			return Errf(KindNotFound, "no_occurrence", map[string]any{"job": job, "next": j.Window.Next(s.Now())})
 		}
-		out, stepErr = Step(o, ev, s.stepEnv(o, j))
+		env := s.stepEnv(o, j)
+		if err := s.withFreezes(tx, &env, o); err != nil {
+			return err
+		}
+		out, stepErr = Step(o, ev, env)
 		if stepErr != nil && KindOf(stepErr) == KindInternal {
 			return stepErr
 		}

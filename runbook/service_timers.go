@@ -174,7 +174,11 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 			return nil // the job left the runbook
 		}
 		ev.Argv, ev.Commit = j.Command, j.Commit
-		out, err = Step(o, ev, s.stepEnv(o, j))
+		env := s.stepEnv(o, j)
+		if err := s.withFreezes(tx, &env, o); err != nil {
+			return err
+		}
+		out, err = Step(o, ev, env)
 		if err != nil || out.Skipped {
 			return nil
 		}

@@ -23,14 +23,38 @@ func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
 	if w.queued {
 		s.poke(s.deliver)
 	}
+	if w.changed && s.changed != nil {
+		s.changed()
+	}
 	return nil
 }
 
 // wakeTx notes, for update, what a transaction gives the loops to do.
 type wakeTx struct {
 	Tx
-	armed  bool // a timer was armed
-	queued bool // a delivery was queued
+	armed   bool // a timer was armed
+	queued  bool // a delivery was queued
+	changed bool // an occurrence or the freezes changed (Deps.OnChange)
+}
+
+func (w *wakeTx) SaveOccurrence(o Occurrence) error {
+	w.changed = true
+	return w.Tx.SaveOccurrence(o)
+}
+
+func (w *wakeTx) CreateOccurrence(o *Occurrence) error {
+	w.changed = true
+	return w.Tx.CreateOccurrence(o)
+}
+
+func (w *wakeTx) DeleteOccurrence(id int64) error {
+	w.changed = true
+	return w.Tx.DeleteOccurrence(id)
+}
+
+func (w *wakeTx) SetMeta(key, value string) error {
+	w.changed = w.changed || key == metaFreezes
+	return w.Tx.SetMeta(key, value)
 }
 
 func (w *wakeTx) ArmTimer(t *Timer) error {

@@ -23,7 +23,7 @@ func (s *stepper) confirmDue() error {
 	s.o.RequestedAt = ptr(s.now())
 	s.lookedUp()
 	s.notify(Notice{Kind: NoticeRequest, Key: s.o.RequestKey(), Channel: ChannelRunbook, Check: s.ev.Preflight, Tickets: s.ev.Tickets})
-	s.audit(RecConfirmRequested, preflightFields(s.ev.Preflight))
+	s.audit(RecConfirmRequested, s.freezeNote(preflightFields(s.ev.Preflight)))
 	return nil
 }
 
@@ -47,6 +47,9 @@ func (s *stepper) confirm() error {
 	case Scheduled, AwaitingConfirmation:
 	default:
 		return Errf(KindConflict, "already_started", nil)
+	}
+	if err := s.frozen(true); err != nil {
+		return err
 	}
 	fields := map[string]string{"previous_state": string(s.o.State)}
 	if t := s.ev.Tickets; t != nil {
@@ -96,6 +99,9 @@ func (s *stepper) windowOpen() error {
 		return s.skip()
 	}
 	s.notify(Notice{Kind: NoticeWindowOpen, Key: s.o.RequestKey() + "/open", Channel: ChannelRunbook})
+	if s.frozenOpen() {
+		return nil
+	}
 	if s.o.State == Confirmed && s.env.Autorun {
 		return s.startRun()
 	}
@@ -120,6 +126,9 @@ func (s *stepper) runStart() error {
 	}
 	if s.now().Before(s.o.Window) {
 		return Errf(KindConflict, "before_window", map[string]any{"window": s.o.Window})
+	}
+	if err := s.frozen(false); err != nil {
+		return err
 	}
 	return s.startRun()
 }
@@ -213,6 +222,9 @@ func (s *stepper) delayDue() error {
 	}
 	if s.o.Justification != "" {
 		return s.skip()
+	}
+	if s.frozenDelay() {
+		return nil
 	}
 	s.o.Delayed = true
 	repeat := s.ev.Seq % SeqPerGeneration

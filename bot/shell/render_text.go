@@ -70,6 +70,36 @@ func Format(m bot.Message) string {
 	return strings.Join(out, "\n")
 }
 
+// FormatHome renders the App Home as terminal text: the title and intro,
+// then each part under its heading, an item's details indented under it,
+// its buttons as Format shows them.
+func FormatHome(h bot.Home) string {
+	out := []string{h.Title}
+	out = append(out, strings.Split(h.Intro, "\n")...)
+	for _, p := range h.Parts {
+		out = append(out, "", "== "+p.Heading+" ==")
+		if len(p.Items) == 0 && p.Empty != "" {
+			out = append(out, "  "+p.Empty)
+		}
+		for _, it := range p.Items {
+			out = append(out, "• "+it.Text)
+			for _, l := range it.Lines {
+				out = append(out, "    "+l)
+			}
+			for _, l := range it.Links {
+				out = append(out, "    "+l.Prefix+l.Label+l.Suffix)
+			}
+			if len(it.Buttons) > 0 {
+				out = append(out, "    "+Format(bot.Message{Buttons: it.Buttons}))
+			}
+		}
+		if p.More != "" {
+			out = append(out, "  "+p.More)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
 func checkLine(c bot.Check) string {
 	mark := "❌"
 	switch {

@@ -25,6 +25,7 @@ const helpText = `Type /runbook commands (the "/runbook" prefix is optional), e.
   :as U123              act as another Slack user ID
   :press ACTION [text]  press a button (by id or label) of the newest message offering it;
                         a message about a window no longer acted on says so and changes nothing
+  :home                 your App Home: what needs you, the next 7 days, the latest results
   :help                 this help
   :quit                 leave (end of input works too)`
 
@@ -122,6 +123,8 @@ func (s *Shell) meta(ctx context.Context, line string) bool {
 		s.println("now acting as " + rest)
 	case ":press":
 		s.press(ctx, rest)
+	case ":home":
+		s.home(ctx)
 	default:
 		s.println("unknown shell command " + word + " — try :help")
 	}
@@ -167,6 +170,28 @@ func (s *Shell) press(ctx context.Context, args string) {
 	rep := s.b.Press(ctx, bot.Press{User: s.currentUser(), Channel: "shell", ButtonID: hit.ID, Job: hit.Job, Occ: hit.Occ, Window: hit.Window,
 		Text: text, RequestID: s.nextID(), Envelope: "shell"})
 	s.reply(rep)
+}
+
+// homeFit bounds the Home in the terminal: a screenful of windows.
+var homeFit = bot.HomeFit{Budget: 60, PartCost: 1}
+
+// home prints the current user's App Home; its buttons can be pressed (:press).
+func (s *Shell) home(ctx context.Context) {
+	h, err := s.b.Home(ctx, s.currentUser(), homeFit)
+	if err != nil {
+		s.println("the Home could not be built: " + err.Error())
+		return
+	}
+	var buttons []bot.Button
+	for _, p := range h.Parts {
+		for _, it := range p.Items {
+			buttons = append(buttons, it.Buttons...)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.remember("home", buttons)
+	fmt.Fprintln(s.out, FormatHome(h))
 }
 
 // withButtons is a printed message whose buttons can still be pressed.

@@ -3,9 +3,9 @@
 // id; seen.go), turns slash commands, button presses and modal submissions
 // into bot calls, renders bot messages as Block Kit (escaping all text), and is
 // the outbox sink that posts, edits and threads the runbook's notices within
-// Slack's rate limits. Events API envelopes are acknowledged and otherwise
-// ignored: the app subscribes to none. Prompting buttons are described in
-// modals.go.
+// Slack's rate limits. Of the Events API it subscribes to app_home_opened
+// only: the App Home tab (home.go); other events are acknowledged and
+// ignored. Prompting buttons are described in modals.go.
 package slack
 
 import (
@@ -53,6 +53,8 @@ type Handler interface {
 	Press(ctx context.Context, p bot.Press) bot.Reply
 	// Render turns a notice into a message to post.
 	Render(n runbook.Notice, now time.Time) bot.Message
+	// Home builds a user's App Home within fit.
+	Home(ctx context.Context, user string, fit bot.HomeFit) (bot.Home, error)
 }
 
 // Adapter connects the bot to Slack over socket mode and delivers its notices.
@@ -73,6 +75,7 @@ type Adapter struct {
 	prompts   prompts
 	pace      *pacer
 	dir       directoryCache
+	homes     homes
 }
 
 // workers is how many envelopes are handled at once; acks never wait for them.
@@ -124,6 +127,7 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 		lanes: newLanes(slowAfter),
 		pace:  newPacer(time.Second),
 	}
+	a.homes.init()
 	a.api = slackapi.New(cfg.BotToken, slackapi.OptionAppLevelToken(cfg.AppToken), slackapi.OptionAPIURL(cfg.APIURL),
 		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout, Transport: webTransport}))
 	return a, nil
@@ -147,6 +151,7 @@ func (a *Adapter) Start(ctx context.Context) error {
 	a.log.Info("slack authenticated", "team", auth.Team, "bot_user", auth.UserID)
 	go a.consume(ctx, client)
 	go a.run(ctx, client)
+	go a.republishHomes(ctx)
 	return nil
 }
 

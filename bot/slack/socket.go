@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/runbook-bot/runbook-bot/bot"
@@ -73,8 +74,15 @@ func (a *Adapter) event(ctx context.Context, client *socketmode.Client, evt sock
 			return
 		}
 		a.interaction(ctx, evt.Request, cb, ack)
+	case socketmode.EventTypeEventsAPI:
+		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+		if !ok || evt.Request == nil {
+			ack(nil)
+			return
+		}
+		a.eventsAPI(ctx, evt.Request, ev, ack)
 	default:
-		ack(nil) // events_api and anything new: acknowledged, not used
+		ack(nil) // anything new: acknowledged, not used
 	}
 }
 

@@ -21,7 +21,8 @@ type appEnv struct {
 	redact  *liveRedactor
 	log     *slog.Logger
 	metrics *loopMetrics
-	git     *gitEnv // nil when the runbook is a local file
+	git     *gitEnv  // nil when the runbook is a local file
+	changed lateHook // told after every state change (serve: the App Home)
 
 	workers sync.WaitGroup // outbox loops started by startWorkers
 }
@@ -136,6 +137,7 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 		Log:       e.log,
 		Tickets:   tickets,
 		Observer:  e.metrics,
+		OnChange:  e.changed.fire,
 	})
 	return svc, db, nil
 }
@@ -157,4 +159,22 @@ func (e *appEnv) scriptDir(j runbook.Job) (dir string, release func(), err error
 		return e.cfg.Workdir, func() {}, nil
 	}
 	return e.git.dir(j.Commit)
+}
+
+// lateHook breaks the construction cycle service → hook → Slack adapter → bot
+// → service: the service is told of it first, the adapter's method later.
+type lateHook struct {
+	mu sync.RWMutex
+	fn func()
+}
+
+func (h *lateHook) set(fn func()) { h.mu.Lock(); h.fn = fn; h.mu.Unlock() }
+
+func (h *lateHook) fire() {
+	h.mu.RLock()
+	fn := h.fn
+	h.mu.RUnlock()
+	if fn != nil {
+		fn()
+	}
 }

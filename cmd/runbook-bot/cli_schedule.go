@@ -39,12 +39,20 @@ func cmdSchedule(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	pol := runbook.EffectivePolicy(e.rb.Policy, settings(e.cfg))
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "WINDOW (LOCAL)\tWINDOW (UTC)\tJOB\tCONFIRM BY (UTC)\tPRIMARY\tBACKUP")
+	header := "WINDOW (LOCAL)\tWINDOW (UTC)\tJOB\tCONFIRM BY (UTC)\tPRIMARY\tBACKUP"
+	if len(e.rb.Freezes) > 0 { // the runbook's own freezes (those set from chat: status, /runbook schedule)
+		header += "\tFREEZE"
+	}
+	fmt.Fprintln(tw, header)
 	for _, s := range e.rb.Upcoming(start, *count, pol.ConfirmLead, e.cfg.Reminders) {
 		j, _ := e.rb.Job(s.Job)
 		local := s.Window.In(j.Window.Location)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", local.Format("Mon 2006-01-02 15:04 MST"), s.Window.UTC().Format("Mon 2006-01-02 15:04"),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s", local.Format("Mon 2006-01-02 15:04 MST"), s.Window.UTC().Format("Mon 2006-01-02 15:04"),
 			s.Job, s.ConfirmAt.UTC().Format("Mon 2006-01-02 15:04"), ownerName(j.Primary), ownerName(j.Backup))
+		if f := runbook.FreezeAt(e.rb.Freezes, s.Window); f != nil {
+			fmt.Fprintf(tw, "\tfrozen: %s", f.Reason)
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }

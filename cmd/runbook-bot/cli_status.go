@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -62,11 +63,19 @@ func cmdStatus(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if r := e.rb.Revision; r != nil {
 		fmt.Fprintf(stdout, "runbook %s in force from commit %s by %s (%s)\n\n", e.rb.File, r.Short(), r.Author, r.When.UTC().Format("2006-01-02 15:04 UTC"))
 	}
+	freezes, err := svc.Freezes(ctx)
+	if err != nil {
+		return err
+	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "WINDOW (UTC)\tJOB\tSTATE\tAPPROVED BY\tRUN BY\tEXIT\tNOTES")
 	for _, o := range os {
+		n := notes(o)
+		if f := runbook.FreezeAt(freezes, o.Window); f != nil {
+			n = strings.TrimSpace(n + " frozen=" + strconv.Quote(f.Reason))
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Window.UTC().Format("Mon 2006-01-02 15:04"), o.Job, o.State,
-			dash(o.ApprovedBy), dash(o.RunBy), exitText(o.ExitCode), notes(o))
+			dash(o.ApprovedBy), dash(o.RunBy), exitText(o.ExitCode), n)
 	}
 	return tw.Flush()
 }

@@ -105,6 +105,9 @@ func printRunbook(w io.Writer, rb *runbook.Runbook, pol runbook.Policy, scriptEn
 	fmt.Fprintf(tw, "delay threshold\t%s\t%s\n", pol.DelayThreshold, pol.DelayThresholdSrc)
 	fmt.Fprintf(tw, "confirmation lead\t%s\t%s\n", pol.ConfirmLead, pol.ConfirmLeadSrc)
 	_ = tw.Flush()
+	for _, f := range rb.Freezes {
+		fmt.Fprintf(w, "change freeze (line %d): %s until %s UTC — %s\n", f.Line, f.Start.UTC().Format("2006-01-02 15:04"), f.End.UTC().Format("2006-01-02 15:04"), f.Reason)
+	}
 }
 
 // modeWarnings names each job whose command gives the script's mode more than

@@ -18,13 +18,14 @@ import (
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
-// opsServer serves /healthz, /readyz, /metrics and /api/v1/occurrences.
+// opsServer serves /healthz, /readyz, /metrics, /api/v1/occurrences and /api/v1/calendar.ics.
 type opsServer struct {
 	svc       *runbook.Service
 	db        stateStore
 	connected func() bool // nil when not in Slack mode
 	log       *slog.Logger
 	metrics   *loopMetrics // nil: no loop metrics
+	cal       calendarView // nil: no calendar feed
 
 	incidentLate atomic.Bool // an incident notice is late: logged when it starts, not at every probe
 	timerLate    atomic.Bool // a due timer is overdue: likewise
@@ -47,6 +48,7 @@ func (s *opsServer) handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /api/v1/occurrences", s.occurrences)
+	mux.HandleFunc("GET /api/v1/calendar.ics", s.calendar)
 	return mux
 }
 

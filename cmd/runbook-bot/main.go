@@ -27,6 +27,8 @@ commands:
   status [--json]            current and next occurrence of every job
   evidence JOB [--window TIME] [--json]
                              the evidence of one occurrence
+  simulate [--from RFC3339] [--days N] [--fail JOB] [--no-answer JOB] [--decline JOB] [--json]
+                             the next days on a fake clock: every message, state change and record
   version                    print the version
 `
 
@@ -49,7 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
 		"serve": cmdServe, "shell": cmdShell, "validate": cmdValidate, "schedule": cmdSchedule,
-		"status": cmdStatus, "evidence": cmdEvidence,
+		"status": cmdStatus, "evidence": cmdEvidence, "simulate": cmdSimulate,
 		"version": func(_ []string, _ io.Reader, out, _ io.Writer) error {
 			_, err := fmt.Fprintln(out, "runbook-bot", version)
 			return err

@@ -55,10 +55,11 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 		return err
 	}
 	dir.set(ad)
+	e.changed.set(ad.HomeChanged)
 	if err := ad.Start(ctx); err != nil {
 		return err
 	}
-	if _, err := e.startWorkers(ctx, svc, db, ad.Deliver, ad.Connected); err != nil {
+	if _, err := e.startWorkers(ctx, svc, db, ad.Deliver, ad.Connected, b); err != nil {
 		return err
 	}
 	e.log.Info("runbook-bot serving in Slack", "version", version, "jobs", len(e.rb.Jobs), "channel", e.cfg.Channel, "store", storeText(e.cfg))
@@ -69,7 +70,7 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 
 // startWorkers starts the outbox sinks, the service's timers and the HTTP server.
 // It returns the outboxes, so a caller can drain them before exiting.
-func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stateStore, chat runbook.SinkFunc, connected func() bool) ([]*runbook.Outbox, error) {
+func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stateStore, chat runbook.SinkFunc, connected func() bool, cal calendarView) ([]*runbook.Outbox, error) {
 	lang := e.rb.Lang
 	if e.cfg.Lang != "" {
 		lang = runbook.Lang(e.cfg.Lang)
@@ -110,7 +111,7 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 		}()
 	}
 	if e.cfg.HTTPAddr != "" {
-		ops := &opsServer{svc: svc, db: db, connected: connected, log: e.log, metrics: e.metrics}
+		ops := &opsServer{svc: svc, db: db, connected: connected, log: e.log, metrics: e.metrics, cal: cal}
 		if err := ops.serve(ctx, e.cfg.HTTPAddr); err != nil {
 			return nil, fmt.Errorf("RUNBOOK_HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
 		}

@@ -41,7 +41,7 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		user = "U0SHELLUSER"
 	}
 	sh := shell.New(b, stdout, user)
-	outs, err := e.startWorkers(ctx, svc, db, sh.Deliver, nil)
+	outs, err := e.startWorkers(ctx, svc, db, sh.Deliver, nil, b)
 	if err != nil {
 		return err
 	}

@@ -135,6 +135,8 @@ type Server struct {
 	ephemerals    []Ephemeral
 	views         map[string]*View
 	viewOrder     []string
+	homes         map[string]string // user → id of their Home tab view
+	publishes     map[string]int    // user → views.publish calls
 	triggers      map[string]*trigger
 	responseURLs  map[string]*responseURL
 	responseCalls []ResponseURLCall
@@ -188,6 +190,8 @@ func New(opts ...Option) *Server {
 		changed:      make(chan struct{}),
 		messages:     map[string][]*Message{},
 		views:        map[string]*View{},
+		homes:        map[string]string{},
+		publishes:    map[string]int{},
 		triggers:     map[string]*trigger{},
 		responseURLs: map[string]*responseURL{},
 		users:        map[string]User{},

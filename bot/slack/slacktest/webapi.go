@@ -58,6 +58,7 @@ func init() {
 		"views.open":            {botTokenOnly, (*Server).viewsOpen},
 		"views.push":            {botTokenOnly, (*Server).viewsOpen},
 		"views.update":          {botTokenOnly, (*Server).viewsUpdate},
+		"views.publish":         {botTokenOnly, (*Server).viewsPublish},
 		"users.lookupByEmail":   {botTokenOnly, (*Server).usersLookupByEmail},
 		"users.info":            {botTokenOnly, (*Server).usersInfo},
 		"usergroups.users.list": {botTokenOnly, (*Server).usergroupsUsersList},

@@ -385,3 +385,15 @@ func TestCheckinsPut_Concurrent(t *testing.T) {
 	assert.Contains(t, string(got), "- **Aprendizados:** again\n")
 	assert.Equal(t, []string{"c.md"}, dirNames(t, dir))
 }
+
+func TestCheckinsPut_GivenATemporaryFileLeftByAKilledWriter_WhenPut_ThenItIsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "check-ins.md")
+	stale := filepath.Join(dir, ".check-ins.md.tmp-12345")
+	require.NoError(t, os.WriteFile(stale, []byte("half an entry"), 0o600))
+	c := &Checkins{Path: path, Lang: runbook.LangPT}
+	require.NoError(t, c.Put(Entry{Key: "1-1", Job: "seed-dev-data", Result: "succeeded"}))
+	left, err := filepath.Glob(filepath.Join(dir, ".*"))
+	require.NoError(t, err)
+	require.Empty(t, left, "no temporary file is left beside the check-ins")
+}

@@ -78,7 +78,16 @@ func (t *target) store(data []byte) (err error) {
 	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o222 == 0 {
 		return fmt.Errorf("%w: directory %s", ErrReadOnly, dir)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(t.path)+".tmp-*")
+	pattern := "." + filepath.Base(t.path) + ".tmp-*"
+	// A writer killed between creating its temporary file and renaming it
+	// left that file behind; writes are serialised (writeMu) and only one
+	// process writes the records, so any such file now is stale.
+	if stale, _ := filepath.Glob(filepath.Join(dir, pattern)); len(stale) > 0 {
+		for _, f := range stale {
+			_ = os.Remove(f)
+		}
+	}
+	tmp, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return classify(dir, err)
 	}

@@ -138,6 +138,10 @@ func notices(t testing.TB) map[string]runbook.Notice {
 			Text: "platform asked for 21:00", Occ: occ(func(o *runbook.Occurrence) {
 				o.Window, o.State, o.Reschedules, o.Justification = window.Add(2*time.Hour), runbook.Scheduled, 1, "platform asked for 21:00"
 			}), At: testNow},
+		"approval_withdrawn": {Kind: runbook.NoticeWithdrawn, Key: "occ/7/request/0/withdrawn/1", Thread: "occ/7/request/0", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Change: seedChange(t), At: testNow},
+		"confirm_request_reasked": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Change: seedChange(t), At: testNow},
 		"runbook_invalid": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/ab", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
 			Lines: []string{"docs/runbook.md:9: unknown weekday \"Sextou\"", "docs/runbook.md:31: no contact for \"Bianca Ramos\""}, At: testNow},
 	}
@@ -173,7 +177,7 @@ func TestRender_GivenEveryKind_ThenAllKindsAreCovered(t *testing.T) {
 	}
 	for _, k := range []runbook.NoticeKind{runbook.NoticeRequest, runbook.NoticeReminder, runbook.NoticeWindowOpen, runbook.NoticeRunStarted,
 		runbook.NoticeRunOutput, runbook.NoticeRunResult, runbook.NoticeDelay, runbook.NoticeIncident, runbook.NoticeEscalation,
-		runbook.NoticeRescheduled, runbook.NoticeRunbookBroken} {
+		runbook.NoticeRescheduled, runbook.NoticeRunbookBroken, runbook.NoticeWithdrawn} {
 		assert.True(t, seen[k], k)
 	}
 }

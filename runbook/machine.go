@@ -25,6 +25,10 @@ const (
 	EvIncident    EventKind = "incident_recorded"
 	EvDeadline    EventKind = "incident_deadline_reached"
 	EvLearnings   EventKind = "learnings"
+	// EvTermsChanged: the runbook's row of a confirmed occurrence's job no
+	// longer has the terms its approval approved (a reload, or a start with an
+	// edited runbook). The approval is withdrawn and asked for again.
+	EvTermsChanged EventKind = "terms_changed"
 )
 
 // Event is one thing that happened, with what Step needs to know about it.
@@ -40,6 +44,7 @@ type Event struct {
 	Preflight *Preflight    // pre-flight results for confirmation requests and run starts
 	Run       *RunResult    // for EvRunFinish
 	Argv      []string      // the command a run starts, for the audit log
+	Terms     *Terms        // the job row's terms in the runbook in force: what a confirmation approves, what a run or an approval is checked against
 	Tickets   *TicketReport // related open tickets, for confirmation requests and approvals
 	Despite   bool          // approve even with blocker tickets open (confirm --despite-tickets)
 	Replace   bool          // replace the recorded incident reference (incident --replace)
@@ -156,6 +161,8 @@ func (s *stepper) apply() error {
 		return s.deadline()
 	case EvLearnings:
 		return s.learnings()
+	case EvTermsChanged:
+		return s.termsEdited()
 	}
 	return Errf(KindInvalid, "unknown_event", map[string]any{"event": string(s.ev.Kind)})
 }

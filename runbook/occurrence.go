@@ -49,6 +49,10 @@ type Occurrence struct {
 
 	ApprovedBy string
 	ApprovedAt *time.Time
+	// Approved is what the approval approved: the job row's command, owners and
+	// dependencies then. nil when unconfirmed, or for an approval recorded
+	// before approvals carried their terms.
+	Approved *Terms
 
 	DeclinedBy    string
 	DeclineReason string
@@ -60,6 +64,7 @@ type Occurrence struct {
 	Reason     string // failure reason (exit, timeout, cancelled, preflight, interrupted, start)
 	Attempts   int
 	LogSHA256  string
+	LogError   string // why the latest run's log file is incomplete (a full disk…); "" when it is whole
 
 	Delayed       bool
 	Justification string

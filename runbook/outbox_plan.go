@@ -13,7 +13,7 @@ type Priority int
 // Priorities, most urgent first.
 const (
 	// PriorityUrgent: incident posts, escalations, confirmation requests and
-	// reminders, and their edits. Never dropped.
+	// reminders, approvals withdrawn, and their edits. Never dropped.
 	PriorityUrgent Priority = iota
 	// PriorityNormal: run started and run result, window open, delay alerts,
 	// reschedules, runbook problems; every row of the other sinks. Never dropped.
@@ -41,7 +41,7 @@ func (p Priority) String() string {
 // PriorityOf is the priority of a chat notice kind.
 func PriorityOf(k NoticeKind) Priority {
 	switch k {
-	case NoticeIncident, NoticeEscalation, NoticeRequest, NoticeReminder:
+	case NoticeIncident, NoticeEscalation, NoticeRequest, NoticeReminder, NoticeWithdrawn:
 		return PriorityUrgent
 	case NoticeRunOutput:
 		return PriorityBulk

@@ -24,6 +24,7 @@ const (
 	RecEscalated        RecordKind = "escalated"
 	RecLearnings        RecordKind = "learnings_recorded"
 	RecInterrupted      RecordKind = "run_interrupted"
+	RecWithdrawn        RecordKind = "approval_withdrawn" // the runbook's row changed after the approval
 )
 
 // Record is one row of the append-only audit log (and one ITSM webhook event).

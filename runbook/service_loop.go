@@ -15,13 +15,17 @@ func CountdownEvery(deadline time.Duration) time.Duration {
 	return min(max(deadline/15, 5*time.Second), time.Minute)
 }
 
-// Start recovers interrupted runs, materialises occurrences and runs the timer
+// Start recovers interrupted runs, withdraws the approvals the runbook in force
+// no longer matches (CheckApprovals), materialises occurrences and runs the timer
 // loop and the periodic jobs (materialisation every minute, countdown refreshes,
 // and watch — typically the runbook file watcher — every 2 s) until ctx ends.
 // gocron does the periodic ticking; the durable timers live in the store, which
 // is the truth across restarts.
 func (s *Service) Start(ctx context.Context, watch func(context.Context)) error {
 	if err := s.Recover(ctx); err != nil {
+		return err
+	}
+	if err := s.CheckApprovals(ctx); err != nil {
 		return err
 	}
 	if err := s.Materialize(ctx); err != nil {
@@ -122,6 +126,9 @@ func (s *Service) Reload(ctx context.Context, rb *Runbook, problems Problems) {
 	}
 	s.setRunbook(rb)
 	s.log.Info("runbook reloaded", "jobs", len(rb.Jobs))
+	if err := s.CheckApprovals(ctx); err != nil {
+		s.log.Error("checking the approvals against the reloaded runbook", "err", err)
+	}
 	if err := s.Materialize(ctx); err != nil {
 		s.log.Error("materialising occurrences", "err", err)
 	}

@@ -33,7 +33,11 @@ func (s *Service) startExecution(o Occurrence) {
 	go func() {
 		defer s.runWG.Done()
 		out := newBatcher(s, o, o.RunKey(o.Attempts))
-		e, err := s.exec.Execute(context.Background(), j, o.Window, j.Command, out.add)
+		argv := j.Command
+		if o.Approved != nil { // what was approved, which the lifecycle checked is still the runbook's
+			argv = o.Approved.Argv
+		}
+		e, err := s.exec.Execute(context.Background(), j, o.Window, argv, out.add)
 		if err != nil {
 			s.slots.release(o.Job, slotRun)
 			s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{s.redact(err.Error())}})

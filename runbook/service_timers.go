@@ -173,7 +173,7 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 		if !ok {
 			return nil // the job left the runbook
 		}
-		ev.Argv = j.Command
+		ev.Argv, ev.Terms = j.Command, s.termsNow(j)
 		out, err = Step(o, ev, s.stepEnv(o, j))
 		if err != nil || out.Skipped {
 			return nil

@@ -64,6 +64,11 @@ func (s *stepper) confirm() error {
 	s.o.State = Confirmed
 	s.o.ApprovedBy, s.o.ApprovedAt = s.ev.Actor.User, ptr(s.now())
 	s.o.DeclinedBy, s.o.DeclineReason = "", ""
+	s.o.Approved = nil
+	if t := s.ev.Terms; t != nil { // the approval is of these terms, and holds only while the runbook keeps them
+		s.o.Approved = cloneTerms(t)
+		termsFields(fields, "", t)
+	}
 	s.lookedUp()
 	s.updateRequest()
 	s.audit(RecApproved, fields)
@@ -83,7 +88,7 @@ func (s *stepper) decline() error {
 	}
 	s.o.State = Declined
 	s.o.DeclinedBy, s.o.DeclineReason = s.ev.Actor.User, s.ev.Text
-	s.o.ApprovedBy, s.o.ApprovedAt = "", nil
+	s.o.ApprovedBy, s.o.ApprovedAt, s.o.Approved = "", nil, nil
 	s.updateRequest()
 	s.audit(RecDeclined, map[string]string{"reason": s.ev.Text})
 	return nil
@@ -94,6 +99,9 @@ func (s *stepper) windowOpen() error {
 	case Confirmed, Scheduled, AwaitingConfirmation:
 	default:
 		return s.skip()
+	}
+	if s.o.State == Confirmed && s.stale() {
+		s.withdraw() // the window opens unconfirmed: its approval was of other terms
 	}
 	s.notify(Notice{Kind: NoticeWindowOpen, Key: s.o.RequestKey() + "/open", Channel: ChannelRunbook})
 	if s.o.State == Confirmed && s.env.Autorun {
@@ -118,6 +126,9 @@ func (s *stepper) runStart() error {
 	default:
 		return Errf(KindConflict, "not_confirmed", map[string]any{"window": s.o.Window})
 	}
+	if s.stale() {
+		return s.approvalChanged()
+	}
 	if s.now().Before(s.o.Window) {
 		return Errf(KindConflict, "before_window", map[string]any{"window": s.o.Window})
 	}
@@ -133,7 +144,7 @@ func (s *stepper) startRun() error {
 	if pf != nil {
 		s.audit(RecPreflight, preflightFields(pf))
 	}
-	s.audit(RecRunStarted, map[string]string{"attempt": strconv.Itoa(s.o.Attempts), "argv": strings.Join(s.ev.Argv, " "), "dry_run": "false"})
+	s.audit(RecRunStarted, map[string]string{"attempt": strconv.Itoa(s.o.Attempts), "argv": strings.Join(s.runArgv(), " "), "dry_run": "false"})
 	s.notify(Notice{Kind: NoticeRunStarted, Key: s.o.RunKey(s.o.Attempts), Channel: ChannelRunbook, Check: pf})
 	s.updateRequest()
 	if pf != nil && !pf.OK() {
@@ -274,6 +285,7 @@ func (s *stepper) reschedule() error {
 	s.o.Reschedules++
 	s.o.State, s.o.RequestedAt = Scheduled, nil
 	s.o.ApprovedBy, s.o.ApprovedAt, s.o.DeclinedBy, s.o.DeclineReason = "", nil, "", ""
+	s.o.Approved = nil
 	s.o.Delayed, s.o.Justification = false, s.ev.Text
 	s.out.Disarm = append(s.out.Disarm, TimerConfirm, TimerReminder, TimerOpen, TimerDelay)
 	s.out.Arm = append(s.out.Arm, TimersFor(s.o.Window, s.now(), s.env.Policy, s.env.Reminders, s.o.Reschedules)...)

@@ -146,13 +146,18 @@ func cmdEvidence(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return enc.Encode(struct {
 			Occurrence runbook.View     `json:"occurrence"`
 			Command    []string         `json:"command"`
+			Approved   *runbook.Terms   `json:"approved"` // what the approval approved: command, owners, dependencies, digest
 			Records    []runbook.Record `json:"records"`
-		}{runbook.ViewOf(ev.Occurrence), ev.Job.Command, ev.Records})
+		}{runbook.ViewOf(ev.Occurrence), ev.Job.Command, ev.Occurrence.Approved, ev.Records})
 	}
 	o := ev.Occurrence
+	approved, digest := "—", "—"
+	if o.Approved != nil {
+		approved, digest = "`"+o.Approved.Command()+"`", o.Approved.Digest
+	}
 	fmt.Fprintf(stdout, "# Evidence: %s, window %s\n\n", o.Job, o.Window.UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintf(stdout, "- state: %s\n- command: `%s`\n- approved by: %s\n- run by: %s\n- attempts: %d\n- exit code: %s\n- log SHA-256: %s\n- incident: %s\n- escalated: %v\n- justification: %s\n- learnings: %s\n\n",
-		o.State, strings.Join(ev.Job.Command, " "), dash(o.ApprovedBy), dash(o.RunBy), o.Attempts, exitText(o.ExitCode), dash(o.LogSHA256),
+	fmt.Fprintf(stdout, "- state: %s\n- command: `%s`\n- approved by: %s\n- approved command: %s\n- approval digest: %s\n- run by: %s\n- attempts: %d\n- exit code: %s\n- log SHA-256: %s\n- incident: %s\n- escalated: %v\n- justification: %s\n- learnings: %s\n\n",
+		o.State, strings.Join(ev.Job.Command, " "), dash(o.ApprovedBy), approved, digest, dash(o.RunBy), o.Attempts, exitText(o.ExitCode), dash(o.LogSHA256),
 		dash(o.IncidentRef), o.Escalated, dash(o.Justification), dash(o.Learnings))
 	fmt.Fprintln(stdout, "## Audit log")
 	fmt.Fprintln(stdout)

@@ -141,6 +141,14 @@ CREATE TABLE meta (
 	`ALTER TABLE occurrences ADD COLUMN run_handle TEXT NOT NULL DEFAULT ''`,
 	// 4: the latest look-up of the job's open tickets, shown again when the request is edited.
 	`ALTER TABLE occurrences ADD COLUMN tickets TEXT NOT NULL DEFAULT ''`,
+	// 5: what an approval approved (the job row's command, owners and dependencies, with
+	// their digest, as JSON); why the latest run's log is incomplete; and delivered
+	// outbox rows found by age, to prune them after the retention.
+	`
+ALTER TABLE occurrences ADD COLUMN approved TEXT NOT NULL DEFAULT '';
+ALTER TABLE occurrences ADD COLUMN log_error TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+`,
 }
 
 // SchemaVersion is the schema version this build writes (PRAGMA user_version).

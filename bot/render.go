@@ -145,7 +145,7 @@ func (b *Bot) renderRequest(n runbook.Notice) Message {
 		m.Buttons = b.confirmButtons(o)
 		return m
 	}
-	m.Mentions = nil // edits (and a request already decided when it went out) notify nobody; the state is the news
+	m.Mentions = nil                           // edits (and a request already decided when it went out) notify nobody; the state is the news
 	if c := n.Change; c != nil && confirming { // asked again: the runbook changed after the approval
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.request.withdrawn", "by", b.who(c.ApprovedBy))})
 	}

@@ -29,14 +29,16 @@ func approvedOcc(requested bool) Occurrence {
 func TestTermsOf_GivenTwoRows_ThenTheDigestTellsApartEveryChangeOfCommandOwnersOrDependencies(t *testing.T) {
 	base := swapJob("plan")
 	edits := map[string]func(j *Job){
-		"an argument":                func(j *Job) { j.Command = []string{"scripts/swap.sh", "--mode", "apply"} },
-		"arguments joined":           func(j *Job) { j.Command = []string{"scripts/swap.sh", "--mode plan"} },
-		"an argument added":          func(j *Job) { j.Command = append(j.Command, "--force") },
-		"the primary's person":       func(j *Job) { j.Primary.Person = "Bianca" },
-		"the backup's team":          func(j *Job) { j.Backup.Team = "DevOps" },
-		"owner text moved":           func(j *Job) { j.Primary = Owner{Team: "Platform (Ana)"} },
-		"a dependency dropped":       func(j *Job) { j.Checks = j.Checks[:1] },
-		"a dependency's kind":        func(j *Job) { j.Checks = []Check{{Kind: CheckEnv, Names: []string{"kubectl"}, Text: "kubectl"}, j.Checks[1]} },
+		"an argument":          func(j *Job) { j.Command = []string{"scripts/swap.sh", "--mode", "apply"} },
+		"arguments joined":     func(j *Job) { j.Command = []string{"scripts/swap.sh", "--mode plan"} },
+		"an argument added":    func(j *Job) { j.Command = append(j.Command, "--force") },
+		"the primary's person": func(j *Job) { j.Primary.Person = "Bianca" },
+		"the backup's team":    func(j *Job) { j.Backup.Team = "DevOps" },
+		"owner text moved":     func(j *Job) { j.Primary = Owner{Team: "Platform (Ana)"} },
+		"a dependency dropped": func(j *Job) { j.Checks = j.Checks[:1] },
+		"a dependency's kind": func(j *Job) {
+			j.Checks = []Check{{Kind: CheckEnv, Names: []string{"kubectl"}, Text: "kubectl"}, j.Checks[1]}
+		},
 		"a checklist item's wording": func(j *Job) { j.Checks = []Check{j.Checks[0], {Kind: CheckManual, Text: "tell the DBA"}} },
 	}
 	seen := map[string]string{TermsOf(base).Digest: "base"}

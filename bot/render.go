@@ -145,8 +145,9 @@ func (b *Bot) renderRequest(n runbook.Notice) Message {
 		m.Buttons = b.confirmButtons(o)
 		return m
 	}
-	m.Mentions = nil                           // edits (and a request already decided when it went out) notify nobody; the state is the news
-	if c := n.Change; c != nil && confirming { // asked again: the runbook changed after the approval
+	m.Mentions = nil // edits (and a request already decided when it went out) notify nobody; the state is the news
+	// Asked again: the runbook changed after the approval.
+	if c := n.Change; c != nil && confirming {
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.request.withdrawn", "by", b.who(c.ApprovedBy))})
 	}
 	m.Sections = append(m.Sections, Section{Text: b.requestState(o, loc)})

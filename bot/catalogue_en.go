@@ -241,6 +241,7 @@ var catalogueEN = catalogue{
 	"part.run_by":             "run by {by}",
 	"part.exit":               "exit {code}",
 	"part.attempts":           "{n} attempt(s)",
+	"part.log_incomplete":     "log incomplete: {reason}",
 	"part.delayed":            "delayed",
 	"part.justification":      "justification: {text}",
 	"part.incident":           "incident {ref}",

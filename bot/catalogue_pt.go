@@ -241,6 +241,7 @@ var cataloguePT = catalogue{
 	"part.run_by":             "executado por {by}",
 	"part.exit":               "saída {code}",
 	"part.attempts":           "{n} tentativa(s)",
+	"part.log_incomplete":     "log incompleto: {reason}",
 	"part.delayed":            "atrasado",
 	"part.justification":      "justificativa: {text}",
 	"part.incident":           "incidente {ref}",

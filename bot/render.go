@@ -277,6 +277,7 @@ func (b *Bot) renderRunResult(n runbook.Notice) Message {
 	if n.Text == "dry-run" {
 		t := b.t("notice.dry_result.title", "icon", icon, "job", o.Job, "state", b.state(o.State))
 		m := Message{Title: t, Fallback: t, Sections: []Section{{Lines: []string{strings.Join(runbook.DryRunArgv(j.Command), " ")}, Fields: b.resultFields(o)}}}
+		m.Sections = append(m.Sections, b.logIncomplete(o)...)
 		return b.withTail(m, n.Tail, "notice.result.tail")
 	}
 	m := Message{
@@ -284,6 +285,7 @@ func (b *Bot) renderRunResult(n runbook.Notice) Message {
 		Fallback: b.t("notice.result.fallback", "job", o.Job, "state", b.state(o.State)),
 		Sections: []Section{{Lines: []string{command(o, j)}, Fields: b.resultFields(o)}},
 	}
+	m.Sections = append(m.Sections, b.logIncomplete(o)...)
 	m = b.withTail(m, n.Tail, "notice.result.tail")
 	if o.State.Finished() {
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.result.learnings", "by", b.who(o.RunBy), "job", o.Job)})
@@ -314,6 +316,15 @@ func (b *Bot) resultFields(o runbook.Occurrence) []Field {
 		fs = append(fs, field(b.t("label.log_sha256"), o.LogSHA256))
 	}
 	return fs
+}
+
+// logIncomplete says that the run's log file is incomplete, and why, when it is
+// (its hash is then of the part that reached the file).
+func (b *Bot) logIncomplete(o runbook.Occurrence) []Section {
+	if o.LogError == "" {
+		return nil
+	}
+	return []Section{{Text: "⚠ " + b.t("part.log_incomplete", "reason", o.LogError)}}
 }
 
 // withTail appends the output tail under its heading, capped like run output.

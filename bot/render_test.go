@@ -113,6 +113,14 @@ func notices(t testing.TB) map[string]runbook.Notice {
 		"run_output_merged": {Kind: runbook.NoticeRunOutput, Key: "occ/7/run/1/out/1", Thread: "occ/7/run/1", Channel: runbook.ChannelRunbook,
 			Occ: failed, Lines: []string{"[seed] 19 of 20 collections", "[seed] done"}, Omitted: 760, At: window},
 		"run_result": {Kind: runbook.NoticeRunResult, Key: "occ/7/run/1", Update: true, Channel: runbook.ChannelRunbook, Occ: failed, Tail: tail, At: failedAt},
+		"run_result_log_incomplete": {Kind: runbook.NoticeRunResult, Key: "occ/7/run/1", Update: true, Channel: runbook.ChannelRunbook,
+			Occ: func() runbook.Occurrence {
+				o := failed
+				o.State, o.Reason, o.ExitCode, o.LogError = runbook.Succeeded, "", ip(0), fullDisk
+				return o
+			}(), At: failedAt},
+		"run_result_dry_log_incomplete": {Kind: runbook.NoticeRunResult, Key: "dry/41", Update: true, Channel: runbook.ChannelRunbook, Text: "dry-run", Actor: "U02LUCAS",
+			Occ: runbook.Occurrence{Job: "seed-dev-data", State: runbook.Succeeded, ExitCode: ip(0), LogError: fullDisk}, At: testNow},
 		"run_result_dry": {Kind: runbook.NoticeRunResult, Key: "dry/41", Update: true, Channel: runbook.ChannelRunbook, Text: "dry-run", Actor: "U02LUCAS",
 			Occ: runbook.Occurrence{Job: "seed-dev-data", State: runbook.Succeeded, ExitCode: ip(0)}, Tail: []string{"plan: 3 collections"}, At: testNow},
 		"delay_alert": {Kind: runbook.NoticeDelay, Key: "occ/7/request/0/delay/1", Channel: runbook.ChannelRunbook,

@@ -55,6 +55,7 @@ type RunResult struct {
 	ExitCode  *int
 	Reason    string // "" on success, else a Reason* constant
 	LogSHA256 string
+	LogError  string // why the log file is incomplete (redacted); "" when it holds the whole output
 	Tail      []string
 	Duration  time.Duration
 }

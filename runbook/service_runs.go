@@ -125,12 +125,15 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		if res.ExitCode != nil {
 			fields["exit_code"] = strconv.Itoa(*res.ExitCode)
 		}
+		if res.LogError != "" {
+			fields["log_error"] = res.LogError
+		}
 		_ = s.update(context.Background(), func(tx Tx) error {
 			done := Record{At: s.Now(), Kind: RecRunFinished, Job: job, Actor: r.User, Fields: fields}
 			if err := s.addRecord(tx, 0, &done); err != nil {
 				return err
 			}
-			o.State, o.ExitCode, o.Reason = Succeeded, res.ExitCode, res.Reason
+			o.State, o.ExitCode, o.Reason, o.LogError = Succeeded, res.ExitCode, res.Reason, res.LogError
 			if res.Reason != "" {
 				o.State = Failed
 			}

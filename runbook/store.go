@@ -110,6 +110,7 @@ type StoreStats struct {
 	LateTimers    int            // unfired timers already due
 	Backlog       map[string]int // undelivered outbox rows by sink; chat and itsm always present
 	Runs          map[string]int // run_finished records by fields.result ("" when missing)
+	LogErrors     int            // run_finished records with a log_error: runs whose log file is incomplete
 	Escalated     int            // occurrences escalated for want of an incident reference
 }
 

@@ -139,7 +139,7 @@ func (s *stepper) runStart() error {
 func (s *stepper) startRun() error {
 	s.o.Attempts++
 	s.o.RunBy = s.ev.Actor.User
-	s.o.StartedAt, s.o.FinishedAt, s.o.ExitCode, s.o.Reason = ptr(s.now()), nil, nil, ""
+	s.o.StartedAt, s.o.FinishedAt, s.o.ExitCode, s.o.Reason, s.o.LogError = ptr(s.now()), nil, nil, "", ""
 	pf := s.ev.Preflight
 	if pf != nil {
 		s.audit(RecPreflight, preflightFields(pf))
@@ -164,6 +164,7 @@ func (s *stepper) runFinish() error {
 
 func (s *stepper) finish(r RunResult) error {
 	s.o.FinishedAt, s.o.ExitCode, s.o.Reason, s.o.LogSHA256, s.o.Tail = ptr(s.now()), r.ExitCode, r.Reason, r.LogSHA256, r.Tail
+	s.o.LogError = r.LogError
 	switch r.Reason {
 	case "":
 		s.o.State = Succeeded
@@ -176,6 +177,9 @@ func (s *stepper) finish(r RunResult) error {
 		"duration_ms": strconv.FormatInt(r.Duration.Milliseconds(), 10), "log_sha256": r.LogSHA256}
 	if r.ExitCode != nil {
 		fields["exit_code"] = strconv.Itoa(*r.ExitCode)
+	}
+	if r.LogError != "" { // log_sha256 is then of the part that reached the file
+		fields["log_error"] = r.LogError
 	}
 	if r.Reason == ReasonInterrupted {
 		s.audit(RecInterrupted, nil)

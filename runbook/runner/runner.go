@@ -58,6 +58,8 @@ type Spec struct {
 	Cut       func(string) int    // where a line longer than MaxLineBytes is cut so no secret is split (runbook.Redactor.Cut; nil: splitPoint)
 	OnLine    func(line string)   // called with each redacted line, from one goroutine, in order; must not block long
 	TailLines int                 // lines kept in memory for the result (default 50)
+
+	openLog func(path string) (logWriter, error) // creates the log file (nil: createLog); tests give a full disk
 }
 
 // Result is the outcome of a run.
@@ -68,9 +70,13 @@ type Result struct {
 	Started   time.Time
 	Finished  time.Time
 	LogSHA256 string // hex SHA-256 of the log file as written
-	LogBytes  int64
-	Lines     int64
-	Tail      []string // last TailLines redacted lines
+	LogBytes  int64  // bytes that reached the log file
+	// LogError is the first error writing, syncing or closing the log file (a
+	// full disk, a file size limit): the file then holds only its first
+	// LogBytes bytes, which LogSHA256 is of. nil when the log is whole.
+	LogError error
+	Lines    int64
+	Tail     []string // last TailLines redacted lines
 }
 
 // Runner starts runs and allows one run per job at a time. It is safe for concurrent use.
@@ -191,7 +197,7 @@ func (run *Run) start(ctx context.Context) {
 		run.failStart(errors.New("empty command"), nil)
 		return
 	}
-	log, err := openLog(s.LogPath)
+	log, err := openLog(s.LogPath, s.openLog)
 	if err != nil {
 		run.failStart(fmt.Errorf("log file: %w", err), nil)
 		return
@@ -300,6 +306,7 @@ func (run *Run) supervise(ctx context.Context, cmd *exec.Cmd, pr *os.File, log *
 
 	res := Result{Started: run.started, Lines: stats.lines, Tail: stats.tail}
 	res.LogSHA256, res.LogBytes, res.Err = log.close()
+	res.LogError = res.Err
 	res.ExitCode = cmd.ProcessState.ExitCode()
 	switch {
 	case reason != ReasonOK:

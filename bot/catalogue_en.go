@@ -298,6 +298,7 @@ var catalogueEN = catalogue{
 	"notice.dry.body":           "Plan/validate mode: it changes no occurrence.",
 	"notice.output.fallback":    "{job}: output",
 	"notice.output.omitted":     "… {n} earlier lines not shown here: the thread fell behind. The bot's full log of the run keeps every line.",
+	"output.cut":                "… {n} bytes cut",
 	"notice.result.title":       "{icon} {job}: {state}",
 	"notice.result.fallback":    "{job}: {state}",
 	"notice.result.tail":        "Last lines of output:",

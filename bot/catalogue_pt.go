@@ -298,6 +298,7 @@ var cataloguePT = catalogue{
 	"notice.dry.body":           "Modo de plano/validação: não altera nenhuma ocorrência.",
 	"notice.output.fallback":    "{job}: saída",
 	"notice.output.omitted":     "… {n} linhas anteriores não mostradas aqui: o thread ficou para trás. O log completo da execução, guardado pelo bot, tem todas as linhas.",
+	"output.cut":                "… {n} bytes cortados",
 	"notice.result.title":       "{icon} {job}: {state}",
 	"notice.result.fallback":    "{job}: {state}",
 	"notice.result.tail":        "Últimas linhas da saída:",

@@ -266,7 +266,7 @@ func (b *Bot) renderRunOutput(n runbook.Notice) Message {
 	if n.Omitted > 0 { // batches merged by the outbox: say what the thread leaves out
 		m.Sections = []Section{{Text: b.t("notice.output.omitted", "n", strconv.Itoa(n.Omitted))}}
 	}
-	m.Sections = append(m.Sections, outputSections(n.Lines, maxBlocks-len(m.Sections))...)
+	m.Sections = append(m.Sections, outputSections(b.chatLines(n.Lines), maxBlocks-len(m.Sections))...)
 	return m
 }
 
@@ -332,7 +332,7 @@ func (b *Bot) withTail(m Message, tail []string, heading string) Message {
 	if len(tail) == 0 {
 		return m
 	}
-	secs := outputSections(tail, 3)
+	secs := outputSections(b.chatLines(tail), 3)
 	if len(secs) == 0 {
 		return m
 	}

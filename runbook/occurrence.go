@@ -77,7 +77,10 @@ type Occurrence struct {
 	Escalated        bool
 
 	Learnings string
-	Tail      []string // the redacted last lines of the latest run's output
+	// Tail is the redacted last lines of the latest run's output (ClipTail).
+	// Notices carry it in Notice.Tail, not in their snapshot of the occurrence,
+	// nor does the check-in's payload: an outbox row holds it once at most.
+	Tail      []string `json:"-"`
 	RunHandle string   // identifies the running script's processes (see OrphanKiller)
 	// Tickets is the latest look-up of the job's open tickets (at the request, a
 	// reminder or the confirmation), shown again when the request is edited.

@@ -3,6 +3,7 @@ package runbook_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -37,6 +38,7 @@ func TestService_GivenARunWhoseLogIsIncomplete_WhenItFinishes_ThenTheLogErrorIsR
 	_, err = h.svc.Run(ctx, runbook.Request{User: marcos, RequestID: "r2"}, "seed-dev-data")
 	require.NoError(t, err)
 	zero := 0
+	require.Eventually(t, func() bool { exec.mu.Lock(); defer exec.mu.Unlock(); return len(exec.runs) == 2 }, 5*time.Second, time.Millisecond)
 	exec.last(t).done <- runbook.RunResult{ExitCode: &zero}
 	h.svc.Wait()
 	require.Empty(t, h.seedWindow(window).LogError)

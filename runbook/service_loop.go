@@ -16,9 +16,11 @@ func CountdownEvery(deadline time.Duration) time.Duration {
 }
 
 // Start recovers interrupted runs, withdraws the approvals the runbook in force
-// no longer matches (CheckApprovals), materialises occurrences and runs the timer
-// loop and the periodic jobs (materialisation every minute, countdown refreshes,
-// and watch — typically the runbook file watcher — every 2 s) until ctx ends.
+// no longer matches (CheckApprovals), materialises occurrences, prunes the
+// delivered outbox rows past the retention, and runs the timer loop and the
+// periodic jobs (materialisation every minute, countdown refreshes, pruning
+// every hour, and watch — typically the runbook file watcher — every 2 s)
+// until ctx ends.
 // gocron does the periodic ticking; the durable timers live in the store, which
 // is the truth across restarts.
 func (s *Service) Start(ctx context.Context, watch func(context.Context)) error {
@@ -31,6 +33,7 @@ func (s *Service) Start(ctx context.Context, watch func(context.Context)) error 
 	if err := s.Materialize(ctx); err != nil {
 		return err
 	}
+	s.prune(ctx)
 	sched, err := gocron.NewScheduler(gocron.WithClock(s.clock))
 	if err != nil {
 		return err
@@ -47,6 +50,9 @@ func (s *Service) Start(ctx context.Context, watch func(context.Context)) error 
 		return err
 	}
 	if err := every(CountdownEvery(s.Policy().IncidentDeadline), func() { s.RefreshCountdowns(ctx) }); err != nil {
+		return err
+	}
+	if err := every(PruneEvery, func() { s.prune(ctx) }); err != nil {
 		return err
 	}
 	if watch != nil {

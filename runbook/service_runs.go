@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// Output batching for run threads: at most one post per batchEvery, at most
-// batchLines lines each, and at most maxBatches posts per run (the full log is kept).
+// Output batching for run threads: a post every batchEvery, or sooner once it
+// has batchLines lines or about BatchBytes; at most maxBatches posts per run,
+// each line at most ChatLineBytes (the full log is kept on disk).
 const (
 	batchEvery = 2 * time.Second
 	batchLines = 40
@@ -137,7 +138,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 			if res.Reason != "" {
 				o.State = Failed
 			}
-			return s.enqueue(tx, SinkChat, key, Notice{Kind: NoticeRunResult, Key: key, Update: true, Channel: ChannelRunbook, Occ: o, Actor: r.User, Text: "dry-run", Tail: res.Tail, At: s.Now()})
+			return s.enqueue(tx, SinkChat, key, Notice{Kind: NoticeRunResult, Key: key, Update: true, Channel: ChannelRunbook, Occ: o, Actor: r.User, Text: "dry-run", Tail: ClipTail(res.Tail), At: s.Now()})
 		})
 	}()
 	return nil
@@ -219,6 +220,7 @@ type batcher struct {
 	parent string
 	mu     sync.Mutex
 	lines  []string
+	bytes  int // of lines
 	posts  int
 	over   bool
 	stop   chan struct{}
@@ -237,7 +239,12 @@ func (b *batcher) add(line string) {
 	if b.over {
 		return
 	}
+	line = ClipLine(line, ChatLineBytes) // an executor may hand over a longer one
+	if b.bytes+len(line) > BatchBytes {
+		b.flushLocked()
+	}
 	b.lines = append(b.lines, line)
+	b.bytes += len(line)
 	if len(b.lines) >= batchLines {
 		b.flushLocked()
 	}
@@ -270,7 +277,7 @@ func (b *batcher) flushLocked() {
 	}
 	b.posts++
 	lines := b.lines
-	b.lines = nil
+	b.lines, b.bytes = nil, 0
 	if b.posts >= maxBatches {
 		b.over = true
 		lines = append(lines, "…")

@@ -163,6 +163,7 @@ func (s *stepper) runFinish() error {
 }
 
 func (s *stepper) finish(r RunResult) error {
+	r.Tail = ClipTail(r.Tail) // kept with the occurrence and in every notice of the result: bounded
 	s.o.FinishedAt, s.o.ExitCode, s.o.Reason, s.o.LogSHA256, s.o.Tail = ptr(s.now()), r.ExitCode, r.Reason, r.LogSHA256, r.Tail
 	s.o.LogError = r.LogError
 	switch r.Reason {

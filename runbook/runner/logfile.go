@@ -79,6 +79,9 @@ func (l *logFile) line(s string) {
 	l.bw.WriteByte('\n')
 }
 
+// piece appends part of a line: what the script wrote, with no newline added.
+func (l *logFile) piece(s string) { l.bw.WriteString(s) }
+
 // close flushes, syncs and closes the file; it returns the hex SHA-256, the byte count and the first error.
 func (l *logFile) close() (string, int64, error) {
 	l.bw.Flush()

@@ -12,8 +12,9 @@ func (s *Service) termsNow(j Job) *Terms {
 	return &t
 }
 
-// CheckApprovals withdraws the approval of every confirmed occurrence whose
-// job's row in the runbook in force no longer has the approved command,
+// CheckApprovals withdraws the approval of every confirmed occurrence, not yet
+// superseded by its job's next window, whose row in the runbook in force no
+// longer has the approved command,
 // owners or dependencies (or whose approval carries no terms): it awaits a
 // confirmation again, and its request says what changed (EvTermsChanged). It
 // runs after a reload and at start. A confirmation committed with the old
@@ -30,8 +31,12 @@ func (s *Service) CheckApprovals(ctx context.Context) error {
 			if !ok {
 				continue // a job that left the runbook cannot run
 			}
+			env := s.stepEnv(o, j)
+			if !env.NextSlot.IsZero() && !env.Now.Before(env.NextSlot) {
+				continue // its next window came: nothing acts on this one any more
+			}
 			t := TermsOf(j)
-			out, err := Step(o, Event{Kind: EvTermsChanged, Terms: &t}, s.stepEnv(o, j))
+			out, err := Step(o, Event{Kind: EvTermsChanged, Terms: &t}, env)
 			if err != nil {
 				return err
 			}

@@ -227,3 +227,16 @@ func TestService_GivenAConfirmedWindow_WhenTheBotStartsWithAnEditedRunbook_ThenT
 	}
 	require.Equal(t, 1, n)
 }
+
+func TestService_GivenAConfirmedWindowThatNeverRan_WhenTheNextWindowHasComeAndTheRowIsEdited_ThenItsOldApprovalIsLeftAlone(t *testing.T) {
+	h, _, _, window := planHarness(t)
+	h.advanceTo(window.Add(7*24*time.Hour + time.Hour)) // the next Friday's window came and went
+	before := len(h.chatNotices())
+
+	h.svc.Reload(context.Background(), editedRunbook(t), nil)
+
+	require.Equal(t, runbook.Confirmed, h.seedWindow(window).State, "nothing acts on last week's window: its thread stays quiet")
+	for _, n := range h.chatNotices()[before:] {
+		require.NotEqual(t, runbook.NoticeWithdrawn, n.Kind)
+	}
+}

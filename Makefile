@@ -50,6 +50,7 @@ bench: ## Run the benchmarks (no tests, ~10 min) and print their figures as a Ma
 	$(GO) test -run '^$$' -bench 'Startup' -benchtime=5x ./cmd/runbook-bot; \
 	$(GO) test -run '^$$' -bench 'IncidentPost|EscalationLateness' -benchtime=1x -timeout 30m ./cmd/runbook-bot; \
 	$(GO) test -run '^$$' -bench 'Memory' -benchtime=1x -timeout 30m ./cmd/runbook-bot; \
+	$(GO) test -run '^$$' -bench 'DryRunStorage' -benchtime=1x ./cmd/runbook-bot; \
 	} 2>&1 | $(GO) run ./cmd/benchtable -raw bin/bench.txt
 
 fuzz: ## Run each Fuzz target for FUZZTIME (default 60s) in turn

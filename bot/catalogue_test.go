@@ -30,7 +30,7 @@ func TestCatalogue_GivenDomainVocabulary_ThenEveryNameHasAnEntry(t *testing.T) {
 		"already_declined", "already_running", "next_window_passed", "already_succeeded", "declined", "not_confirmed",
 		"before_window", "not_running", "justification_required", "not_delayed", "reschedule_in_past",
 		"incident_ref_required", "incident_ref_invalid", "incident_ref_unchanged", "no_failure", "incident_already_recorded", "learnings_required", "not_finished",
-		"unknown_job", "no_occurrence", "duplicate", "blocker_tickets", "stale_button", "bad_button"}
+		"unknown_job", "no_occurrence", "duplicate", "blocker_tickets", "stale_button", "bad_button", "approval_changed"}
 	var ids []string
 	for _, c := range codes {
 		ids = append(ids, "err."+c)

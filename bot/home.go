@@ -75,7 +75,7 @@ func (b *Bot) Home(ctx context.Context, user string, fit HomeFit) (Home, error) 
 	for _, st := range sts { // the current window, once passed: Run when it is confirmed
 		if o := st.Current; o != nil && o.State == runbook.Confirmed && frozenNow == nil && b.svc.Allows(ctx, user, st.Job, runbook.ActRun) {
 			it := b.homeWindow(runbook.Planned{Job: st.Job, Occ: *o, Freeze: runbook.FreezeAt(fs, o.Window)})
-			it.Buttons = append(bound(*o, b.runButton(st.Job)), b.checkButton(*o))
+			it.Buttons = append(bound(*o, b.runButton(st.Job, *o)), b.checkButton(*o))
 			needs = append(needs, it)
 		}
 	}

@@ -1,5 +1,11 @@
 package bot
 
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
 // Chat limits for preformatted output: a section's text holds at most 3000
 // characters once escaped; a message at most 50 blocks.
 const (
@@ -67,5 +73,34 @@ func outputSections(lines []string, blocks int) []Section {
 		size += w
 	}
 	flush()
+	return out
+}
+
+// clipMark ends a line of output the bot clipped to store it
+// (runbook.ClipLine): "… 10481664 bytes cut".
+var clipMark = regexp.MustCompile(`… (\d+) bytes cut$`)
+
+// chatLines are output lines as the chat shows them: a clipped line says in
+// the reader's language how many bytes were cut, and a line too long for a
+// section is cut to fit with that count kept (and grown by what the chat
+// leaves out).
+func (b *Bot) chatLines(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		m := clipMark.FindStringSubmatchIndex(l)
+		if m == nil {
+			out[i] = l
+			continue
+		}
+		n, _ := strconv.ParseInt(l[m[2]:m[3]], 10, 64)
+		text := l[:m[0]]
+		room := maxSectionChars - escapedLen(b.t("output.cut", "n", strconv.FormatInt(n+int64(len(text)), 10))) - 1
+		if escapedLen(text) > room {
+			kept := strings.TrimSuffix(cut(text, room), ellipsis)
+			n += int64(len(text) - len(kept))
+			text = kept
+		}
+		out[i] = text + b.t("output.cut", "n", strconv.FormatInt(n, 10))
+	}
 	return out
 }

@@ -39,6 +39,8 @@ func (b *Bot) Render(n runbook.Notice, now time.Time) Message {
 		m = b.renderRecordsPR(n)
 	case runbook.NoticeFreeze:
 		m = b.renderFreeze(n)
+	case runbook.NoticeWithdrawn:
+		m = b.renderWithdrawn(n)
 	default:
 		m = Message{Title: string(n.Kind), Fallback: string(n.Kind)}
 	}
@@ -85,8 +87,17 @@ func (b *Bot) windowSection(j runbook.Job, o runbook.Occurrence) Section {
 		b.timeField("label.window", o.Window, loc),
 		field(b.t("label.primary"), ownerName(j.Primary)),
 		field(b.t("label.backup"), ownerName(j.Backup)),
-		field(b.t("label.command"), strings.Join(j.Command, " ")),
+		field(b.t("label.command"), command(o, j)),
 	}}
+}
+
+// command is the command a message about o shows: what was approved, once
+// approved (a run starts nothing else), else the runbook's.
+func command(o runbook.Occurrence, j runbook.Job) string {
+	if o.Approved != nil {
+		return o.Approved.Command()
+	}
+	return strings.Join(j.Command, " ")
 }
 
 // bound binds buttons to the occurrence their message is about: pressed once
@@ -142,6 +153,10 @@ func (b *Bot) renderRequest(n runbook.Notice) Message {
 		return m
 	}
 	m.Mentions = nil // edits (and a request already decided when it went out) notify nobody; the state is the news
+	// Asked again: the runbook changed after the approval.
+	if c := n.Change; c != nil && confirming {
+		m.Sections = append(m.Sections, Section{Text: b.t("notice.request.withdrawn", "by", b.who(c.ApprovedBy))})
+	}
 	m.Sections = append(m.Sections, Section{Text: b.requestState(o, loc)})
 	if confirming {
 		m.Buttons = b.confirmButtons(o)
@@ -221,7 +236,7 @@ func (b *Bot) renderWindowOpen(n runbook.Notice) Message {
 	}
 	if o.State == runbook.Confirmed {
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.open.confirmed", "by", b.who(o.ApprovedBy), "job", o.Job)})
-		m.Buttons = bound(o, b.runButton(j))
+		m.Buttons = bound(o, b.runButton(j, o))
 		return m
 	}
 	m.Sections = append(m.Sections, Section{Text: b.t("notice.open.unconfirmed", "job", o.Job)})
@@ -229,8 +244,8 @@ func (b *Bot) renderWindowOpen(n runbook.Notice) Message {
 	return m
 }
 
-func (b *Bot) runButton(j runbook.Job) Button {
-	return Button{ID: "run", Label: b.t("button.run"), Job: j.ID, Style: "primary", Confirm: b.t("confirm.run", "command", strings.Join(j.Command, " "))}
+func (b *Bot) runButton(j runbook.Job, o runbook.Occurrence) Button {
+	return Button{ID: "run", Label: b.t("button.run"), Job: j.ID, Style: "primary", Confirm: b.t("confirm.run", "command", command(o, j))}
 }
 
 // renderRunStarted is the run thread's parent: who, attempt, argv (or the dry run's).
@@ -248,7 +263,7 @@ func (b *Bot) renderRunStarted(n runbook.Notice) Message {
 	m := Message{
 		Title:    b.t("notice.run.title", "job", o.Job, "by", b.who(by), "attempt", att),
 		Fallback: b.t("notice.run.fallback", "job", o.Job, "by", b.who(by)),
-		Sections: []Section{{Lines: []string{strings.Join(j.Command, " ")}, Fields: []Field{b.timeField("label.window", o.Window, b.zoneOf(o.Job))}}},
+		Sections: []Section{{Lines: []string{command(o, j)}, Fields: []Field{b.timeField("label.window", o.Window, b.zoneOf(o.Job))}}},
 	}
 	if n.Check != nil {
 		m.Sections = append(m.Sections, b.preflightSections(*n.Check, b.t("reply.checklist"))...)
@@ -265,7 +280,7 @@ func (b *Bot) renderRunOutput(n runbook.Notice) Message {
 	if n.Omitted > 0 { // batches merged by the outbox: say what the thread leaves out
 		m.Sections = []Section{{Text: b.t("notice.output.omitted", "n", strconv.Itoa(n.Omitted))}}
 	}
-	m.Sections = append(m.Sections, outputSections(n.Lines, maxBlocks-len(m.Sections))...)
+	m.Sections = append(m.Sections, outputSections(b.chatLines(n.Lines), maxBlocks-len(m.Sections))...)
 	return m
 }
 
@@ -276,13 +291,15 @@ func (b *Bot) renderRunResult(n runbook.Notice) Message {
 	if n.Text == "dry-run" {
 		t := b.t("notice.dry_result.title", "icon", icon, "job", o.Job, "state", b.state(o.State))
 		m := Message{Title: t, Fallback: t, Sections: []Section{{Lines: []string{strings.Join(runbook.DryRunArgv(j.Command), " ")}, Fields: b.resultFields(o)}}}
+		m.Sections = append(m.Sections, b.logIncomplete(o)...)
 		return b.withTail(m, n.Tail, "notice.result.tail")
 	}
 	m := Message{
 		Title:    b.t("notice.result.title", "icon", icon, "job", o.Job, "state", b.state(o.State)),
 		Fallback: b.t("notice.result.fallback", "job", o.Job, "state", b.state(o.State)),
-		Sections: []Section{{Lines: []string{strings.Join(j.Command, " ")}, Fields: b.resultFields(o)}},
+		Sections: []Section{{Lines: []string{command(o, j)}, Fields: b.resultFields(o)}},
 	}
+	m.Sections = append(m.Sections, b.logIncomplete(o)...)
 	m = b.withTail(m, n.Tail, "notice.result.tail")
 	if o.State.Finished() {
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.result.learnings", "by", b.who(o.RunBy), "job", o.Job)})
@@ -315,12 +332,21 @@ func (b *Bot) resultFields(o runbook.Occurrence) []Field {
 	return fs
 }
 
+// logIncomplete says that the run's log file is incomplete, and why, when it is
+// (its hash is then of the part that reached the file).
+func (b *Bot) logIncomplete(o runbook.Occurrence) []Section {
+	if o.LogError == "" {
+		return nil
+	}
+	return []Section{{Text: "⚠ " + b.t("part.log_incomplete", "reason", o.LogError)}}
+}
+
 // withTail appends the output tail under its heading, capped like run output.
 func (b *Bot) withTail(m Message, tail []string, heading string) Message {
 	if len(tail) == 0 {
 		return m
 	}
-	secs := outputSections(tail, 3)
+	secs := outputSections(b.chatLines(tail), 3)
 	if len(secs) == 0 {
 		return m
 	}

@@ -36,6 +36,7 @@ func (b *Bot) renderIncident(n runbook.Notice, now time.Time) Message {
 	if o.Attempts > 0 {
 		m.Sections = append(m.Sections, Section{Links: []Link{{Prefix: "🧵 ", Label: b.t("notice.incident.thread", "attempt", strconv.Itoa(o.Attempts)), MessageKey: o.RunKey(o.Attempts)}}})
 	}
+	m.Sections = append(m.Sections, b.logIncomplete(o)...)
 	m = b.withTail(m, n.Tail, "notice.incident.tail")
 	switch {
 	case o.IncidentRef != "":

@@ -114,6 +114,14 @@ func notices(t testing.TB) map[string]runbook.Notice {
 		"run_output_merged": {Kind: runbook.NoticeRunOutput, Key: "occ/7/run/1/out/1", Thread: "occ/7/run/1", Channel: runbook.ChannelRunbook,
 			Occ: failed, Lines: []string{"[seed] 19 of 20 collections", "[seed] done"}, Omitted: 760, At: window},
 		"run_result": {Kind: runbook.NoticeRunResult, Key: "occ/7/run/1", Update: true, Channel: runbook.ChannelRunbook, Occ: failed, Tail: tail, At: failedAt},
+		"run_result_log_incomplete": {Kind: runbook.NoticeRunResult, Key: "occ/7/run/1", Update: true, Channel: runbook.ChannelRunbook,
+			Occ: func() runbook.Occurrence {
+				o := failed
+				o.State, o.Reason, o.ExitCode, o.LogError = runbook.Succeeded, "", ip(0), fullDisk
+				return o
+			}(), At: failedAt},
+		"run_result_dry_log_incomplete": {Kind: runbook.NoticeRunResult, Key: "dry/41", Update: true, Channel: runbook.ChannelRunbook, Text: "dry-run", Actor: "U02LUCAS",
+			Occ: runbook.Occurrence{Job: "seed-dev-data", State: runbook.Succeeded, ExitCode: ip(0), LogError: fullDisk}, At: testNow},
 		"run_result_dry": {Kind: runbook.NoticeRunResult, Key: "dry/41", Update: true, Channel: runbook.ChannelRunbook, Text: "dry-run", Actor: "U02LUCAS",
 			Occ: runbook.Occurrence{Job: "seed-dev-data", State: runbook.Succeeded, ExitCode: ip(0)}, Tail: []string{"plan: 3 collections"}, At: testNow},
 		"delay_alert": {Kind: runbook.NoticeDelay, Key: "occ/7/request/0/delay/1", Channel: runbook.ChannelRunbook,
@@ -149,6 +157,10 @@ func notices(t testing.TB) map[string]runbook.Notice {
 			Freeze: &runbook.Freeze{Start: testNow, End: testNow.Add(6 * time.Hour), Reason: "cluster migration <!channel>", Source: runbook.FreezeChat, By: "U02LUCAS"}, At: testNow},
 		"unfreeze": {Kind: runbook.NoticeFreeze, Key: "freeze/freeze_lifted/1", Channel: runbook.ChannelRunbook, Actor: "U02LUCAS", Text: "migration done",
 			Freeze: &runbook.Freeze{Start: testNow, End: testNow.Add(time.Hour), Reason: "cluster migration", Source: runbook.FreezeChat, Lifted: true, By: "U02LUCAS"}, At: testNow},
+		"approval_withdrawn": {Kind: runbook.NoticeWithdrawn, Key: "occ/7/request/0/withdrawn/1", Thread: "occ/7/request/0", Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Change: seedChange(t), At: testNow},
+		"confirm_request_reasked": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Change: seedChange(t), At: testNow},
 		"runbook_invalid": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/ab", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
 			Lines: []string{"docs/runbook.md:9: unknown weekday \"Sextou\"", "docs/runbook.md:31: no contact for \"Bianca Ramos\""}, At: testNow},
 		"runbook_invalid_commit": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/cd", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
@@ -191,7 +203,7 @@ func TestRender_GivenEveryKind_ThenAllKindsAreCovered(t *testing.T) {
 	}
 	for _, k := range []runbook.NoticeKind{runbook.NoticeRequest, runbook.NoticeReminder, runbook.NoticeWindowOpen, runbook.NoticeRunStarted,
 		runbook.NoticeRunOutput, runbook.NoticeRunResult, runbook.NoticeDelay, runbook.NoticeIncident, runbook.NoticeEscalation,
-		runbook.NoticeRescheduled, runbook.NoticeRunbookBroken, runbook.NoticeRecordsPR, runbook.NoticeFreeze} {
+		runbook.NoticeRescheduled, runbook.NoticeRunbookBroken, runbook.NoticeRecordsPR, runbook.NoticeFreeze, runbook.NoticeWithdrawn} {
 		assert.True(t, seen[k], k)
 	}
 }

@@ -217,6 +217,9 @@ func (b *Bot) history(ctx context.Context, job string) Reply {
 		if o.Attempts > 1 {
 			parts = append(parts, b.t("part.attempts", "n", strconv.Itoa(o.Attempts)))
 		}
+		if o.LogError != "" {
+			parts = append(parts, b.t("part.log_incomplete", "reason", o.LogError))
+		}
 		if o.Delayed {
 			parts = append(parts, b.t("part.delayed"))
 		}

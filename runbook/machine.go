@@ -25,6 +25,10 @@ const (
 	EvIncident    EventKind = "incident_recorded"
 	EvDeadline    EventKind = "incident_deadline_reached"
 	EvLearnings   EventKind = "learnings"
+	// EvTermsChanged: the runbook's row of a confirmed occurrence's job no
+	// longer has the terms its approval approved (a reload, or a start with an
+	// edited runbook). The approval is withdrawn and asked for again.
+	EvTermsChanged EventKind = "terms_changed"
 )
 
 // Event is one thing that happened, with what Step needs to know about it.
@@ -41,6 +45,7 @@ type Event struct {
 	Run       *RunResult    // for EvRunFinish
 	Argv      []string      // the command a run starts, for the audit log
 	Commit    string        // the git commit the run's script comes from, for the audit log ("" for local files)
+	Terms     *Terms        // the job row's terms in the runbook in force: what a confirmation approves, what a run or an approval is checked against
 	Tickets   *TicketReport // related open tickets, for confirmation requests and approvals
 	Despite   bool          // approve even with blocker tickets open (confirm --despite-tickets)
 	Replace   bool          // replace the recorded incident reference (incident --replace)
@@ -51,6 +56,7 @@ type RunResult struct {
 	ExitCode  *int
 	Reason    string // "" on success, else a Reason* constant
 	LogSHA256 string
+	LogError  string // why the log file is incomplete (redacted); "" when it holds the whole output
 	Tail      []string
 	Duration  time.Duration
 }
@@ -160,6 +166,8 @@ func (s *stepper) apply() error {
 		return s.deadline()
 	case EvLearnings:
 		return s.learnings()
+	case EvTermsChanged:
+		return s.termsEdited()
 	}
 	return Errf(KindInvalid, "unknown_event", map[string]any{"event": string(s.ev.Kind)})
 }

@@ -20,6 +20,7 @@ const (
 	NoticeRunbookBroken NoticeKind = "runbook_invalid"
 	NoticeRecordsPR     NoticeKind = "records_pull_request" // records go to a pull request: the branch takes no direct push
 	NoticeFreeze        NoticeKind = "freeze"               // a change freeze set or lifted (Occ is empty; Freeze says which)
+	NoticeWithdrawn     NoticeKind = "approval_withdrawn"   // in the request's thread: what changed, confirm again
 )
 
 // Channel roles a notice is addressed to; the chat layer maps them to real channels.
@@ -47,6 +48,9 @@ type Notice struct {
 	At      time.Time     `json:"at"` // when the notice was made
 	Tail    []string      `json:"tail,omitempty"`
 	Tickets *TicketReport `json:"tickets,omitempty"` // related open tickets, on confirmation requests
+	// Change is the approval withdrawn because the runbook's row changed, on
+	// the withdrawal notice and on the request it edits to ask again.
+	Change *TermsChange `json:"change,omitempty"`
 
 	// Omitted counts run output lines left out before Lines: the outbox merges
 	// a run's output batches when the thread falls behind (the full log has every line).

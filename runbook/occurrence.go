@@ -49,6 +49,10 @@ type Occurrence struct {
 
 	ApprovedBy string
 	ApprovedAt *time.Time
+	// Approved is what the approval approved: the job row's command, owners and
+	// dependencies then. nil when unconfirmed, or for an approval recorded
+	// before approvals carried their terms.
+	Approved *Terms
 
 	DeclinedBy    string
 	DeclineReason string
@@ -60,6 +64,7 @@ type Occurrence struct {
 	Reason     string // failure reason (exit, timeout, cancelled, preflight, interrupted, start)
 	Attempts   int
 	LogSHA256  string
+	LogError   string // why the latest run's log file is incomplete (a full disk…); "" when it is whole
 
 	Delayed       bool
 	Justification string
@@ -72,7 +77,10 @@ type Occurrence struct {
 	Escalated        bool
 
 	Learnings string
-	Tail      []string // the redacted last lines of the latest run's output
+	// Tail is the redacted last lines of the latest run's output (ClipTail).
+	// Notices carry it in Notice.Tail, not in their snapshot of the occurrence,
+	// nor does the check-in's payload: an outbox row holds it once at most.
+	Tail      []string `json:"-"`
 	RunHandle string   // identifies the running script's processes (see OrphanKiller)
 	// Tickets is the latest look-up of the job's open tickets (at the request, a
 	// reminder or the confirmation), shown again when the request is edited.

@@ -17,7 +17,7 @@ const (
 	// many countdowns running, their edits alone can fill a channel's pace.
 	PriorityCritical Priority = iota - 2
 	// PriorityUrgent: the edits of incident posts (countdowns), confirmation
-	// requests and reminders, and their edits. Never dropped.
+	// requests and reminders, approvals withdrawn, and their edits. Never dropped.
 	PriorityUrgent
 	// PriorityNormal: run started and run result, window open, delay alerts,
 	// reschedules, runbook problems; every row of the other sinks. Never dropped.
@@ -52,7 +52,7 @@ func PriorityOf(k NoticeKind, update bool) Priority {
 			return PriorityCritical
 		}
 		return PriorityUrgent
-	case NoticeRequest, NoticeReminder:
+	case NoticeRequest, NoticeReminder, NoticeWithdrawn:
 		return PriorityUrgent
 	case NoticeRunOutput:
 		return PriorityBulk

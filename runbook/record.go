@@ -24,10 +24,11 @@ const (
 	RecEscalated        RecordKind = "escalated"
 	RecLearnings        RecordKind = "learnings_recorded"
 	RecInterrupted      RecordKind = "run_interrupted"
-	RecCommitted        RecordKind = "record_committed" // a check-in entry or delay-log line reached the runbook's git repository
-	RecFreeze           RecordKind = "freeze_set"       // a change freeze set from chat
-	RecUnfreeze         RecordKind = "freeze_lifted"    // the freezes in force lifted from chat
-	RecFrozen           RecordKind = "window_frozen"    // a window opened inside a change freeze
+	RecCommitted        RecordKind = "record_committed"   // a check-in entry or delay-log line reached the runbook's git repository
+	RecFreeze           RecordKind = "freeze_set"         // a change freeze set from chat
+	RecUnfreeze         RecordKind = "freeze_lifted"      // the freezes in force lifted from chat
+	RecFrozen           RecordKind = "window_frozen"      // a window opened inside a change freeze
+	RecWithdrawn        RecordKind = "approval_withdrawn" // the runbook's row changed after the approval
 )
 
 // Record is one row of the append-only audit log (and one ITSM webhook event).

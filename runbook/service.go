@@ -59,6 +59,9 @@ type Settings struct {
 	Operators        []string
 	Responders       []string
 	ITSM             bool // an ITSM webhook is configured: audit records also go to its outbox
+	// Retention is how long delivered outbox rows are kept (RUNBOOK_RETENTION);
+	// 0 keeps them. The audit records are evidence and are always kept.
+	Retention time.Duration
 }
 
 // Service drives occurrences through their lifecycle. It is safe for concurrent use.

@@ -169,6 +169,7 @@ func (s *Service) command(ctx context.Context, r Request, job string, target tar
 		if err != nil {
 			return err
 		}
+		ev.Terms = s.termsNow(j) // read in the transaction: a reload's check of the approvals comes after it (CheckApprovals)
 		o, ok := target(os, s.Now())
 		if r.Occ != 0 { // pressed on a message: only while its occurrence is the one to act on (service_press.go)
 			if o, ok, stepErr, err = s.pressed(tx, r, job, ev, o, ok); err != nil || stepErr != nil {

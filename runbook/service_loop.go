@@ -15,18 +15,25 @@ func CountdownEvery(deadline time.Duration) time.Duration {
 	return min(max(deadline/15, 5*time.Second), time.Minute)
 }
 
-// Start recovers interrupted runs, materialises occurrences and runs the timer
-// loop and the periodic jobs (materialisation every minute, countdown refreshes,
-// and watch — typically the runbook file watcher — every 2 s) until ctx ends.
+// Start recovers interrupted runs, withdraws the approvals the runbook in force
+// no longer matches (CheckApprovals), materialises occurrences, prunes the
+// delivered outbox rows past the retention, and runs the timer loop and the
+// periodic jobs (materialisation every minute, countdown refreshes, pruning
+// every hour, and watch — typically the runbook file watcher — every 2 s)
+// until ctx ends.
 // gocron does the periodic ticking; the durable timers live in the store, which
 // is the truth across restarts.
 func (s *Service) Start(ctx context.Context, watch func(context.Context)) error {
 	if err := s.Recover(ctx); err != nil {
 		return err
 	}
+	if err := s.CheckApprovals(ctx); err != nil {
+		return err
+	}
 	if err := s.Materialize(ctx); err != nil {
 		return err
 	}
+	s.prune(ctx)
 	sched, err := gocron.NewScheduler(gocron.WithClock(s.clock))
 	if err != nil {
 		return err
@@ -43,6 +50,9 @@ func (s *Service) Start(ctx context.Context, watch func(context.Context)) error 
 		return err
 	}
 	if err := every(CountdownEvery(s.Policy().IncidentDeadline), func() { s.RefreshCountdowns(ctx) }); err != nil {
+		return err
+	}
+	if err := every(PruneEvery, func() { s.prune(ctx) }); err != nil {
 		return err
 	}
 	if watch != nil {
@@ -135,6 +145,9 @@ func (s *Service) Reload(ctx context.Context, rb *Runbook, problems Problems) {
 	}
 	s.setRunbook(rb)
 	s.log.Info("runbook reloaded", "jobs", len(rb.Jobs), "commit", rb.Commit())
+	if err := s.CheckApprovals(ctx); err != nil {
+		s.log.Error("checking the approvals against the reloaded runbook", "err", err)
+	}
 	if err := s.Materialize(ctx); err != nil {
 		s.log.Error("materialising occurrences", "err", err)
 	}

@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// Output batching for run threads: at most one post per batchEvery, at most
-// batchLines lines each, and at most maxBatches posts per run (the full log is kept).
+// Output batching for run threads: a post every batchEvery, or sooner once it
+// has batchLines lines or about BatchBytes; at most maxBatches posts per run,
+// each line at most ChatLineBytes (the full log is kept on disk).
 const (
 	batchEvery = 2 * time.Second
 	batchLines = 40
@@ -33,7 +34,11 @@ func (s *Service) startExecution(o Occurrence) {
 	go func() {
 		defer s.runWG.Done()
 		out := newBatcher(s, o, o.RunKey(o.Attempts))
-		e, err := s.exec.Execute(context.Background(), j, o.Window, j.Command, out.add)
+		argv := j.Command
+		if o.Approved != nil { // what was approved, which the lifecycle checked is still the runbook's
+			argv = o.Approved.Argv
+		}
+		e, err := s.exec.Execute(context.Background(), j, o.Window, argv, out.add)
 		if err != nil {
 			s.slots.release(o.Job, slotRun)
 			s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{s.redact(err.Error())}})
@@ -123,16 +128,19 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		if res.ExitCode != nil {
 			fields["exit_code"] = strconv.Itoa(*res.ExitCode)
 		}
+		if res.LogError != "" {
+			fields["log_error"] = res.LogError
+		}
 		err = s.update(context.Background(), func(tx Tx) error {
 			done := Record{At: s.Now(), Kind: RecRunFinished, Job: job, Actor: r.User, Fields: fields}
 			if err := s.addRecord(tx, 0, &done); err != nil {
 				return err
 			}
-			o.State, o.ExitCode, o.Reason = Succeeded, res.ExitCode, res.Reason
+			o.State, o.ExitCode, o.Reason, o.LogError = Succeeded, res.ExitCode, res.Reason, res.LogError
 			if res.Reason != "" {
 				o.State = Failed
 			}
-			return s.enqueue(tx, SinkChat, key, Notice{Kind: NoticeRunResult, Key: key, Update: true, Channel: ChannelRunbook, Occ: o, Actor: r.User, Text: "dry-run", Tail: res.Tail, At: s.Now()})
+			return s.enqueue(tx, SinkChat, key, Notice{Kind: NoticeRunResult, Key: key, Update: true, Channel: ChannelRunbook, Occ: o, Actor: r.User, Text: "dry-run", Tail: ClipTail(res.Tail), At: s.Now()})
 		})
 		if err != nil {
 			s.log.Error("recording a dry run's result", "job", job, "err", err)
@@ -217,6 +225,7 @@ type batcher struct {
 	parent string
 	mu     sync.Mutex
 	lines  []string
+	bytes  int // of lines
 	posts  int
 	over   bool
 	stop   chan struct{}
@@ -235,7 +244,12 @@ func (b *batcher) add(line string) {
 	if b.over {
 		return
 	}
+	line = ClipLine(line, ChatLineBytes) // an executor may hand over a longer one
+	if b.bytes+len(line) > BatchBytes {
+		b.flushLocked()
+	}
 	b.lines = append(b.lines, line)
+	b.bytes += len(line)
 	if len(b.lines) >= batchLines {
 		b.flushLocked()
 	}
@@ -268,7 +282,7 @@ func (b *batcher) flushLocked() {
 	}
 	b.posts++
 	lines := b.lines
-	b.lines = nil
+	b.lines, b.bytes = nil, 0
 	if b.posts >= maxBatches {
 		b.over = true
 		lines = append(lines, "…")

@@ -173,7 +173,7 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 		if !ok {
 			return nil // the job left the runbook
 		}
-		ev.Argv, ev.Commit = j.Command, j.Commit
+		ev.Argv, ev.Commit, ev.Terms = j.Command, j.Commit, s.termsNow(j)
 		env := s.stepEnv(o, j)
 		if err := s.withFreezes(tx, &env, o); err != nil {
 			return err

@@ -56,6 +56,9 @@ type Tx interface {
 	MarkDelivered(id int64, at time.Time) error
 	RetryDelivery(id int64, next time.Time, lastErr string) error // attempts+1
 	Backlog() (map[string]int, error)                             // undelivered count by sink
+	// PruneDelivered deletes up to limit (≤ 0: all) outbox rows delivered (or
+	// given up) before before, oldest first, and returns how many it deleted.
+	PruneDelivered(before time.Time, limit int) (int, error)
 
 	SetMessageRef(key, channel, ts string) error
 	MessageRef(key string) (channel, ts string, ok bool, err error)
@@ -112,6 +115,7 @@ type StoreStats struct {
 	LateTimers    int            // unfired timers already due
 	Backlog       map[string]int // undelivered outbox rows by sink; chat and itsm always present
 	Runs          map[string]int // run_finished records by fields.result ("" when missing)
+	LogErrors     int            // run_finished records with a log_error: runs whose log file is incomplete
 	Escalated     int            // occurrences escalated for want of an incident reference
 }
 

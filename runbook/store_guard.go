@@ -66,6 +66,12 @@ func (g *WriteGuard) RetryDelivery(id int64, next time.Time, lastErr string) err
 	return g.note(g.Tx.RetryDelivery(id, next, lastErr))
 }
 
+// PruneDelivered implements Tx.
+func (g *WriteGuard) PruneDelivered(before time.Time, limit int) (int, error) {
+	n, err := g.Tx.PruneDelivered(before, limit)
+	return n, g.note(err)
+}
+
 // SetMessageRef implements Tx.
 func (g *WriteGuard) SetMessageRef(key, channel, ts string) error {
 	return g.note(g.Tx.SetMessageRef(key, channel, ts))

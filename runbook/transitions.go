@@ -67,6 +67,11 @@ func (s *stepper) confirm() error {
 	s.o.State = Confirmed
 	s.o.ApprovedBy, s.o.ApprovedAt = s.ev.Actor.User, ptr(s.now())
 	s.o.DeclinedBy, s.o.DeclineReason = "", ""
+	s.o.Approved = nil
+	if t := s.ev.Terms; t != nil { // the approval is of these terms, and holds only while the runbook keeps them
+		s.o.Approved = cloneTerms(t)
+		termsFields(fields, "", t)
+	}
 	s.lookedUp()
 	s.updateRequest()
 	s.audit(RecApproved, fields)
@@ -86,7 +91,7 @@ func (s *stepper) decline() error {
 	}
 	s.o.State = Declined
 	s.o.DeclinedBy, s.o.DeclineReason = s.ev.Actor.User, s.ev.Text
-	s.o.ApprovedBy, s.o.ApprovedAt = "", nil
+	s.o.ApprovedBy, s.o.ApprovedAt, s.o.Approved = "", nil, nil
 	s.updateRequest()
 	s.audit(RecDeclined, map[string]string{"reason": s.ev.Text})
 	return nil
@@ -97,6 +102,9 @@ func (s *stepper) windowOpen() error {
 	case Confirmed, Scheduled, AwaitingConfirmation:
 	default:
 		return s.skip()
+	}
+	if s.o.State == Confirmed && s.stale() {
+		s.withdraw() // the window opens unconfirmed: its approval was of other terms
 	}
 	s.notify(Notice{Kind: NoticeWindowOpen, Key: s.o.RequestKey() + "/open", Channel: ChannelRunbook})
 	if s.frozenOpen() {
@@ -124,6 +132,9 @@ func (s *stepper) runStart() error {
 	default:
 		return Errf(KindConflict, "not_confirmed", map[string]any{"window": s.o.Window})
 	}
+	if s.stale() {
+		return s.approvalChanged()
+	}
 	if s.now().Before(s.o.Window) {
 		return Errf(KindConflict, "before_window", map[string]any{"window": s.o.Window})
 	}
@@ -137,12 +148,12 @@ func (s *stepper) runStart() error {
 func (s *stepper) startRun() error {
 	s.o.Attempts++
 	s.o.RunBy = s.ev.Actor.User
-	s.o.StartedAt, s.o.FinishedAt, s.o.ExitCode, s.o.Reason = ptr(s.now()), nil, nil, ""
+	s.o.StartedAt, s.o.FinishedAt, s.o.ExitCode, s.o.Reason, s.o.LogError = ptr(s.now()), nil, nil, "", ""
 	pf := s.ev.Preflight
 	if pf != nil {
 		s.audit(RecPreflight, preflightFields(pf))
 	}
-	started := map[string]string{"attempt": strconv.Itoa(s.o.Attempts), "argv": strings.Join(s.ev.Argv, " "), "dry_run": "false"}
+	started := map[string]string{"attempt": strconv.Itoa(s.o.Attempts), "argv": strings.Join(s.runArgv(), " "), "dry_run": "false"}
 	if s.ev.Commit != "" {
 		started["commit"] = s.ev.Commit // the scripts of that commit run
 	}
@@ -165,7 +176,9 @@ func (s *stepper) runFinish() error {
 }
 
 func (s *stepper) finish(r RunResult) error {
+	r.Tail = ClipTail(r.Tail) // kept with the occurrence and in every notice of the result: bounded
 	s.o.FinishedAt, s.o.ExitCode, s.o.Reason, s.o.LogSHA256, s.o.Tail = ptr(s.now()), r.ExitCode, r.Reason, r.LogSHA256, r.Tail
+	s.o.LogError = r.LogError
 	switch r.Reason {
 	case "":
 		s.o.State = Succeeded
@@ -178,6 +191,9 @@ func (s *stepper) finish(r RunResult) error {
 		"duration_ms": strconv.FormatInt(r.Duration.Milliseconds(), 10), "log_sha256": r.LogSHA256}
 	if r.ExitCode != nil {
 		fields["exit_code"] = strconv.Itoa(*r.ExitCode)
+	}
+	if r.LogError != "" { // log_sha256 is then of the part that reached the file
+		fields["log_error"] = r.LogError
 	}
 	if r.Reason == ReasonInterrupted {
 		s.audit(RecInterrupted, nil)
@@ -290,6 +306,7 @@ func (s *stepper) reschedule() error {
 	s.o.Reschedules++
 	s.o.State, s.o.RequestedAt = Scheduled, nil
 	s.o.ApprovedBy, s.o.ApprovedAt, s.o.DeclinedBy, s.o.DeclineReason = "", nil, "", ""
+	s.o.Approved = nil
 	s.o.Delayed, s.o.Justification = false, s.ev.Text
 	s.out.Disarm = append(s.out.Disarm, TimerConfirm, TimerReminder, TimerOpen, TimerDelay)
 	s.out.Arm = append(s.out.Arm, TimersFor(s.o.Window, s.now(), s.env.Policy, s.env.Reminders, s.o.Reschedules)...)

@@ -21,6 +21,7 @@ type View struct {
 	Escalated        bool       `json:"escalated"`
 	Attempts         int        `json:"attempts"`
 	Reason           *string    `json:"reason"`
+	LogError         *string    `json:"log_error"` // why the latest run's log is incomplete; null when whole
 	ID               int64      `json:"id"`
 }
 
@@ -28,7 +29,7 @@ type View struct {
 func ViewOf(o Occurrence) View {
 	v := View{Job: o.Job, Window: o.Window.UTC(), State: o.State, ApprovedBy: nonEmpty(o.ApprovedBy), RunBy: nonEmpty(o.RunBy),
 		ExitCode: o.ExitCode, Delayed: o.Delayed, Justification: nonEmpty(o.Justification), IncidentRef: nonEmpty(o.IncidentRef),
-		Escalated: o.Escalated, Attempts: o.Attempts, Reason: nonEmpty(o.Reason), ID: o.ID}
+		Escalated: o.Escalated, Attempts: o.Attempts, Reason: nonEmpty(o.Reason), LogError: nonEmpty(o.LogError), ID: o.ID}
 	if o.IncidentDeadline != nil {
 		d := o.IncidentDeadline.UTC()
 		v.IncidentDeadline = &d

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -55,7 +57,7 @@ func (x *executor) Execute(ctx context.Context, j runbook.Job, window time.Time,
 		release()
 		return nil, err
 	}
-	return execution{run: run, id: id, release: release}, nil
+	return execution{run: run, id: id, release: release, redact: x.redact}, nil
 }
 
 // KillOrphan implements runbook.OrphanKiller: handle is "PGID:RUN_ID".
@@ -72,6 +74,7 @@ type execution struct {
 	run     *runner.Run
 	id      string
 	release func() // frees the run's working directory once it has ended
+	redact  func(string) string
 }
 
 func (e execution) Cancel() { e.run.Cancel() }
@@ -89,7 +92,25 @@ func (e execution) Wait() runbook.RunResult {
 	if res.Err != nil && res.Reason == runner.ReasonStart {
 		out.Tail = append(out.Tail, res.Err.Error())
 	}
+	if res.LogError != nil && res.Reason != runner.ReasonStart {
+		out.LogError = logProblem(res.LogError, res.LogBytes)
+		if e.redact != nil {
+			out.LogError = e.redact(out.LogError)
+		}
+	}
 	return out
+}
+
+// logProblem says why a run's log file is incomplete and how much of it there
+// is: "write: no space left on device after 65536 bytes" (the file's path,
+// known from the run, is left out).
+func logProblem(err error, written int64) string {
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		msg = pe.Op + ": " + pe.Err.Error()
+	}
+	return fmt.Sprintf("%s after %d bytes", msg, written)
 }
 
 // jobEnv is what a script of j gets of the bot's environment: PATH, HOME,

@@ -115,7 +115,7 @@ func jobDependencyVars(j runbook.Job) []string {
 func settings(c Config) runbook.Settings {
 	return runbook.Settings{IncidentChannel: c.IncidentChannel, IncidentDeadline: c.IncidentDeadline, DelayThreshold: c.DelayThreshold,
 		ConfirmLead: c.ConfirmLead, Reminders: c.Reminders, Autorun: c.Autorun, Operators: c.Operators,
-		Responders: c.Responders, ITSM: c.ITSMWebhookURL != ""}
+		Responders: c.Responders, ITSM: c.ITSMWebhookURL != "", Retention: c.Retention}
 }
 
 // openService opens the database and builds the service with the process runner, pre-flight and ticket source.

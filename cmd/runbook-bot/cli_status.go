@@ -99,6 +99,9 @@ func notes(o runbook.Occurrence) string {
 	if o.Reason != "" {
 		n = append(n, "reason="+o.Reason)
 	}
+	if o.LogError != "" {
+		n = append(n, "log_incomplete")
+	}
 	if o.Delayed {
 		n = append(n, "delayed")
 	}
@@ -161,14 +164,22 @@ func cmdEvidence(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return enc.Encode(struct {
 			Occurrence runbook.View     `json:"occurrence"`
 			Command    []string         `json:"command"`
+			Approved   *runbook.Terms   `json:"approved"` // what the approval approved: command, owners, dependencies, digest
 			Records    []runbook.Record `json:"records"`
-		}{runbook.ViewOf(ev.Occurrence), ev.Job.Command, ev.Records})
+		}{runbook.ViewOf(ev.Occurrence), ev.Job.Command, ev.Occurrence.Approved, ev.Records})
 	}
 	o := ev.Occurrence
+	approved, digest := "—", "—"
+	if o.Approved != nil {
+		approved, digest = "`"+o.Approved.Command()+"`", o.Approved.Digest
+	}
 	fmt.Fprintf(stdout, "# Evidence: %s, window %s\n\n", o.Job, o.Window.UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintf(stdout, "- state: %s\n- command: `%s`\n- approved by: %s\n- run by: %s\n- attempts: %d\n- exit code: %s\n- log SHA-256: %s\n- incident: %s\n- escalated: %v\n- justification: %s\n- learnings: %s\n\n",
-		o.State, strings.Join(ev.Job.Command, " "), dash(o.ApprovedBy), dash(o.RunBy), o.Attempts, exitText(o.ExitCode), dash(o.LogSHA256),
+	fmt.Fprintf(stdout, "- state: %s\n- command: `%s`\n- approved by: %s\n- approved command: %s\n- approval digest: %s\n- run by: %s\n- attempts: %d\n- exit code: %s\n- log SHA-256: %s\n- incident: %s\n- escalated: %v\n- justification: %s\n- learnings: %s\n\n",
+		o.State, strings.Join(ev.Job.Command, " "), dash(o.ApprovedBy), approved, digest, dash(o.RunBy), o.Attempts, exitText(o.ExitCode), dash(o.LogSHA256),
 		dash(o.IncidentRef), o.Escalated, dash(o.Justification), dash(o.Learnings))
+	if o.LogError != "" { // the log SHA-256 is of the part that reached the file
+		fmt.Fprintf(stdout, "**log incomplete: %s**\n\n", o.LogError)
+	}
 	fmt.Fprintln(stdout, "## Audit log")
 	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, "| at (UTC) | event | actor | details |")

@@ -38,6 +38,7 @@ const (
 	envITSMWebhookURL   = "RUNBOOK_ITSM_WEBHOOK_URL"
 	envHTTPAddr         = "RUNBOOK_HTTP_ADDR"
 	envScriptEnv        = "RUNBOOK_SCRIPT_ENV"
+	envRetention        = "RUNBOOK_RETENTION"
 	envTickets          = "RUNBOOK_TICKETS"
 	envGitHubRepo       = "RUNBOOK_GITHUB_REPO"
 	envGitHubToken      = "RUNBOOK_GITHUB_TOKEN"
@@ -55,7 +56,7 @@ var configVars = []string{
 	envFile, envWorkdir, envCheckinsFile, envDB, envDataDir,
 	envTZ, envLang, envChannel, envIncidentChannel,
 	envConfirmLead, envReminders, envIncidentDeadline, envDelayThreshold,
-	envRunTimeout, envAutorun, envOperators, envResponders, envITSMWebhookURL, envHTTPAddr, envScriptEnv,
+	envRunTimeout, envAutorun, envOperators, envResponders, envITSMWebhookURL, envHTTPAddr, envScriptEnv, envRetention,
 	envTickets, envGitHubRepo, envGitHubToken, envGitHubAPIURL, envGitHubLabel,
 	envJiraURL, envJiraEmail, envJiraToken, envJiraJQL,
 }
@@ -71,6 +72,8 @@ const (
 	defaultChannel      = "#plataforma"
 	defaultReminders    = "4h,1h"
 	defaultRunTimeout   = time.Hour
+	defaultRetention    = 720 * time.Hour // 30 days
+	minRetention        = time.Hour
 	defaultHTTPAddr     = "127.0.0.1:8080"
 )
 
@@ -146,6 +149,9 @@ type Config struct {
 	// ScriptEnv names the variables of the bot's environment scripts get besides
 	// the base ones (PATH, HOME, LANG, LC_*, TZ, TMPDIR) and their job's dependencies.
 	ScriptEnv []string
+	// Retention is how long delivered outbox rows (chat messages, ITSM events,
+	// check-ins, delay-log lines once delivered) are kept; the audit records stay.
+	Retention time.Duration
 
 	// Tickets is where related open tickets come from: "" (none), "github" or "jira".
 	Tickets string
@@ -229,6 +235,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		ITSMWebhookURL:   l.httpURL(envITSMWebhookURL, "", "(use the https:// address of your ITSM's webhook)"),
 		HTTPAddr:         l.httpAddr(),
 		ScriptEnv:        l.scriptEnv(),
+		Retention:        l.retention(),
 	}
 	l.tickets(&c)
 	l.git(&c)
@@ -340,6 +347,7 @@ func (c Config) Redacted() map[string]string {
 		envITSMWebhookURL:   c.ITSMWebhookURL,
 		envHTTPAddr:         httpAddr,
 		envScriptEnv:        scriptEnv,
+		envRetention:        formatDuration(c.Retention),
 		envTickets:          tickets,
 		envGitHubRepo:       c.GitHubRepo,
 		envGitHubToken:      c.GitHubToken,

@@ -77,6 +77,26 @@ func (l *loader) duration(name string, def time.Duration) time.Duration {
 	return d
 }
 
+const retentionHint = "(use Go durations such as 720h for 30 days, at least 1h)"
+
+// retention parses RUNBOOK_RETENTION: a Go duration of at least an hour.
+func (l *loader) retention() time.Duration {
+	v, ok := l.get(envRetention)
+	if !ok {
+		return defaultRetention
+	}
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		l.fail(envRetention, v, "is not a duration "+retentionHint)
+		return defaultRetention
+	case d < minRetention:
+		l.fail(envRetention, v, "is too short: delivered messages are kept at least 1h "+retentionHint)
+		return defaultRetention
+	}
+	return d
+}
+
 // reminders parses a comma-separated list of positive, distinct durations,
 // sorted longest first. Unset means the default; an explicit "" or "none"
 // means no reminders.

@@ -43,6 +43,7 @@ func TestLoadConfig_GivenEmptyEnvironment_WhenLoaded_ThenSpecDefaults(t *testing
 		Reminders:    []time.Duration{4 * time.Hour, time.Hour},
 		RunTimeout:   time.Hour,
 		HTTPAddr:     "127.0.0.1:8080",
+		Retention:    720 * time.Hour,
 	}, c)
 	assert.False(t, c.SlackMode())
 }
@@ -153,6 +154,8 @@ func TestLoadConfig_GivenValidValues_WhenLoaded_ThenEachVariableIsRead(t *testin
 				assert.Equal(t, 90*time.Second, c.IncidentDeadline)
 				assert.Equal(t, 90*time.Second, c.DelayThreshold)
 			}},
+		{"given RUNBOOK_RETENTION when loaded then used",
+			env{"RUNBOOK_RETENTION": "2160h"}, func(t *testing.T, c Config) { assert.Equal(t, 90*24*time.Hour, c.Retention) }},
 		{"given RUNBOOK_RUN_TIMEOUT when loaded then used",
 			env{"RUNBOOK_RUN_TIMEOUT": "15m"}, func(t *testing.T, c Config) { assert.Equal(t, 15*time.Minute, c.RunTimeout) }},
 		{"given reminders out of order when loaded then sorted longest first",
@@ -256,6 +259,15 @@ func TestLoadConfig_GivenBadValue_WhenLoaded_ThenProblemNamesVariableValueAndWha
 		{"given a negative lead when loaded then must be positive",
 			env{"RUNBOOK_CONFIRM_LEAD": "-24h"},
 			`RUNBOOK_CONFIRM_LEAD: "-24h" must be greater than zero (use Go durations such as 90s, 15m, 1h)`},
+		{"given a unitless retention when loaded then not a duration",
+			env{"RUNBOOK_RETENTION": "30"},
+			`RUNBOOK_RETENTION: "30" is not a duration (use Go durations such as 720h for 30 days, at least 1h)`},
+		{"given a retention shorter than an hour when loaded then too short",
+			env{"RUNBOOK_RETENTION": "10m"},
+			`RUNBOOK_RETENTION: "10m" is too short: delivered messages are kept at least 1h (use Go durations such as 720h for 30 days, at least 1h)`},
+		{"given a zero retention when loaded then too short",
+			env{"RUNBOOK_RETENTION": "0s"},
+			`RUNBOOK_RETENTION: "0s" is too short: delivered messages are kept at least 1h (use Go durations such as 720h for 30 days, at least 1h)`},
 		{"given a unitless deadline when loaded then not a duration",
 			env{"RUNBOOK_INCIDENT_DEADLINE": "15"},
 			`RUNBOOK_INCIDENT_DEADLINE: "15" is not a duration (use Go durations such as 90s, 15m, 1h)`},
@@ -502,6 +514,7 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_ITSM_WEBHOOK_URL":  "unset",
 				"RUNBOOK_HTTP_ADDR":         "127.0.0.1:8080",
 				"RUNBOOK_SCRIPT_ENV":        "none",
+				"RUNBOOK_RETENTION":         "720h",
 				"RUNBOOK_TICKETS":           "none",
 				"RUNBOOK_GITHUB_REPO":       "",
 				"RUNBOOK_GITHUB_TOKEN":      "unset",
@@ -548,6 +561,7 @@ func TestConfigRedacted_GivenConfig_WhenRedacted_ThenSecretsOnlySayWhetherSet(t 
 				"RUNBOOK_ITSM_WEBHOOK_URL":  "set",
 				"RUNBOOK_HTTP_ADDR":         "disabled",
 				"RUNBOOK_SCRIPT_ENV":        "AWS_REGION,KUBECONFIG",
+				"RUNBOOK_RETENTION":         "720h",
 				"RUNBOOK_TICKETS":           "github",
 				"RUNBOOK_GITHUB_REPO":       "acme/infra",
 				"RUNBOOK_GITHUB_TOKEN":      "set",

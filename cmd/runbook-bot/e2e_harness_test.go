@@ -151,8 +151,13 @@ func baseEnv(w *workspace, srv *slacktest.Server, extra ...string) []string {
 // startBot starts `runbook-bot serve` in the workspace and waits until it is connected.
 func startBot(t *testing.T, w *workspace, srv *slacktest.Server, env []string) *botProc {
 	t.Helper()
+	return startBotCmd(t, w, srv, env, exec.Command(binPath, "serve"))
+}
+
+// startBotCmd is startBot with the command that runs `runbook-bot serve` (a shell setting a limit first).
+func startBotCmd(t *testing.T, w *workspace, srv *slacktest.Server, env []string, cmd *exec.Cmd) *botProc {
+	t.Helper()
 	conns := srv.Connections()
-	cmd := exec.Command(binPath, "serve")
 	cmd.Dir = w.dir
 	cmd.Env = env
 	out := &syncBuffer{}

@@ -178,6 +178,7 @@ var (
 	descTimers      = prometheus.NewDesc("runbook_timers_pending", "Durable timers not fired yet.", nil, nil)
 	descLate        = prometheus.NewDesc("runbook_timers_late", "Durable timers already due but not fired.", nil, nil)
 	descRuns        = prometheus.NewDesc("runbook_runs_total", "Finished runs by result.", []string{"result"}, nil)
+	descLogErrors   = prometheus.NewDesc("runbook_run_log_errors_total", "Finished runs (dry runs too) whose log file is incomplete (log_error: a full disk, a file size limit).", nil, nil)
 	descBacklog     = prometheus.NewDesc("runbook_outbox_backlog", "Undelivered outbox rows by sink.", []string{"sink"}, nil)
 	descEscalations = prometheus.NewDesc("runbook_escalations", "Occurrences escalated for want of an incident reference.", nil, nil)
 	descDeliveryLag = prometheus.NewDesc("runbook_delivery_oldest_pending_seconds",
@@ -185,7 +186,7 @@ var (
 )
 
 func (c statsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descOccurrences, descTimers, descLate, descRuns, descBacklog, descEscalations, descDeliveryLag} {
+	for _, d := range []*prometheus.Desc{descOccurrences, descTimers, descLate, descRuns, descLogErrors, descBacklog, descEscalations, descDeliveryLag} {
 		ch <- d
 	}
 }
@@ -204,6 +205,7 @@ func (c statsCollector) Collect(ch chan<- prometheus.Metric) {
 	for res, n := range st.Runs {
 		ch <- prometheus.MustNewConstMetric(descRuns, prometheus.CounterValue, float64(n), res)
 	}
+	ch <- prometheus.MustNewConstMetric(descLogErrors, prometheus.CounterValue, float64(st.LogErrors))
 	for sink, n := range st.Backlog {
 		ch <- prometheus.MustNewConstMetric(descBacklog, prometheus.GaugeValue, float64(n), sink)
 	}

@@ -19,7 +19,7 @@ const occCols = `job, slot, window_at, state, requested_at, reschedules,
 	run_by, started_at, finished_at, exit_code, reason, attempts, log_sha256,
 	delayed, justification,
 	failed_at, incident_deadline, incident_ref, incident_by, incident_at, escalated,
-	learnings, tail, run_handle, tickets`
+	learnings, tail, run_handle, tickets, approved, log_error`
 
 // occColCount is the number of columns in occCols.
 var occColCount = strings.Count(occCols, ",") + 1
@@ -34,6 +34,7 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 	var (
 		o                  runbook.Occurrence
 		state, tail, ticks string
+		approved           string
 		reschedules, att   int32
 		exit               *int32
 	)
@@ -42,9 +43,12 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 		&o.RunBy, &o.StartedAt, &o.FinishedAt, &exit, &o.Reason, &att, &o.LogSHA256,
 		&o.Delayed, &o.Justification,
 		&o.FailedAt, &o.IncidentDeadline, &o.IncidentRef, &o.IncidentBy, &o.IncidentAt, &o.Escalated,
-		&o.Learnings, &tail, &o.RunHandle, &ticks)
+		&o.Learnings, &tail, &o.RunHandle, &ticks, &approved, &o.LogError)
 	if err != nil {
 		return o, err
+	}
+	if o.Approved, err = runbook.DecodeTerms(approved); err != nil {
+		return o, fmt.Errorf("postgres: occurrence %d: approved: %w", o.ID, err)
 	}
 	o.State = runbook.State(state)
 	o.Reschedules, o.Attempts = int(reschedules), int(att)
@@ -110,12 +114,16 @@ func occArgs(o runbook.Occurrence) ([]any, error) {
 		}
 		ticks = string(b)
 	}
+	approved, err := runbook.EncodeTerms(o.Approved)
+	if err != nil {
+		return nil, err
+	}
 	return []any{o.Job, o.Slot, o.Window, string(o.State), o.RequestedAt, int32(o.Reschedules),
 		o.ApprovedBy, o.ApprovedAt, o.DeclinedBy, o.DeclineReason,
 		o.RunBy, o.StartedAt, o.FinishedAt, exit, o.Reason, int32(o.Attempts), o.LogSHA256,
 		o.Delayed, o.Justification,
 		o.FailedAt, o.IncidentDeadline, o.IncidentRef, o.IncidentBy, o.IncidentAt, o.Escalated,
-		o.Learnings, tail, o.RunHandle, ticks}, nil
+		o.Learnings, tail, o.RunHandle, ticks, approved, o.LogError}, nil
 }
 
 // placeholders returns "$from, …, $(from+n-1)".

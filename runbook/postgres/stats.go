@@ -45,6 +45,13 @@ func (db *DB) StatsAt(ctx context.Context, now time.Time) (runbook.StoreStats, e
 		}
 		s.Runs, err = t.counts("stats", `SELECT coalesce(fields->>'result', ''), count(*)
 			FROM records WHERE kind = $1 GROUP BY 1`, string(runbook.RecRunFinished))
+		if err != nil {
+			return err
+		}
+		var logErrors int64
+		err = t.row(`SELECT count(*) FROM records WHERE kind = $1 AND coalesce(fields->>'log_error', '') <> ''`,
+			[]any{string(runbook.RecRunFinished)}, &logErrors)
+		s.LogErrors = int(logErrors)
 		return err
 	})
 	return s, err

@@ -20,13 +20,15 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
 // Defaults for optional Spec fields.
 const (
-	DefaultGrace     = 5 * time.Second // SIGTERM → SIGKILL delay
-	DefaultTailLines = 50              // lines kept in Result.Tail
-	MaxLineBytes     = 64 << 10        // longer lines are split
+	DefaultGrace     = 5 * time.Second   // SIGTERM → SIGKILL delay
+	DefaultTailLines = runbook.TailLines // lines kept in Result.Tail
+	MaxLineBytes     = 64 << 10          // a longer line is read, redacted and logged in pieces of at most this
 )
 
 // drainTimeout bounds how long the runner waits for the output pipe to close
@@ -56,8 +58,15 @@ type Spec struct {
 	LogPath   string              // full log file (created with parents, 0600); content is redacted; "" keeps none
 	Redact    func(string) string // applied to every line before it goes anywhere (nil = identity)
 	Cut       func(string) int    // where a line longer than MaxLineBytes is cut so no secret is split (runbook.Redactor.Cut; nil: splitPoint)
-	OnLine    func(line string)   // called with each redacted line, from one goroutine, in order; must not block long
-	TailLines int                 // lines kept in memory for the result (default 50)
+	OnLine    func(line string)   // called with each redacted line (clipped to LineBytes), from one goroutine, in order; must not block long
+	TailLines int                 // lines kept in memory for the result (default runbook.TailLines)
+	// LineBytes bounds a line handed to OnLine, TailLineBytes one kept in the
+	// tail (defaults runbook.ChatLineBytes, runbook.TailLineBytes): a longer
+	// line keeps its start and says how many bytes were cut (runbook.ClipPrefix).
+	// The log file keeps every line whole.
+	LineBytes, TailLineBytes int
+
+	openLog func(path string) (logWriter, error) // creates the log file (nil: createLog); tests give a full disk
 }
 
 // Result is the outcome of a run.
@@ -68,9 +77,13 @@ type Result struct {
 	Started   time.Time
 	Finished  time.Time
 	LogSHA256 string // hex SHA-256 of the log file as written
-	LogBytes  int64
-	Lines     int64
-	Tail      []string // last TailLines redacted lines
+	LogBytes  int64  // bytes that reached the log file
+	// LogError is the first error writing, syncing or closing the log file (a
+	// full disk, a file size limit): the file then holds only its first
+	// LogBytes bytes, which LogSHA256 is of. nil when the log is whole.
+	LogError error
+	Lines    int64
+	Tail     []string // last TailLines redacted lines
 }
 
 // Runner starts runs and allows one run per job at a time. It is safe for concurrent use.
@@ -115,6 +128,12 @@ func (r *Runner) Start(ctx context.Context, s Spec) (*Run, error) {
 	}
 	if s.TailLines <= 0 {
 		s.TailLines = DefaultTailLines
+	}
+	if s.LineBytes <= 0 {
+		s.LineBytes = runbook.ChatLineBytes
+	}
+	if s.TailLineBytes <= 0 {
+		s.TailLineBytes = runbook.TailLineBytes
 	}
 	if s.Redact == nil {
 		s.Redact = func(l string) string { return l }
@@ -191,7 +210,7 @@ func (run *Run) start(ctx context.Context) {
 		run.failStart(errors.New("empty command"), nil)
 		return
 	}
-	log, err := openLog(s.LogPath)
+	log, err := openLog(s.LogPath, s.openLog)
 	if err != nil {
 		run.failStart(fmt.Errorf("log file: %w", err), nil)
 		return
@@ -300,6 +319,7 @@ func (run *Run) supervise(ctx context.Context, cmd *exec.Cmd, pr *os.File, log *
 
 	res := Result{Started: run.started, Lines: stats.lines, Tail: stats.tail}
 	res.LogSHA256, res.LogBytes, res.Err = log.close()
+	res.LogError = res.Err
 	res.ExitCode = cmd.ProcessState.ExitCode()
 	switch {
 	case reason != ReasonOK:
@@ -327,51 +347,73 @@ func terminate(pgid int, grace time.Duration, exited <-chan struct{}) {
 	}
 }
 
-// readLines splits the merged output into lines (at most MaxLineBytes each,
-// a longer one cut where Spec.Cut says, so that no secret straddles two
-// pieces), redacts them and hands them to the log, the tail and OnLine, in order.
+// readLines splits the merged output into lines, redacts them and hands them
+// to the log, the tail and OnLine, in order. A line longer than MaxLineBytes
+// is read in pieces, cut where Spec.Cut says so that no secret straddles two
+// of them, each redacted and logged as it comes (the log gets the whole line,
+// no newline added); the tail and OnLine get the line once it ends, clipped
+// (its start, and how many bytes were cut), so a 10 MB line costs them a few
+// KiB.
 func readLines(pr *os.File, log *logFile, s Spec) readStats {
 	tail := newRing(s.TailLines)
 	var lines int64
-	emit := func(b []byte) {
-		b = bytes.TrimSuffix(b, []byte{'\r'})
-		line := s.Redact(string(b))
-		log.line(line)
-		tail.add(line)
+	keep := max(s.LineBytes, s.TailLineBytes)
+	start := make([]byte, 0, keep) // the start of the current line, redacted
+	var size int64                 // the current line's bytes so far, redacted
+	emit := func(b []byte, end bool) {
+		if end {
+			b = bytes.TrimSuffix(b, []byte{'\r'})
+		}
+		piece := s.Redact(string(b))
+		if end {
+			log.line(piece)
+		} else {
+			log.piece(piece)
+		}
+		if room := keep - len(start); room > 0 {
+			start = append(start, piece[:min(room, len(piece))]...)
+		}
+		size += int64(len(piece))
+		if !end {
+			return
+		}
+		line := string(start)
+		tail.add(runbook.ClipPrefix(line, size, s.TailLineBytes))
 		lines++
 		if s.OnLine != nil {
-			s.OnLine(line)
+			s.OnLine(runbook.ClipPrefix(line, size, s.LineBytes))
 		}
+		start, size = start[:0], 0
 	}
 	buf := make([]byte, MaxLineBytes)
-	start, end, scanned := 0, 0, 0
+	begin, end, scanned := 0, 0, 0
 	for {
 		if i := bytes.IndexByte(buf[scanned:end], '\n'); i >= 0 {
 			nl := scanned + i
-			emit(buf[start:nl])
-			start, scanned = nl+1, nl+1
+			emit(buf[begin:nl], true)
+			begin, scanned = nl+1, nl+1
 			continue
 		}
 		scanned = end
-		if end-start == len(buf) {
-			cut := s.Cut(string(buf[start:end]))
-			if cut <= 0 || cut > end-start {
-				cut = splitPoint(buf[start:end])
+		if end-begin == len(buf) {
+			cut := s.Cut(string(buf[begin:end]))
+			if cut <= 0 || cut > end-begin {
+				cut = splitPoint(buf[begin:end])
 			}
-			emit(buf[start : start+cut])
-			start += cut
-			scanned = start
+			emit(buf[begin:begin+cut], false)
+			begin += cut
+			scanned = begin
 			continue
 		}
-		if start > 0 {
-			n := copy(buf, buf[start:end])
-			end, scanned, start = n, n, 0
+		if begin > 0 {
+			n := copy(buf, buf[begin:end])
+			end, scanned, begin = n, n, 0
 		}
 		n, err := pr.Read(buf[end:])
 		end += n
 		if err != nil {
-			if end > start {
-				emit(buf[start:end])
+			if end > begin || size > 0 {
+				emit(buf[begin:end], true)
 			}
 			break
 		}

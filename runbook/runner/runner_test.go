@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -427,47 +428,76 @@ head -c 300 /dev/zero | tr '\0' B
 	require.Equal(t, ReasonOK, waitResult(t, run).Reason)
 	data, err := os.ReadFile(logPath)
 	require.NoError(t, err)
-	joined := strings.Join(sink.all(), "")
-	for name, text := range map[string]string{"log file": string(data), "lines": joined} {
-		assert.Equal(t, 1, strings.Count(text, "[DEPLOY_TOKEN]"), "%s: the secret is masked once", name)
+	assert.Equal(t, 1, strings.Count(string(data), "[DEPLOY_TOKEN]"), "the log file: the secret is masked once")
+	assert.Equal(t, 65528+len("[DEPLOY_TOKEN]")+300+1, len(data), "the log file: the line whole, no newline added at the cut")
+	lines := sink.all()
+	require.Len(t, lines, 1, "one line, clipped for chat")
+	assert.LessOrEqual(t, len(lines[0]), runbook.ChatLineBytes)
+	for name, text := range map[string]string{"log file": string(data), "line": lines[0]} {
 		for _, part := range []string{secret, secret[:8], secret[8:]} {
 			assert.False(t, strings.Contains(text, part), "%s: %q leaks", name, part)
 		}
 	}
-	assert.Greater(t, len(sink.all()), 1, "the line was cut")
-	for _, l := range sink.all() {
-		assert.LessOrEqual(t, len(l), MaxLineBytes)
-	}
 }
 
-func TestRunSplitsLongLines(t *testing.T) {
+func TestRun_GivenLongLines_ThenTheLogKeepsThemWholeAndOnLineAndTheTailGetThemClipped(t *testing.T) {
 	dir := t.TempDir()
-	// 200 000 'a' without blanks, then a line with blanks longer than the limit.
+	// 200 000 'a' without blanks, then a line with blanks longer than the read buffer, then a short one.
 	writeScript(t, dir, "long.sh", `head -c 200000 /dev/zero | tr '\0' a
 echo
 i=0; while [ $i -lt 9000 ]; do printf 'word%04d ' $i; i=$((i+1)); done
 echo
+echo short
 `)
+	logPath := filepath.Join(t.TempDir(), "long.log")
 	sink := newSink()
-	run, err := New().Start(context.Background(), Spec{Job: "long", Argv: []string{"long.sh"}, Dir: dir, OnLine: sink.on})
+	run, err := New().Start(context.Background(), Spec{Job: "long", Argv: []string{"long.sh"}, Dir: dir, LogPath: logPath, OnLine: sink.on})
 	require.NoError(t, err)
-	require.Equal(t, ReasonOK, waitResult(t, run).Reason)
+	res := waitResult(t, run)
+	require.Equal(t, ReasonOK, res.Reason)
+
+	var words strings.Builder
+	for i := range 9000 {
+		fmt.Fprintf(&words, "word%04d ", i)
+	}
+	data, err := os.ReadFile(logPath)
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("a", 200000)+"\n"+words.String()+"\nshort\n", string(data), "the log keeps every line whole")
+	assert.Equal(t, int64(3), res.Lines)
+
 	lines := sink.all()
-	var as, words strings.Builder
+	require.Len(t, lines, 3)
+	assert.Equal(t, runbook.ClipLine(strings.Repeat("a", 200000), runbook.ChatLineBytes), lines[0])
+	assert.True(t, strings.HasSuffix(lines[0], "… "+strconv.Itoa(200000-strings.Count(lines[0], "a"))+" bytes cut"), lines[0][len(lines[0])-30:])
+	assert.Equal(t, runbook.ClipLine(words.String(), runbook.ChatLineBytes), lines[1])
+	assert.Equal(t, "short", lines[2])
 	for _, l := range lines {
-		assert.LessOrEqual(t, len(l), MaxLineBytes)
-		if strings.HasPrefix(l, "a") {
-			as.WriteString(l)
-		} else {
-			words.WriteString(l)
-		}
+		assert.LessOrEqual(t, len(l), runbook.ChatLineBytes)
 	}
-	assert.Equal(t, strings.Repeat("a", 200000), as.String())
-	assert.Len(t, lines, 4+2) // 3×64 KiB + rest, then the 81 000-byte line in two
-	for _, l := range lines[4:] {
-		assert.True(t, strings.HasSuffix(l, " ") || strings.HasSuffix(l, "word8999 "), "cut at a blank: %q", l[max(0, len(l)-20):])
-	}
-	assert.Equal(t, 9000*9, words.Len())
+	require.Len(t, res.Tail, 3)
+	assert.Equal(t, runbook.ClipLine(strings.Repeat("a", 200000), runbook.TailLineBytes), res.Tail[0])
+	assert.Equal(t, "short", res.Tail[2])
+}
+
+func TestRun_GivenATenMegabyteLineWithoutANewline_ThenOneClippedLineAndTheWholeLog(t *testing.T) {
+	dir := t.TempDir()
+	writeScript(t, dir, "one.sh", `head -c 10485760 /dev/zero | tr '\0' q`)
+	logPath := filepath.Join(t.TempDir(), "one.log")
+	sink := newSink()
+	run, err := New().Start(context.Background(), Spec{Job: "one", Argv: []string{"one.sh"}, Dir: dir, LogPath: logPath, OnLine: sink.on})
+	require.NoError(t, err)
+	res := waitResult(t, run)
+	require.Equal(t, ReasonOK, res.Reason)
+	fi, err := os.Stat(logPath)
+	require.NoError(t, err)
+	assert.Equal(t, int64(10485760+1), fi.Size(), "the whole line, and the newline the end of the output gets")
+	assert.Equal(t, fi.Size(), res.LogBytes)
+	lines := sink.all()
+	require.Len(t, lines, 1)
+	assert.LessOrEqual(t, len(lines[0]), runbook.ChatLineBytes)
+	assert.True(t, strings.HasSuffix(lines[0], " bytes cut"))
+	require.Len(t, res.Tail, 1)
+	assert.LessOrEqual(t, len(res.Tail[0]), runbook.TailLineBytes)
 }
 
 // vmHWM returns the peak resident set size of this process in KiB.

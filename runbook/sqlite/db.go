@@ -144,6 +144,14 @@ CREATE TABLE meta (
 	// 5: how urgent a delivery is, so a read's limit takes the most urgent first (runbook.Priority; 0 is normal).
 	`ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX outbox_urgent ON outbox (sink, priority, id) WHERE delivered_at IS NULL;`,
+	// 6: what an approval approved (the job row's command, owners and dependencies, with
+	// their digest, as JSON); why the latest run's log is incomplete; and delivered
+	// outbox rows found by age, to prune them after the retention.
+	`
+ALTER TABLE occurrences ADD COLUMN approved TEXT NOT NULL DEFAULT '';
+ALTER TABLE occurrences ADD COLUMN log_error TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+`,
 }
 
 // SchemaVersion is the schema version this build writes (PRAGMA user_version).

@@ -18,7 +18,7 @@ const occCols = `id, job, slot, window, state, requested_at, reschedules,
 	run_by, started_at, finished_at, exit_code, reason, attempts, log_sha256,
 	delayed, justification,
 	failed_at, incident_deadline, incident_ref, incident_by, incident_at, escalated,
-	learnings, tail, run_handle, tickets`
+	learnings, tail, run_handle, tickets, approved, log_error`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -31,14 +31,14 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 		failed, deadline, incidentAt             sql.NullString
 		exit                                     sql.NullInt64
 		reschedules, attempts, delayed, escalate int64
-		tail, tickets                            string
+		tail, tickets, terms                     string
 	)
 	err := s.Scan(&o.ID, &o.Job, &slot, &window, &state, &requested, &reschedules,
 		&o.ApprovedBy, &approved, &o.DeclinedBy, &o.DeclineReason,
 		&o.RunBy, &started, &finished, &exit, &o.Reason, &attempts, &o.LogSHA256,
 		&delayed, &o.Justification,
 		&failed, &deadline, &o.IncidentRef, &o.IncidentBy, &incidentAt, &escalate,
-		&o.Learnings, &tail, &o.RunHandle, &tickets)
+		&o.Learnings, &tail, &o.RunHandle, &tickets, &terms, &o.LogError)
 	if err != nil {
 		return o, err
 	}
@@ -52,6 +52,9 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 		if err := json.Unmarshal([]byte(tickets), o.Tickets); err != nil {
 			return o, fmt.Errorf("sqlite: occurrence %d: tickets: %w", o.ID, err)
 		}
+	}
+	if o.Approved, err = runbook.DecodeTerms(terms); err != nil {
+		return o, fmt.Errorf("sqlite: occurrence %d: approved: %w", o.ID, err)
 	}
 	o.State = runbook.State(state)
 	o.Reschedules = int(reschedules)
@@ -122,12 +125,16 @@ func occArgs(o runbook.Occurrence) ([]any, error) {
 		}
 		tickets = string(b)
 	}
+	approved, err := runbook.EncodeTerms(o.Approved)
+	if err != nil {
+		return nil, err
+	}
 	return []any{o.Job, fmtTime(o.Slot), fmtTime(o.Window), string(o.State), nullTime(o.RequestedAt), o.Reschedules,
 		o.ApprovedBy, nullTime(o.ApprovedAt), o.DeclinedBy, o.DeclineReason,
 		o.RunBy, nullTime(o.StartedAt), nullTime(o.FinishedAt), exit, o.Reason, o.Attempts, o.LogSHA256,
 		o.Delayed, o.Justification,
 		nullTime(o.FailedAt), nullTime(o.IncidentDeadline), o.IncidentRef, o.IncidentBy, nullTime(o.IncidentAt), o.Escalated,
-		o.Learnings, tail, o.RunHandle, tickets}, nil
+		o.Learnings, tail, o.RunHandle, tickets, approved, o.LogError}, nil
 }
 
 // Occurrence returns the occurrence with id.
@@ -261,7 +268,7 @@ func (t *tx) SaveOccurrence(o runbook.Occurrence) error {
 	run_by = ?, started_at = ?, finished_at = ?, exit_code = ?, reason = ?, attempts = ?, log_sha256 = ?,
 	delayed = ?, justification = ?,
 	failed_at = ?, incident_deadline = ?, incident_ref = ?, incident_by = ?, incident_at = ?, escalated = ?,
-	learnings = ?, tail = ?, run_handle = ?, tickets = ? WHERE id = ?`, append(args, o.ID)...)
+	learnings = ?, tail = ?, run_handle = ?, tickets = ?, approved = ?, log_error = ? WHERE id = ?`, append(args, o.ID)...)
 	if err != nil {
 		if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
 			e := runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})

@@ -103,6 +103,26 @@ func (t *tx) updateDelivery(id int64, q string, args ...any) error {
 	return nil
 }
 
+// PruneDelivered deletes up to limit (≤ 0: all) rows delivered before before, oldest delivery first.
+func (t *tx) PruneDelivered(before time.Time, limit int) (int, error) {
+	if err := checkTime("before", before); err != nil {
+		return 0, err
+	}
+	if limit <= 0 {
+		limit = -1
+	}
+	res, err := t.exec(`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+		WHERE delivered_at IS NOT NULL AND delivered_at < ? ORDER BY delivered_at, id LIMIT ?)`, fmtTime(before), limit)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: prune delivered: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: prune delivered: %w", err)
+	}
+	return int(n), nil
+}
+
 // Backlog returns the undelivered count by sink (sinks with none are absent).
 func (t *tx) Backlog() (map[string]int, error) {
 	return t.counts("backlog", "SELECT sink, count(*) FROM outbox WHERE delivered_at IS NULL GROUP BY sink")

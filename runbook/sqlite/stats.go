@@ -43,7 +43,11 @@ func (db *DB) StatsAt(ctx context.Context, now time.Time) (runbook.StoreStats, e
 		}
 		s.Runs, err = t.counts("stats", `SELECT coalesce(json_extract(fields, '$.result'), ''), count(*)
 			FROM records WHERE kind = ? GROUP BY 1`, string(runbook.RecRunFinished))
-		return err
+		if err != nil {
+			return err
+		}
+		return t.row(`SELECT count(*) FROM records WHERE kind = ? AND coalesce(json_extract(fields, '$.log_error'), '') <> ''`,
+			string(runbook.RecRunFinished)).Scan(&s.LogErrors)
 	})
 	return s, err
 }

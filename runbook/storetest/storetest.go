@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		{"Timers", testTimers},
 		{"Claim", testClaim},
 		{"Outbox", testOutbox},
+		{"PruneDelivered", testPruneDelivered},
 		{"MessageRefsAndMeta", testMessageRefsAndMeta},
 		{"TimesOutOfRange", testTimesOutOfRange},
 		{"TimesKeepMicroseconds", testTimesKeepMicroseconds},

@@ -90,6 +90,7 @@ type Service struct {
 	loops   sync.WaitGroup // the timer loop and the periodic scheduler started by Start
 
 	outboxes outboxes // what the outboxes share: one delivering loop per sink, woken together (outbox.go)
+	lead     *lead    // the clock's lease: who does the leader's work (leadership.go)
 }
 
 // Deps are the service's ports.
@@ -103,6 +104,10 @@ type Deps struct {
 	Redact    func(string) string // masks secrets and cleans text (Redactor.Redact); nil: CleanText only
 	Log       *slog.Logger
 	Observer  Observer // nil: nothing is observed
+	// Leadership is the clock's lease when replicas share the store; nil: this
+	// is the only replica, and always the leader.
+	Leadership Leadership
+	Replica    string // this replica's name for the lease and its runs; "" DefaultReplicaName
 }
 
 // NewService builds a service over a parsed runbook.
@@ -121,7 +126,7 @@ func NewService(rb *Runbook, set Settings, d Deps) *Service {
 	}
 	s := &Service{store: d.Store, clock: d.Clock, exec: d.Executor, checker: d.Checker, dir: d.Directory, tickets: d.Tickets,
 		redact: d.Redact, log: d.Log, obs: d.Observer, set: set, wake: make(chan struct{}, 1), deliver: make(chan struct{}, 1),
-		nonce: time.Now().UnixNano()}
+		nonce: time.Now().UnixNano(), lead: newLead(d.Leadership, d.Replica)}
 	s.setRunbook(rb)
 	return s
 }

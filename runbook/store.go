@@ -62,6 +62,12 @@ type Tx interface {
 
 	Meta(key string) (string, bool, error)
 	SetMeta(key, value string) error
+
+	// Fence returns ErrNotLeader unless the clock's lease (Leadership) is
+	// held at epoch, and keeps it held until the transaction ends: the
+	// leader's work commits only under the lease it was done for. A store one
+	// process uses alone has no lease and always passes.
+	Fence(epoch int64) error
 }
 
 // Query selects occurrences. Zero fields do not filter.

@@ -27,6 +27,8 @@ type appEnv struct {
 
 // shutdown stops everything started on ctx (via stop) and closes the database
 // once no loop can touch it any more.
+// With replicas, the lease is given up last, once nothing of this replica
+// delivers any more, so that another replica takes over at once.
 func (e *appEnv) shutdown(stop func(), svc *runbook.Service, db io.Closer, waits ...func()) {
 	stop()
 	e.workers.Wait()
@@ -34,6 +36,9 @@ func (e *appEnv) shutdown(stop func(), svc *runbook.Service, db io.Closer, waits
 	for _, w := range waits {
 		w()
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	svc.Resign(ctx)
+	cancel()
 	_ = db.Close()
 }
 
@@ -117,15 +122,20 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 	if err != nil {
 		return nil, nil, err
 	}
+	var lead runbook.Leadership
+	if l, ok := db.(runbook.Leadership); ok {
+		lead = l // a store replicas share: one of them leads
+	}
 	svc := runbook.NewService(e.rb, settings(e.cfg), runbook.Deps{
-		Store:     db,
-		Executor:  &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact, cut: e.redact.Cut},
-		Checker:   checker{cfg: e.cfg},
-		Directory: dir,
-		Redact:    e.redact.Redact,
-		Log:       e.log,
-		Tickets:   tickets,
-		Observer:  e.metrics,
+		Leadership: lead,
+		Store:      db,
+		Executor:   &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact, cut: e.redact.Cut},
+		Checker:    checker{cfg: e.cfg},
+		Directory:  dir,
+		Redact:     e.redact.Redact,
+		Log:        e.log,
+		Tickets:    tickets,
+		Observer:   e.metrics,
 	})
 	return svc, db, nil
 }

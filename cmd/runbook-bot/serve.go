@@ -82,6 +82,13 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 	if e.cfg.ITSMWebhookURL != "" {
 		sinks[runbook.SinkITSM] = itsmSink(&webhook.Client{URL: e.cfg.ITSMWebhookURL})
 	}
+	if l, ok := db.(wakeListener); ok { // another replica's commits wake this one's loops
+		e.workers.Add(1)
+		go func() {
+			defer e.workers.Done()
+			l.Listen(ctx, svc.Wake, nil)
+		}()
+	}
 	var outs []*runbook.Outbox
 	for name, fn := range sinks {
 		out := svc.Outbox(name, fn)
@@ -103,6 +110,11 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 		}
 	}
 	return outs, nil
+}
+
+// wakeListener is a store replicas share that hears of their commits (PostgreSQL's LISTEN).
+type wakeListener interface {
+	Listen(ctx context.Context, wake func(timers, deliveries bool), listening func(bool))
 }
 
 // chatStore gives the chat adapter its slice of the database.

@@ -199,6 +199,9 @@ func (db *DB) update(ctx context.Context, fn func(runbook.Tx) error) error {
 	case t.failed != nil:
 		return t.failed // the transaction is aborted: it cannot commit
 	}
+	if err := t.notify(); err != nil {
+		return db.describe(err)
+	}
 	done = true
 	if err := ptx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: commit: %w", db.describe(err))

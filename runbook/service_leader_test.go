@@ -164,7 +164,7 @@ func TestLeadership_GivenALeaderPausedPastItsLease_WhenItWakesUp_ThenItFiresAndD
 	r.b.CampaignOnce(ctx)
 	require.True(t, r.b.Leader().Leading)
 	r.h.clock.Advance(time.Hour) // a reminder or the window is due meanwhile
-	r.b.CampaignOnce(ctx)         // b renewed all along
+	r.b.CampaignOnce(ctx)        // b renewed all along
 
 	// a wakes up: by its own reckoning its lease is over, so it does nothing.
 	require.False(t, r.a.Leader().Leading)

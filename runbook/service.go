@@ -217,6 +217,11 @@ func (s *Service) persist(tx Tx, out Outcome) error {
 			return err
 		}
 	}
+	if out.StartRun { // this replica runs it: its beats say it is alive (service_beats.go)
+		if err := tx.OwnRun(out.Occ.ID, out.Occ.Attempts, s.lead.replica); err != nil {
+			return err
+		}
+	}
 	if out.Checkin && out.Occ.Attempts > 0 {
 		if err := s.enqueue(tx, SinkCheckin, out.Occ.RunKey(out.Occ.Attempts), out.Occ); err != nil {
 			return err

@@ -61,38 +61,99 @@ func (f *fakeLease) fence(epoch int64) error {
 	return nil
 }
 
-// leasedStore is a store shared by replicas: its transactions fence against the fake lease.
+// leasedStore is a store shared by replicas: its transactions fence against
+// the fake lease, and runs beat on the fake clock (the store's clock).
 type leasedStore struct {
 	runbook.Store
 	lease *fakeLease
+	beats *fakeBeats
 }
 
 func (s leasedStore) Update(ctx context.Context, fn func(runbook.Tx) error) error {
-	return s.Store.Update(ctx, func(tx runbook.Tx) error { return fn(leasedTx{Tx: tx, lease: s.lease}) })
+	return s.Store.Update(ctx, func(tx runbook.Tx) error { return fn(leasedTx{Tx: tx, s: s}) })
+}
+
+func (s leasedStore) View(ctx context.Context, fn func(runbook.Tx) error) error {
+	return s.Store.View(ctx, func(tx runbook.Tx) error { return fn(leasedTx{Tx: tx, s: s}) })
 }
 
 type leasedTx struct {
 	runbook.Tx
-	lease *fakeLease
+	s leasedStore
 }
 
-func (t leasedTx) Fence(epoch int64) error { return t.lease.fence(epoch) }
+func (t leasedTx) Fence(epoch int64) error { return t.s.lease.fence(epoch) }
+
+// fakeBeats are the runs' owners and beats, on the fake clock.
+type fakeBeats struct {
+	mu    sync.Mutex
+	clock clockwork.Clock
+	runs  map[int64]runbook.RunOwner
+}
+
+func (t leasedTx) OwnRun(occ int64, attempt int, owner string) error {
+	b := t.s.beats
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.runs[occ] = runbook.RunOwner{Occ: occ, Attempt: attempt, Owner: owner, Beat: b.clock.Now()}
+	return nil
+}
+
+func (t leasedTx) BeatRun(occ int64, attempt int, owner string) (bool, error) {
+	b := t.s.beats
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	r, ok := b.runs[occ]
+	if !ok || r.Attempt != attempt || r.Owner != owner {
+		return false, nil
+	}
+	if o, err := t.Occurrence(occ); err != nil || o.State != runbook.Running || o.Attempts != attempt {
+		return false, err
+	}
+	r.Beat = b.clock.Now()
+	b.runs[occ] = r
+	return true, nil
+}
+
+func (t leasedTx) StaleRuns(age time.Duration) ([]runbook.RunOwner, error) {
+	os, err := t.Occurrences(runbook.Query{States: []runbook.State{runbook.Running}})
+	if err != nil {
+		return nil, err
+	}
+	b := t.s.beats
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []runbook.RunOwner
+	for _, o := range os {
+		r, ok := b.runs[o.ID]
+		if !ok || r.Attempt != o.Attempts {
+			out = append(out, runbook.RunOwner{Occ: o.ID, Attempt: o.Attempts})
+		} else if b.clock.Since(r.Beat) > age {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
 
 // replicas are two services, a and b, on one store and one fake lease.
 type replicas struct {
-	h     *harness
-	lease *fakeLease
-	a, b  *runbook.Service
+	h            *harness
+	lease        *fakeLease
+	a, b         *runbook.Service
+	execA, execB *fakeExec
 }
 
 func newReplicas(t *testing.T, start time.Time) *replicas {
 	h := newHarness(t, start, runbook.Settings{})
 	lease := &fakeLease{clock: h.clock}
-	store := leasedStore{Store: h.db, lease: lease}
-	mk := func(name string) *runbook.Service {
-		return runbook.NewService(h.rb, runbook.Settings{}, runbook.Deps{Store: store, Clock: h.clock, Leadership: lease, Replica: name})
+	store := leasedStore{Store: h.db, lease: lease, beats: &fakeBeats{clock: h.clock, runs: map[int64]runbook.RunOwner{}}}
+	r := &replicas{h: h, lease: lease, execA: &fakeExec{}, execB: &fakeExec{}}
+	mk := func(name string, exec *fakeExec) *runbook.Service {
+		return runbook.NewService(h.rb, runbook.Settings{}, runbook.Deps{Store: store, Clock: h.clock, Leadership: lease, Replica: name,
+			Executor: exec, Checker: okChecker{}})
 	}
-	return &replicas{h: h, lease: lease, a: mk("a"), b: mk("b")}
+	r.a, r.b = mk("a", r.execA), mk("b", r.execB)
+	return r
 }
 
 // confirmRequested brings seed-dev-data's Friday window to its confirmation

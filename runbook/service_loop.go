@@ -64,11 +64,13 @@ func (s *Service) Start(ctx context.Context, watch func(context.Context)) error 
 	}
 	sched.Start()
 	if s.replicated() {
-		s.loops.Add(1)
-		go func() {
-			defer s.loops.Done()
-			s.campaign(ctx)
-		}()
+		for _, loop := range []func(context.Context){s.campaign, s.beat, s.sweep} {
+			s.loops.Add(1)
+			go func() {
+				defer s.loops.Done()
+				loop(ctx)
+			}()
+		}
 	}
 	s.loops.Add(2)
 	go func() {

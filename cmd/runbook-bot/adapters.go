@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -23,6 +22,8 @@ type executor struct {
 	cfg    Config
 	redact func(string) string
 	cut    func(string) int // where an over-long line is cut without splitting a secret
+	logs   runLogStore      // nil: the log stays in its file; else it is copied to the database as it grows
+	log    *slog.Logger
 }
 
 // Execute implements runbook.Executor.
@@ -38,7 +39,7 @@ func (x *executor) Execute(ctx context.Context, j runbook.Job, window time.Time,
 		Dir:     x.cfg.Workdir,
 		Env:     env,
 		Timeout: x.cfg.RunTimeout,
-		LogPath: filepath.Join(x.cfg.DataDir, "logs", id+".log"),
+		LogPath: runLogPath(x.cfg, id),
 		Redact:  x.redact,
 		Cut:     x.cut,
 		OnLine:  onLine,
@@ -46,7 +47,11 @@ func (x *executor) Execute(ctx context.Context, j runbook.Job, window time.Time,
 	if err != nil {
 		return nil, err
 	}
-	return execution{run: run, id: id}, nil
+	ex := execution{run: run, id: id}
+	if x.logs != nil {
+		ex.ship = newLogShipper(x.logs, id, runLogPath(x.cfg, id), x.log)
+	}
+	return ex, nil
 }
 
 // KillOrphan implements runbook.OrphanKiller: handle is "PGID:RUN_ID".
@@ -60,8 +65,9 @@ func (x *executor) KillOrphan(handle string) (bool, error) {
 }
 
 type execution struct {
-	run *runner.Run
-	id  string
+	run  *runner.Run
+	id   string
+	ship *logShipper // nil: the log stays in its file
 }
 
 func (e execution) Cancel() { e.run.Cancel() }
@@ -70,6 +76,9 @@ func (e execution) Handle() string { return fmt.Sprintf("%d:%s", e.run.PGID(), e
 
 func (e execution) Wait() runbook.RunResult {
 	res := e.run.Wait()
+	if e.ship != nil {
+		e.ship.finish() // the log is in the database before the result is recorded
+	}
 	out := runbook.RunResult{Reason: res.Reason, LogSHA256: res.LogSHA256, Tail: res.Tail, Duration: res.Finished.Sub(res.Started)}
 	if res.ExitCode >= 0 && res.Reason != runner.ReasonStart {
 		code := res.ExitCode

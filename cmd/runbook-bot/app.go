@@ -126,10 +126,14 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 	if l, ok := db.(runbook.Leadership); ok {
 		lead = l // a store replicas share: one of them leads
 	}
+	x := &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact, cut: e.redact.Cut, log: e.log}
+	if l, ok := db.(runLogStore); ok {
+		x.logs = l // any replica reads the log of a run another executed
+	}
 	svc := runbook.NewService(e.rb, settings(e.cfg), runbook.Deps{
 		Leadership: lead,
 		Store:      db,
-		Executor:   &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact, cut: e.redact.Cut},
+		Executor:   x,
 		Checker:    checker{cfg: e.cfg},
 		Directory:  dir,
 		Redact:     e.redact.Redact,

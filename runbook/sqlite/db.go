@@ -141,6 +141,13 @@ CREATE TABLE meta (
 	`ALTER TABLE occurrences ADD COLUMN run_handle TEXT NOT NULL DEFAULT ''`,
 	// 4: the latest look-up of the job's open tickets, shown again when the request is edited.
 	`ALTER TABLE occurrences ADD COLUMN tickets TEXT NOT NULL DEFAULT ''`,
+	// 5: who runs an occurrence's attempt and its last beat (runbook.Tx.OwnRun).
+	`CREATE TABLE run_beats (
+	occ     INTEGER PRIMARY KEY REFERENCES occurrences (id) ON DELETE CASCADE,
+	attempt INTEGER NOT NULL,
+	owner   TEXT    NOT NULL,
+	beat_at TEXT    NOT NULL
+)`,
 }
 
 // SchemaVersion is the schema version this build writes (PRAGMA user_version).

@@ -25,8 +25,12 @@ commands:
   schedule [--from RFC3339] [--count N]
                              list the upcoming windows
   status [--json]            current and next occurrence of every job
-  evidence JOB [--window TIME] [--json]
-                             the evidence of one occurrence
+  evidence JOB [--window TIME] [--json | --log]
+                             the evidence of one occurrence (--log: its
+                             latest run's full log)
+  migrate-db --from FILE --to postgres://… [--logs DIR]
+                             copy a SQLite database (and its run logs) into
+                             an empty PostgreSQL database
   version                    print the version
 `
 
@@ -49,7 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
 		"serve": cmdServe, "shell": cmdShell, "validate": cmdValidate, "schedule": cmdSchedule,
-		"status": cmdStatus, "evidence": cmdEvidence,
+		"status": cmdStatus, "evidence": cmdEvidence, "migrate-db": cmdMigrateDB,
 		"version": func(_ []string, _ io.Reader, out, _ io.Writer) error {
 			_, err := fmt.Fprintln(out, "runbook-bot", version)
 			return err

@@ -61,7 +61,11 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 	if _, err := e.startWorkers(ctx, svc, db, ad.Deliver, ad.Connected); err != nil {
 		return err
 	}
-	e.log.Info("runbook-bot serving in Slack", "version", version, "jobs", len(e.rb.Jobs), "channel", e.cfg.Channel, "store", storeText(e.cfg))
+	attrs := []any{"version", version, "jobs", len(e.rb.Jobs), "channel", e.cfg.Channel, "store", storeText(e.cfg)}
+	if lead := svc.Leader(); !lead.Sole { // replicas: name the leader
+		attrs = append(attrs, "replica", lead.Replica, "role", role(lead), "leader", dash(lead.Leader))
+	}
+	e.log.Info("runbook-bot serving in Slack", attrs...)
 	<-ctx.Done()
 	e.log.Info("shutting down")
 	return nil

@@ -16,3 +16,6 @@ func (s *Service) LiveRuns() int {
 	s.runs.Range(func(any, any) bool { n++; return true })
 	return n
 }
+
+// Campaign runs the loop that takes or renews the lease until ctx ends.
+func (s *Service) Campaign(ctx context.Context) { s.campaign(ctx) }

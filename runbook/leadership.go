@@ -79,6 +79,7 @@ type lead struct {
 	mu      sync.Mutex
 	epoch   int64     // of the lease this replica holds (or held last)
 	until   time.Time // service clock: this replica holds the lease until then (a conservative end)
+	free    time.Time // service clock: another's lease, as last read, has run out by then
 	leader  string    // holder as last read
 	read    int64     // the lease's epoch as last read
 	seen    string    // holder and epoch last read, to count changes
@@ -199,14 +200,25 @@ func (s *Service) lost(epoch int64) {
 	}
 }
 
+// freeMargin is how long after another replica's lease should have run out a
+// follower asks for it: the lease is taken about LeaseTTL after its holder's
+// last renewal, rather than up to RenewEvery later.
+const freeMargin = 20 * time.Millisecond
+
 // campaign takes or renews the lease every RenewEvery until ctx ends, and
-// once more when this replica's lease runs out without a renewal.
+// also as soon as a lease runs out: this replica's own when renewals fail (to
+// announce the loss on time), another's when its holder stopped renewing it.
 func (s *Service) campaign(ctx context.Context) {
 	for {
 		wait := RenewEvery
 		if _, left, ok := s.lease(); ok && left < wait {
-			wait = left // announce the loss on time when renewals fail
+			wait = left
 		}
+		s.lead.mu.Lock()
+		if free := s.lead.free.Add(freeMargin).Sub(s.clock.Now()); free > 0 && free < wait {
+			wait = free
+		}
+		s.lead.mu.Unlock()
 		select {
 		case <-ctx.Done():
 			return
@@ -236,9 +248,12 @@ func (s *Service) observe(ctx context.Context, start time.Time, l Lease, err err
 	ld.mu.Lock()
 	if err == nil {
 		if l.Holder == ld.replica && l.Left > 0 {
-			ld.epoch, ld.until = l.Epoch, start.Add(l.Left)
+			ld.epoch, ld.until, ld.free = l.Epoch, start.Add(l.Left), time.Time{}
 		} else {
-			ld.until = time.Time{}
+			ld.until, ld.free = time.Time{}, time.Time{}
+			if l.Left > 0 {
+				ld.free = s.clock.Now().Add(l.Left)
+			}
 		}
 		ld.leader, ld.read = l.Holder, l.Epoch
 		if l.Left <= 0 {

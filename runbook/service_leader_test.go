@@ -346,3 +346,19 @@ func TestLeadership_GivenNoLeadership_WhenAsked_ThenTheOnlyReplicaAlwaysLeads(t 
 	require.True(t, st.Leading)
 	require.Equal(t, st.Replica, st.Leader)
 }
+
+func TestLeadership_GivenAFollowerSeeingTheLeaseRunOutBeforeItsNextRound_WhenTheLeaderStopsRenewing_ThenItTakesTheLeaseAsItExpires(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := newReplicas(t, time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC))
+	r.a.CampaignOnce(ctx) // a leads until +10 s, and then stops renewing (it died)
+	r.h.clock.Advance(runbook.LeaseTTL - 500*time.Millisecond)
+	r.b.CampaignOnce(ctx) // b sees 0.5 s left
+	done := make(chan struct{})
+	go func() { defer close(done); r.b.Campaign(ctx) }()
+	r.h.clock.BlockUntilContext(ctx, 1)       // b's loop waits…
+	r.h.clock.Advance(600 * time.Millisecond) // …not RenewEvery, but until just after the expiry
+	require.Eventually(t, func() bool { return r.b.Leader().Leading }, 5*time.Second, time.Millisecond)
+	cancel()
+	<-done
+}

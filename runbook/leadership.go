@@ -80,6 +80,7 @@ type lead struct {
 	epoch   int64     // of the lease this replica holds (or held last)
 	until   time.Time // service clock: this replica holds the lease until then (a conservative end)
 	free    time.Time // service clock: another's lease, as last read, has run out by then
+	term    time.Time // service clock: when this replica last became the leader
 	leader  string    // holder as last read
 	read    int64     // the lease's epoch as last read
 	seen    string    // holder and epoch last read, to count changes
@@ -268,6 +269,9 @@ func (s *Service) observe(ctx context.Context, start time.Time, l Lease, err err
 	}
 	leading := s.clock.Now().Before(ld.until)
 	changed := leading != ld.leading
+	if changed && leading {
+		ld.term = start
+	}
 	if changed {
 		ld.leading = leading
 		close(ld.changed)
@@ -301,6 +305,17 @@ func (s *Service) gained(ctx context.Context) {
 			s.log.Error("materialising occurrences", "err", err)
 		}
 	}()
+}
+
+// inherited reports whether a delivery queued at created was pending when
+// this replica's lease began: the previous leader may have sent it unrecorded.
+func (s *Service) inherited(created time.Time) bool {
+	if s.lead.port == nil {
+		return false
+	}
+	s.lead.mu.Lock()
+	defer s.lead.mu.Unlock()
+	return created.Before(s.lead.term)
 }
 
 // Resign gives the lease up when this replica holds it, so that another

@@ -308,7 +308,9 @@ func (o *Outbox) do(ctx context.Context, j job) result {
 		sctx, cancel = context.WithTimeout(ctx, left-sendGuard)
 		defer cancel()
 	}
-	sendErr := o.fn(sctx, j.d)
+	d := j.d
+	d.Unsure = o.s.inherited(d.CreatedAt) // the previous leader may have sent it: the sink looks first
+	sendErr := o.fn(sctx, d)
 	res.sent = true
 	if ctx.Err() != nil {
 		res.err = ctx.Err()

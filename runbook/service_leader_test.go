@@ -362,3 +362,30 @@ func TestLeadership_GivenAFollowerSeeingTheLeaseRunOutBeforeItsNextRound_WhenThe
 	cancel()
 	<-done
 }
+
+func TestLeadership_GivenANewLeader_WhenItDeliversRowsQueuedBeforeItsLease_ThenTheSinkIsToldTheyMayHaveBeenSent(t *testing.T) {
+	ctx := context.Background()
+	r := newReplicas(t, time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC))
+	r.a.CampaignOnce(ctx)
+	r.confirmRequested(t, r.a) // rows queued under a's lease
+	r.h.clock.Advance(runbook.LeaseTTL + time.Second)
+	r.b.CampaignOnce(ctx) // a died: b takes over
+	require.True(t, r.b.Leader().Leading)
+	r.h.clock.Advance(time.Second)
+	_, err := r.b.Confirm(ctx, runbook.Request{User: contactID(t, r.h.rb, "Marcos Paulo"), RequestID: "c1"}, "seed-dev-data", false)
+	require.NoError(t, err) // rows queued under b's lease
+
+	unsure := map[bool]int{}
+	var mu sync.Mutex
+	sink := func(_ context.Context, d runbook.Delivery) error {
+		mu.Lock()
+		defer mu.Unlock()
+		unsure[d.Unsure]++
+		return nil
+	}
+	r.b.CampaignOnce(ctx)
+	_, err = r.b.Outbox(runbook.SinkChat, sink).Drain(ctx)
+	require.NoError(t, err)
+	require.Positive(t, unsure[true], "rows a may have sent: the sink looks before sending")
+	require.Positive(t, unsure[false], "rows queued under b's own lease")
+}

@@ -109,6 +109,10 @@ type Delivery struct {
 	NextAt    time.Time
 	CreatedAt time.Time
 	LastError string
+	// Unsure (never stored) tells the sink that an earlier leader may have
+	// sent the row without recording it: it was queued before this replica's
+	// lease began (see Outbox).
+	Unsure bool
 }
 
 // Outbox sinks.

@@ -145,6 +145,9 @@ var catalogueEN = catalogue{
 	"reason.interrupted": "interrupted (the bot stopped while it ran)",
 	"reason.start":       "could not start",
 
+	// A run whose replica stopped answering (several replicas on PostgreSQL).
+	"reason.replica_lost": "lost (the replica running it stopped answering)",
+
 	"weekday.0": "Sun",
 	"weekday.1": "Mon",
 	"weekday.2": "Tue",

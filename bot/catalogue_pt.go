@@ -145,6 +145,9 @@ var cataloguePT = catalogue{
 	"reason.interrupted": "interrompido (o bot parou durante a execução)",
 	"reason.start":       "não foi possível iniciar",
 
+	// A run whose replica stopped answering (several replicas on PostgreSQL).
+	"reason.replica_lost": "perdido (a réplica que o executava parou de responder)",
+
 	"weekday.0": "dom",
 	"weekday.1": "seg",
 	"weekday.2": "ter",

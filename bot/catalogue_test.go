@@ -42,7 +42,7 @@ func TestCatalogue_GivenDomainVocabulary_ThenEveryNameHasAnEntry(t *testing.T) {
 	for _, k := range []runbook.CheckKind{runbook.CheckEnv, runbook.CheckTool, runbook.CheckPath, runbook.CheckManual} {
 		ids = append(ids, "check."+string(k))
 	}
-	for _, r := range []string{runbook.ReasonExit, runbook.ReasonTimeout, runbook.ReasonCancelled, runbook.ReasonPreflight, runbook.ReasonInterrupted, runbook.ReasonStart} {
+	for _, r := range []string{runbook.ReasonExit, runbook.ReasonTimeout, runbook.ReasonCancelled, runbook.ReasonPreflight, runbook.ReasonInterrupted, runbook.ReasonStart, runbook.ReasonReplicaLost} {
 		ids = append(ids, "reason."+r)
 	}
 	for _, a := range []runbook.Action{runbook.ActConfirm, runbook.ActDecline, runbook.ActRun, runbook.ActDryRun, runbook.ActCancel,

@@ -34,6 +34,9 @@ const (
 	ReasonPreflight   = "preflight"
 	ReasonInterrupted = "interrupted"
 	ReasonStart       = "start"
+	// ReasonReplicaLost: the replica running it stopped beating (it died, or
+	// lost the database) and the leader took the run over as failed.
+	ReasonReplicaLost = "replica_lost"
 )
 
 // Occurrence is one job at one window time.
@@ -61,7 +64,7 @@ type Occurrence struct {
 	StartedAt  *time.Time
 	FinishedAt *time.Time
 	ExitCode   *int
-	Reason     string // failure reason (exit, timeout, cancelled, preflight, interrupted, start)
+	Reason     string // failure reason (exit, timeout, cancelled, preflight, interrupted, start, replica_lost)
 	Attempts   int
 	LogSHA256  string
 	LogError   string // why the latest run's log file is incomplete (a full disk…); "" when it is whole

@@ -83,6 +83,7 @@ type result struct {
 	row  Delivery // the sent row after settling: its next attempt, when it stays
 	gone bool     // the sent row was marked delivered (with its merged rows)
 	sent bool     // the sink was called
+	held bool     // not sent: the lease had too little time left (or was lost)
 	err  error    // a store failure, or ctx's
 }
 
@@ -91,7 +92,9 @@ type result struct {
 // stale (at the start, after a store failure, after a Drain delivered while a
 // Run was idle) and, at most once per readGap, when new ones may have been
 // queued; in between, the lanes are planned from the rows in memory, kept as
-// each delivery settles them.
+// each delivery settles them. Delivering is the leader's work: while this
+// replica does not hold the clock's lease nothing is read nor sent (a Drain
+// returns), and rows read before are stale once it holds it again.
 func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err error) {
 	o.pass.Lock()
 	o.pass.turns++
@@ -117,7 +120,11 @@ func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err
 		if now.Sub(lastRead) >= idleRecheck {
 			fresh = true // now and then, rows queued without a wake-up
 		}
-		if ctx.Err() == nil && !now.Before(paused) {
+		leading := o.s.leading()
+		if !leading {
+			stale = true // another leader may deliver them meanwhile
+		}
+		if ctx.Err() == nil && !now.Before(paused) && leading {
 			if stale || (fresh && !now.Before(lastRead.Add(readGap))) {
 				if rs, rerr := o.read(ctx); rerr != nil {
 					err, stale, paused = rerr, true, now.Add(storePause)
@@ -178,11 +185,17 @@ func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err
 			if r.sent {
 				handled++
 			}
-			if r.err != nil && !errors.Is(r.err, context.Canceled) {
+			switch {
+			case r.held:
+				paused = o.s.Now().Add(readGap) // until the lease is renewed, or lost
+			case IsNotLeader(r.err):
+				stale = true // not settled: the next leader sends it
+			case r.err != nil && !errors.Is(r.err, context.Canceled):
 				err = r.err
 				o.failed(ctx, wake, "settling a delivery", r.err)
 				paused, stale = o.s.Now().Add(storePause), true
 			}
+		case <-o.s.roleChanged():
 		case <-deliver:
 			o.s.outboxes.broadcast() // every running outbox, this one included, looks again
 		case <-wake:
@@ -207,7 +220,7 @@ func (o *Outbox) loop(ctx context.Context, wake chan struct{}) (handled int, err
 
 // failed logs a store failure of a Run (a Drain returns it).
 func (o *Outbox) failed(ctx context.Context, wake chan struct{}, what string, err error) {
-	if wake != nil && ctx.Err() == nil {
+	if wake != nil && ctx.Err() == nil && !IsNotLeader(err) {
 		o.s.log.Error("outbox: "+what, "sink", o.sink, "err", err)
 	}
 }
@@ -241,7 +254,7 @@ func (o *Outbox) read(ctx context.Context) ([]Delivery, error) {
 // settled applies a job's result to the rows in memory, as it was committed.
 func (o *Outbox) settled(rows []Delivery, r result) []Delivery {
 	gone := make(map[int64]bool, len(r.job.drop)+len(r.job.merged)+1)
-	if r.err == nil || r.sent {
+	if (r.err == nil || r.sent) && !r.held {
 		for _, id := range r.job.drop {
 			gone[id] = true
 		}
@@ -267,10 +280,19 @@ func (o *Outbox) settled(rows []Delivery, r result) []Delivery {
 }
 
 // do runs a job: drops the superseded edits, sends the row, settles it.
+// With replicas it sends only with at least sendMargin of the lease left,
+// gives the send until sendGuard before the lease ends, and settles under the
+// lease it sent under (clockUpdateAt): a replica that lost the lease, paused
+// or cut off, neither sends nor marks anything.
 func (o *Outbox) do(ctx context.Context, j job) result {
 	res := result{job: j, row: j.d}
+	epoch, left, ok := o.s.lease()
+	if !ok || (o.s.replicated() && left < sendMargin) {
+		res.held = true
+		return res
+	}
 	if len(j.drop) > 0 {
-		if err := o.s.update(ctx, func(tx Tx) error {
+		if err := o.s.clockUpdateAt(ctx, epoch, func(tx Tx) error {
 			for _, id := range j.drop {
 				if err := tx.MarkDelivered(id, o.s.Now()); err != nil {
 					return err
@@ -285,13 +307,21 @@ func (o *Outbox) do(ctx context.Context, j job) result {
 	if !j.send {
 		return res
 	}
-	sendErr := o.fn(ctx, j.d)
+	sctx := ctx
+	if o.s.replicated() {
+		var cancel context.CancelFunc
+		sctx, cancel = context.WithTimeout(ctx, left-sendGuard)
+		defer cancel()
+	}
+	d := j.d
+	d.Unsure = o.s.inherited(d.CreatedAt) // the previous leader may have sent it: the sink looks first
+	sendErr := o.fn(sctx, d)
 	res.sent = true
 	if ctx.Err() != nil {
 		res.err = ctx.Err()
 		return res
 	}
-	res.err = o.s.update(ctx, func(tx Tx) (err error) {
+	res.err = o.s.clockUpdateAt(ctx, epoch, func(tx Tx) (err error) {
 		res.row, res.gone, err = o.settle(tx, j, sendErr)
 		return err
 	})

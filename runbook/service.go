@@ -94,6 +94,7 @@ type Service struct {
 	loops   sync.WaitGroup // the timer loop and the periodic scheduler started by Start
 
 	outboxes outboxes // what the outboxes share: one delivering loop per sink, woken together (outbox.go)
+	lead     *lead    // the clock's lease: who does the leader's work (leadership.go)
 }
 
 // Deps are the service's ports.
@@ -111,6 +112,10 @@ type Deps struct {
 	// an occurrence or the change freezes has committed: what shows the state
 	// (the App Home) may refresh. nil: nobody is told.
 	OnChange func()
+	// Leadership is the clock's lease when replicas share the store; nil: this
+	// is the only replica, and always the leader.
+	Leadership Leadership
+	Replica    string // this replica's name for the lease and its runs; "" DefaultReplicaName
 }
 
 // NewService builds a service over a parsed runbook.
@@ -129,7 +134,7 @@ func NewService(rb *Runbook, set Settings, d Deps) *Service {
 	}
 	s := &Service{store: d.Store, clock: d.Clock, exec: d.Executor, checker: d.Checker, dir: d.Directory, tickets: d.Tickets,
 		redact: d.Redact, log: d.Log, obs: d.Observer, set: set, changed: d.OnChange, wake: make(chan struct{}, 1), deliver: make(chan struct{}, 1),
-		nonce: time.Now().UnixNano()}
+		nonce: time.Now().UnixNano(), lead: newLead(d.Leadership, d.Replica)}
 	s.setRunbook(rb)
 	return s
 }
@@ -217,6 +222,11 @@ func (s *Service) persist(tx Tx, out Outcome) error {
 	for _, t := range out.Arm {
 		t.Occ = out.Occ.ID
 		if err := tx.ArmTimer(&t); err != nil {
+			return err
+		}
+	}
+	if out.StartRun { // this replica runs it: its beats say it is alive (service_beats.go)
+		if err := tx.OwnRun(out.Occ.ID, out.Occ.Attempts, s.lead.replica); err != nil {
 			return err
 		}
 	}

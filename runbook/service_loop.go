@@ -23,15 +23,27 @@ func CountdownEvery(deadline time.Duration) time.Duration {
 // until ctx ends.
 // gocron does the periodic ticking; the durable timers live in the store, which
 // is the truth across restarts.
+//
+// With replicas (a Leadership), every replica watches the runbook and serves
+// commands, and the leader's work waits for this replica to hold the lease:
+// Start campaigns once before it returns, so the start log can name the
+// leader, then every RenewEvery.
 func (s *Service) Start(ctx context.Context, watch func(context.Context)) error {
-	if err := s.Recover(ctx); err != nil {
-		return err
-	}
-	if err := s.CheckApprovals(ctx); err != nil {
-		return err
-	}
-	if err := s.Materialize(ctx); err != nil {
-		return err
+	if s.replicated() {
+		s.lead.mu.Lock()
+		s.lead.auto = true
+		s.lead.mu.Unlock()
+		s.campaignOnce(ctx)
+	} else {
+		if err := s.Recover(ctx); err != nil {
+			return err
+		}
+		if err := s.CheckApprovals(ctx); err != nil {
+			return err
+		}
+		if err := s.Materialize(ctx); err != nil {
+			return err
+		}
 	}
 	s.prune(ctx)
 	sched, err := gocron.NewScheduler(gocron.WithClock(s.clock))
@@ -43,7 +55,7 @@ func (s *Service) Start(ctx context.Context, watch func(context.Context)) error 
 		return err
 	}
 	if err := every(time.Minute, func() {
-		if err := s.Materialize(ctx); err != nil {
+		if err := s.Materialize(ctx); err != nil && !IsNotLeader(err) {
 			s.log.Error("materialising occurrences", "err", err)
 		}
 	}); err != nil {
@@ -61,6 +73,15 @@ func (s *Service) Start(ctx context.Context, watch func(context.Context)) error 
 		}
 	}
 	sched.Start()
+	if s.replicated() {
+		for _, loop := range []func(context.Context){s.campaign, s.beat, s.sweep} {
+			s.loops.Add(1)
+			go func() {
+				defer s.loops.Done()
+				loop(ctx)
+			}()
+		}
+	}
 	s.loops.Add(2)
 	go func() {
 		defer s.loops.Done()
@@ -78,10 +99,14 @@ func (s *Service) Start(ctx context.Context, watch func(context.Context)) error 
 // so the store can be closed under nobody.
 func (s *Service) Stopped() { s.loops.Wait() }
 
-// RefreshCountdowns queues an in-place update of every running incident countdown.
+// RefreshCountdowns queues an in-place update of every running incident
+// countdown; it is the leader's work (a follower does nothing).
 func (s *Service) RefreshCountdowns(ctx context.Context) {
+	if !s.leading() {
+		return
+	}
 	now := s.Now()
-	err := s.update(ctx, func(tx Tx) error {
+	err := s.clockUpdate(ctx, func(tx Tx) error {
 		os, err := tx.Occurrences(Query{States: []State{Failed, Running, Cancelled, Succeeded}, WindowFrom: now.Add(-8 * 24 * time.Hour)})
 		if err != nil {
 			return err
@@ -97,7 +122,7 @@ func (s *Service) RefreshCountdowns(ctx context.Context) {
 		}
 		return nil
 	})
-	if err != nil && ctx.Err() == nil {
+	if err != nil && ctx.Err() == nil && !IsNotLeader(err) {
 		s.log.Error("refreshing countdowns", "err", err)
 	}
 }
@@ -106,8 +131,13 @@ func (s *Service) RefreshCountdowns(ctx context.Context) {
 // keeps the last good one and reports the problems to the runbook channel,
 // once for each set of problems while one good version is in force: the
 // same broken file polled again says nothing more, but breaking the runbook
-// again after a fix is reported again.
+// again after a fix is reported again. With replicas, only the leader reports
+// (every replica reads the same file).
 func (s *Service) Reload(ctx context.Context, rb *Runbook, problems Problems) {
+	if len(problems) > 0 && !s.leading() {
+		s.log.Warn("runbook has problems; the last good version stays in force (the leader reports them)", "problems", len(problems))
+		return
+	}
 	if len(problems) > 0 {
 		s.mu.RLock()
 		version := s.version
@@ -148,7 +178,7 @@ func (s *Service) Reload(ctx context.Context, rb *Runbook, problems Problems) {
 	if err := s.CheckApprovals(ctx); err != nil {
 		s.log.Error("checking the approvals against the reloaded runbook", "err", err)
 	}
-	if err := s.Materialize(ctx); err != nil {
+	if err := s.Materialize(ctx); err != nil && !IsNotLeader(err) {
 		s.log.Error("materialising occurrences", "err", err)
 	}
 }

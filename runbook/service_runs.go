@@ -21,13 +21,13 @@ const (
 // autorun takes it now) and frees it once the script has ended.
 func (s *Service) startExecution(o Occurrence) {
 	if holder, ok := s.slots.acquire(o.Job, slotRun); !ok && holder == slotDry {
-		s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{"a dry run of " + o.Job + " was in progress"}})
+		s.finishOwnRun(o.ID, o.Attempts, RunResult{Reason: ReasonStart, Tail: []string{"a dry run of " + o.Job + " was in progress"}})
 		return
 	}
 	j, ok := s.Runbook().Job(o.Job)
 	if !ok || s.exec == nil {
 		s.slots.release(o.Job, slotRun)
-		s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{"no executor"}})
+		s.finishOwnRun(o.ID, o.Attempts, RunResult{Reason: ReasonStart, Tail: []string{"no executor"}})
 		return
 	}
 	s.runWG.Add(1)
@@ -41,16 +41,16 @@ func (s *Service) startExecution(o Occurrence) {
 		e, err := s.exec.Execute(context.Background(), j, o.Window, argv, out.add)
 		if err != nil {
 			s.slots.release(o.Job, slotRun)
-			s.finishRun(o.ID, RunResult{Reason: ReasonStart, Tail: []string{s.redact(err.Error())}})
+			s.finishOwnRun(o.ID, o.Attempts, RunResult{Reason: ReasonStart, Tail: []string{s.redact(err.Error())}})
 			return
 		}
-		s.runs.Store(o.ID, e)
+		s.runs.Store(o.ID, &liveRun{Execution: e, attempt: o.Attempts})
 		s.setRunHandle(o.ID, e.Handle())
 		res := e.Wait()
 		s.runs.Delete(o.ID)
 		s.slots.release(o.Job, slotRun)
 		out.close()
-		s.finishRun(o.ID, res)
+		s.finishOwnRun(o.ID, o.Attempts, res)
 	}()
 }
 
@@ -186,8 +186,17 @@ func (s *Service) setRunHandle(id int64, handle string) {
 
 // Recover marks every occurrence left running by a previous process as failed
 // (interrupted), after killing the processes that process left behind. It is
-// never re-run by itself.
+// never re-run by itself. With replicas, other processes' runs may be alive:
+// Recover then only takes over, as the leader, the runs whose beats stopped
+// (TakeOverLostRuns), as the leader does every HeartbeatEvery anyway.
 func (s *Service) Recover(ctx context.Context) error {
+	if s.replicated() {
+		_, err := s.TakeOverLostRuns(ctx)
+		if IsNotLeader(err) {
+			return nil
+		}
+		return err
+	}
 	var running []Occurrence
 	if err := s.store.View(ctx, func(tx Tx) (err error) {
 		running, err = tx.Occurrences(Query{States: []State{Running}})

@@ -12,14 +12,18 @@ const lateAfter = 2 * time.Second
 // confirmation time is near: windows up to lead + 1 h ahead, plus the latest
 // past window of each job when it came after the database was created.
 // It also drops unposted future occurrences whose slot left the schedule.
+// It is the leader's work: on a follower it does nothing.
 func (s *Service) Materialize(ctx context.Context) error {
+	if !s.leading() {
+		return nil
+	}
 	rb, pol, now := s.Runbook(), s.Policy(), s.Now()
 	horizon := now.Add(pol.ConfirmLead + time.Hour)
 	created, err := s.createdAt(ctx)
 	if err != nil {
 		return err
 	}
-	return s.update(ctx, func(tx Tx) error {
+	return s.clockUpdate(ctx, func(tx Tx) error {
 		for _, j := range rb.Jobs {
 			slots := []time.Time{}
 			if prev := j.Previous(now); !prev.IsZero() && prev.After(created) {
@@ -105,10 +109,15 @@ func (s *Service) createdAt(ctx context.Context) (time.Time, error) {
 	return c, err
 }
 
-// FireDue fires every timer due now, each exactly once, and returns how many fired.
+// FireDue fires every timer due now, each exactly once, and returns how many
+// fired. It is the leader's work: a replica without the lease fires none
+// (ErrNotLeader), and each fire commits only under the lease (clockUpdate).
 func (s *Service) FireDue(ctx context.Context) (int, error) {
 	n := 0
 	for {
+		if !s.leading() {
+			return n, ErrNotLeader
+		}
 		var due []Timer
 		err := s.store.View(ctx, func(tx Tx) (err error) { due, err = tx.DueTimers(s.Now(), 50); return })
 		if err != nil || len(due) == 0 {
@@ -116,7 +125,7 @@ func (s *Service) FireDue(ctx context.Context) (int, error) {
 		}
 		for _, t := range due {
 			if err := s.fire(ctx, t, due); err != nil {
-				if ctx.Err() == nil {
+				if ctx.Err() == nil && !IsNotLeader(err) {
 					s.log.Error("timer failed", "timer", t.Kind, "occurrence", t.Occ, "err", err)
 				}
 				return n, err
@@ -158,7 +167,7 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 		}
 	}
 	var out Outcome
-	err := s.update(ctx, func(tx Tx) error {
+	err := s.clockUpdate(ctx, func(tx Tx) error {
 		if err := tx.FireTimer(t.ID, now); err != nil {
 			return err
 		}
@@ -184,7 +193,7 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 		}
 		return s.persist(tx, out)
 	})
-	if KindOf(err) == KindConflict {
+	if KindOf(err) == KindConflict && !IsNotLeader(err) {
 		return nil // fired by someone else already
 	}
 	if err == nil {
@@ -221,11 +230,25 @@ func (s *Service) preflightFor(ctx context.Context, occ int64) *Preflight {
 // RunTimers fires due timers until ctx ends, sleeping until the next one is due
 // or a new timer is armed. The wake-up for a new timer comes after its
 // transaction committed (update), so the next timer read here is never older
-// than the last wake-up; a store error is retried after a second.
+// than the last wake-up; a store error is retried after a second. With
+// replicas it fires only while this replica leads, and sleeps at most
+// timerPoll (another replica's timer comes with a Wake, which may be lost).
 func (s *Service) RunTimers(ctx context.Context) {
 	for {
+		if !s.leading() {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.roleChanged():
+			case <-s.clock.After(RenewEvery): // the role is time-bound: look again
+			}
+			continue
+		}
 		wait := time.Minute
-		if _, err := s.FireDue(ctx); err != nil && ctx.Err() == nil {
+		if s.replicated() {
+			wait = timerPoll
+		}
+		if _, err := s.FireDue(ctx); err != nil && ctx.Err() == nil && !IsNotLeader(err) {
 			s.log.Error("firing timers", "err", err)
 			wait = time.Second
 		}
@@ -246,6 +269,7 @@ func (s *Service) RunTimers(ctx context.Context) {
 			return
 		case <-s.clock.After(wait):
 		case <-s.wake:
+		case <-s.roleChanged():
 		}
 	}
 }

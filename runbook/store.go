@@ -65,6 +65,31 @@ type Tx interface {
 
 	Meta(key string) (string, bool, error)
 	SetMeta(key, value string) error
+
+	// OwnRun records that owner runs attempt of occurrence occ, beating now by
+	// the store's clock; it is written in the transaction that starts the run.
+	OwnRun(occ int64, attempt int, owner string) error
+	// BeatRun records that owner still runs attempt of occ, now by the store's
+	// clock; false (and nothing written) when that run is no longer owner's:
+	// another owner or attempt, or the occurrence is no longer running.
+	BeatRun(occ int64, attempt int, owner string) (bool, error)
+	// StaleRuns returns the running occurrences whose latest attempt has had
+	// no beat for longer than age by the store's clock, or has no owner.
+	StaleRuns(age time.Duration) ([]RunOwner, error)
+
+	// Fence returns ErrNotLeader unless the clock's lease (Leadership) is
+	// held at epoch, and keeps it held until the transaction ends: the
+	// leader's work commits only under the lease it was done for. A store one
+	// process uses alone has no lease and always passes.
+	Fence(epoch int64) error
+}
+
+// RunOwner is the replica running an occurrence's attempt, as its beats say.
+type RunOwner struct {
+	Occ     int64
+	Attempt int
+	Owner   string    // "" none recorded
+	Beat    time.Time // its last beat, by the store's clock (zero: none)
 }
 
 // Query selects occurrences. Zero fields do not filter.
@@ -88,6 +113,10 @@ type Delivery struct {
 	NextAt    time.Time
 	CreatedAt time.Time
 	LastError string
+	// Unsure (never stored) tells the sink that an earlier leader may have
+	// sent the row without recording it: it was queued before this replica's
+	// lease began (see Outbox).
+	Unsure bool
 }
 
 // Outbox sinks.

@@ -79,3 +79,14 @@ func (g *WriteGuard) SetMessageRef(key, channel, ts string) error {
 
 // SetMeta implements Tx.
 func (g *WriteGuard) SetMeta(key, value string) error { return g.note(g.Tx.SetMeta(key, value)) }
+
+// OwnRun implements Tx.
+func (g *WriteGuard) OwnRun(occ int64, attempt int, owner string) error {
+	return g.note(g.Tx.OwnRun(occ, attempt, owner))
+}
+
+// BeatRun implements Tx.
+func (g *WriteGuard) BeatRun(occ int64, attempt int, owner string) (bool, error) {
+	ok, err := g.Tx.BeatRun(occ, attempt, owner)
+	return ok, g.note(err)
+}

@@ -47,11 +47,12 @@ func noticeMetadata(key string) slackapi.MsgOption {
 
 // mayBePosted reports whether an earlier attempt at d may have reached Slack
 // unrecorded: d was created before this adapter started (a previous process may
-// have posted it and died before recording the reference), or an attempt of
-// this process failed after sending (timeouts, 5xx, a failed ref write). A last
+// have posted it and died before recording the reference) or before this
+// replica's lease began (d.Unsure: the previous leader may have), or an
+// attempt of this process failed after sending (timeouts, 5xx, a failed ref write). A last
 // attempt that only waited for a thread parent sent nothing.
 func (a *Adapter) mayBePosted(d runbook.Delivery) bool {
-	if !d.CreatedAt.IsZero() && d.CreatedAt.Before(a.pace.since) {
+	if d.Unsure || !d.CreatedAt.IsZero() && d.CreatedAt.Before(a.pace.since) {
 		return true
 	}
 	// A deferral sent nothing, and a 429 is Slack refusing the post: neither can have posted.

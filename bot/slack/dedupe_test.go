@@ -240,6 +240,7 @@ func TestMayBePosted(t *testing.T) {
 		{"refused with 429", runbook.Delivery{CreatedAt: since.Add(time.Second), Attempts: 2,
 			LastError: (&RateLimitError{Method: "chat.postMessage", Wait: time.Second}).Error()}, false},
 		{"deferred, but queued before start", runbook.Delivery{CreatedAt: since.Add(-time.Second), Attempts: 4, LastError: deferred}, true},
+		{"inherited from another replica's lease", runbook.Delivery{CreatedAt: since.Add(time.Second), Unsure: true}, true},
 	} {
 		assert.Equal(t, c.want, r.ad.mayBePosted(c.d), c.name)
 	}

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -26,6 +25,8 @@ type executor struct {
 	redact func(string) string
 	cut    func(string) int                          // where an over-long line is cut without splitting a secret
 	dir    func(runbook.Job) (string, func(), error) // where the job's script runs, kept until released
+	logs   runLogStore                               // nil: the log stays in its file; else it is copied to the database as it grows
+	log    *slog.Logger
 }
 
 // Execute implements runbook.Executor.
@@ -48,7 +49,7 @@ func (x *executor) Execute(ctx context.Context, j runbook.Job, window time.Time,
 		Dir:     dir,
 		Env:     env,
 		Timeout: x.cfg.RunTimeout,
-		LogPath: filepath.Join(x.cfg.DataDir, "logs", id+".log"),
+		LogPath: runLogPath(x.cfg, id),
 		Redact:  x.redact,
 		Cut:     x.cut,
 		OnLine:  onLine,
@@ -57,7 +58,11 @@ func (x *executor) Execute(ctx context.Context, j runbook.Job, window time.Time,
 		release()
 		return nil, err
 	}
-	return execution{run: run, id: id, release: release, redact: x.redact}, nil
+	ex := execution{run: run, id: id, release: release, redact: x.redact}
+	if x.logs != nil {
+		ex.ship = newLogShipper(x.logs, id, runLogPath(x.cfg, id), x.log)
+	}
+	return ex, nil
 }
 
 // KillOrphan implements runbook.OrphanKiller: handle is "PGID:RUN_ID".
@@ -75,6 +80,7 @@ type execution struct {
 	id      string
 	release func() // frees the run's working directory once it has ended
 	redact  func(string) string
+	ship    *logShipper // nil: the log stays in its file
 }
 
 func (e execution) Cancel() { e.run.Cancel() }
@@ -84,6 +90,9 @@ func (e execution) Handle() string { return fmt.Sprintf("%d:%s", e.run.PGID(), e
 func (e execution) Wait() runbook.RunResult {
 	res := e.run.Wait()
 	e.release()
+	if e.ship != nil {
+		e.ship.finish() // the log is in the database before the result is recorded
+	}
 	out := runbook.RunResult{Reason: res.Reason, LogSHA256: res.LogSHA256, Tail: res.Tail, Duration: res.Finished.Sub(res.Started)}
 	if res.ExitCode >= 0 && res.Reason != runner.ReasonStart {
 		code := res.ExitCode

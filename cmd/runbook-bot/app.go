@@ -29,6 +29,8 @@ type appEnv struct {
 
 // shutdown stops everything started on ctx (via stop) and closes the database
 // once no loop can touch it any more.
+// With replicas, the lease is given up last, once nothing of this replica
+// delivers any more, so that another replica takes over at once.
 func (e *appEnv) shutdown(stop func(), svc *runbook.Service, db io.Closer, waits ...func()) {
 	stop()
 	e.workers.Wait()
@@ -36,6 +38,9 @@ func (e *appEnv) shutdown(stop func(), svc *runbook.Service, db io.Closer, waits
 	for _, w := range waits {
 		w()
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	svc.Resign(ctx)
+	cancel()
 	_ = db.Close()
 }
 
@@ -128,16 +133,25 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 	if err != nil {
 		return nil, nil, err
 	}
+	var lead runbook.Leadership
+	if l, ok := db.(runbook.Leadership); ok {
+		lead = l // a store replicas share: one of them leads
+	}
+	x := &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact, cut: e.redact.Cut, dir: e.scriptDir, log: e.log}
+	if l, ok := db.(runLogStore); ok {
+		x.logs = l // any replica reads the log of a run another executed
+	}
 	svc := runbook.NewService(e.rb, settings(e.cfg), runbook.Deps{
-		Store:     db,
-		Executor:  &executor{r: runner.New(), cfg: e.cfg, redact: e.redact.Redact, cut: e.redact.Cut, dir: e.scriptDir},
-		Checker:   checker{cfg: e.cfg, dir: e.scriptDir},
-		Directory: dir,
-		Redact:    e.redact.Redact,
-		Log:       e.log,
-		Tickets:   tickets,
-		Observer:  e.metrics,
-		OnChange:  e.changed.fire,
+		Leadership: lead,
+		Store:      db,
+		Executor:   x,
+		Checker:    checker{cfg: e.cfg, dir: e.scriptDir},
+		Directory:  dir,
+		Redact:     e.redact.Redact,
+		Log:        e.log,
+		Tickets:    tickets,
+		Observer:   e.metrics,
+		OnChange:   e.changed.fire,
 	})
 	return svc, db, nil
 }

@@ -19,6 +19,7 @@ import (
 type occurrencesDoc struct {
 	Commit      string         `json:"commit,omitempty"` // the runbook's commit in force, when it comes from git
 	Occurrences []runbook.View `json:"occurrences"`
+	Leader      *leaderDoc     `json:"leader,omitempty"` // status --json on PostgreSQL: the replica that leads
 }
 
 func viewsOf(os []runbook.Occurrence) occurrencesDoc {
@@ -53,10 +54,15 @@ func cmdStatus(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	lead, err := leaderOf(ctx, db)
+	if err != nil {
+		return err
+	}
 	if *asJSON {
+		doc := viewsOf(os)
+		doc.Leader = lead
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		doc := viewsOf(os)
 		doc.Commit = e.rb.Commit()
 		return enc.Encode(doc)
 	}
@@ -77,7 +83,13 @@ func cmdStatus(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Window.UTC().Format("Mon 2006-01-02 15:04"), o.Job, o.State,
 			dash(o.ApprovedBy), dash(o.RunBy), exitText(o.ExitCode), n)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if lead != nil {
+		fmt.Fprintf(stdout, "\nleader: %s (epoch %d, lease %.0f s left)\n", dash(lead.Replica), lead.Epoch, max(lead.ExpiresIn, 0))
+	}
+	return nil
 }
 
 func dash(s string) string {
@@ -122,6 +134,7 @@ func cmdEvidence(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("evidence", flag.ContinueOnError)
 	window := fs.String("window", "", `occurrence window (RFC 3339 or "YYYY-MM-DD HH:MM" UTC)`)
 	asJSON := fs.Bool("json", false, "print JSON")
+	withLog := fs.Bool("log", false, "print the full log of the occurrence's latest run instead")
 	// Accept flags after the job id too.
 	var job string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -134,7 +147,7 @@ func cmdEvidence(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		job = fs.Arg(0)
 	}
 	if job == "" || fs.NArg() > 1 || (fs.NArg() == 1 && job != fs.Arg(0)) {
-		return usageError{"usage: evidence JOB [--window TIME] [--json]"}
+		return usageError{"usage: evidence JOB [--window TIME] [--json | --log]"}
 	}
 	var at time.Time
 	if *window != "" {
@@ -157,6 +170,9 @@ func cmdEvidence(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	ev, err := svc.Evidence(ctx, job, at)
 	if err != nil {
 		return userError(err)
+	}
+	if *withLog {
+		return writeRunLog(ctx, e.cfg, db, runIDOf(ev.Occurrence.RunHandle), stdout)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

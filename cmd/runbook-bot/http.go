@@ -39,7 +39,8 @@ const maxOverdue = 30 * time.Second
 
 func (s *opsServer) handler() http.Handler {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(statsCollector{db: s.db, now: s.svc.Now, lag: s.svc.DeliveryLag}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(statsCollector{db: s.db, now: s.svc.Now, lag: s.svc.DeliveryLag}, leaderCollector{svc: s.svc},
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if s.metrics != nil {
 		reg.MustRegister(s.metrics.collectors()...)
 	}
@@ -80,11 +81,13 @@ func (s *opsServer) ready(w http.ResponseWriter, r *http.Request) {
 	} else {
 		checks["delivery"] = v
 	}
+	// Leader or follower, both are ready: every replica serves commands.
+	lead := s.svc.Leader()
+	doc := map[string]any{"ready": ok, "checks": checks, "role": role(lead), "replica": lead.Replica, "leader": lead.Leader}
 	w.Header().Set("Content-Type", "application/json")
 	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
-	doc := map[string]any{"ready": ok, "checks": checks}
 	if rev := s.svc.Runbook().Revision; rev != nil {
 		doc["commit"] = rev.Commit // the runbook's commit in force, when it comes from git
 	}

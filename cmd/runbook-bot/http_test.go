@@ -99,3 +99,18 @@ func TestReadyz_GivenAnIncidentNoticeUndeliveredFor30s_ThenNotReadyLoggedOnceUnt
 	assert.Equal(t, http.StatusServiceUnavailable, code)
 	assert.Equal(t, 2, strings.Count(r.logs.String(), "level=ERROR"))
 }
+
+func TestReadyz_GivenTheOnlyReplicaOnSQLite_ThenItIsTheLeaderAndTheMetricsSaySo(t *testing.T) {
+	r := newOpsRig(t)
+	code, body := r.get("/readyz")
+	require.Equal(t, http.StatusOK, code, body)
+	var doc struct {
+		Role, Replica, Leader string
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &doc))
+	assert.Equal(t, "leader", doc.Role)
+	assert.Equal(t, doc.Replica, doc.Leader)
+	_, metrics := r.get("/metrics")
+	assert.Contains(t, metrics, "\nrunbook_leader 1\n")
+	assert.Contains(t, metrics, "\nrunbook_leader_changes_total 0\n")
+}

@@ -25,8 +25,12 @@ commands:
   schedule [--from RFC3339] [--count N]
                              list the upcoming windows
   status [--json]            current and next occurrence of every job
-  evidence JOB [--window TIME] [--json]
-                             the evidence of one occurrence
+  evidence JOB [--window TIME] [--json | --log]
+                             the evidence of one occurrence (--log: its
+                             latest run's full log)
+  migrate-db --from FILE --to postgres://… [--logs DIR]
+                             copy a SQLite database (and its run logs) into
+                             an empty PostgreSQL database
   simulate [--from RFC3339] [--days N] [--fail JOB] [--no-answer JOB] [--decline JOB] [--json]
                              the next days on a fake clock: every message, state change and record
   version                    print the version
@@ -51,7 +55,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
 		"serve": cmdServe, "shell": cmdShell, "validate": cmdValidate, "schedule": cmdSchedule,
-		"status": cmdStatus, "evidence": cmdEvidence, "simulate": cmdSimulate,
+		"status": cmdStatus, "evidence": cmdEvidence, "simulate": cmdSimulate, "migrate-db": cmdMigrateDB,
 		"version": func(_ []string, _ io.Reader, out, _ io.Writer) error {
 			_, err := fmt.Fprintln(out, "runbook-bot", version)
 			return err

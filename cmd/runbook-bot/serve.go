@@ -62,7 +62,11 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 	if _, err := e.startWorkers(ctx, svc, db, ad.Deliver, ad.Connected, b); err != nil {
 		return err
 	}
-	e.log.Info("runbook-bot serving in Slack", "version", version, "jobs", len(e.rb.Jobs), "channel", e.cfg.Channel, "store", storeText(e.cfg))
+	attrs := []any{"version", version, "jobs", len(e.rb.Jobs), "channel", e.cfg.Channel, "store", storeText(e.cfg)}
+	if lead := svc.Leader(); !lead.Sole { // replicas: name the leader
+		attrs = append(attrs, "replica", lead.Replica, "role", role(lead), "leader", dash(lead.Leader))
+	}
+	e.log.Info("runbook-bot serving in Slack", attrs...)
 	<-ctx.Done()
 	e.log.Info("shutting down")
 	return nil
@@ -85,6 +89,13 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 	}
 	if e.cfg.ITSMWebhookURL != "" {
 		sinks[runbook.SinkITSM] = itsmSink(&webhook.Client{URL: e.cfg.ITSMWebhookURL})
+	}
+	if l, ok := db.(wakeListener); ok { // another replica's commits wake this one's loops
+		e.workers.Add(1)
+		go func() {
+			defer e.workers.Done()
+			l.Listen(ctx, svc.Wake, nil)
+		}()
 	}
 	var outs []*runbook.Outbox
 	for name, fn := range sinks {
@@ -117,6 +128,11 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 		}
 	}
 	return outs, nil
+}
+
+// wakeListener is a store replicas share that hears of their commits (PostgreSQL's LISTEN).
+type wakeListener interface {
+	Listen(ctx context.Context, wake func(timers, deliveries bool), listening func(bool))
 }
 
 // chatStore gives the chat adapter its slice of the database.

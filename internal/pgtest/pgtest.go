@@ -48,6 +48,8 @@ type Cluster struct {
 	Port int
 
 	dir  string // data directory, socket and log live under it
+	bin  string // where initdb and postgres are
+	cred *syscall.Credential
 	proc *exec.Cmd
 	done chan struct{} // closed when proc has exited
 
@@ -96,7 +98,7 @@ func Start() (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{dir: dir}
+	c := &Cluster{dir: dir, bin: bin}
 	if err := c.start(bin); err != nil {
 		c.Stop()
 		return nil, err
@@ -109,6 +111,7 @@ func (c *Cluster) start(bin string) error {
 	if err != nil {
 		return err
 	}
+	c.cred = cred
 	if err := os.Chmod(c.dir, 0o700); err != nil {
 		return err
 	}
@@ -148,6 +151,11 @@ func (c *Cluster) startServer(bin, data string, cred *syscall.Credential) error 
 	if err != nil {
 		return err
 	}
+	return c.startServerOn(bin, data, cred, port)
+}
+
+// startServerOn starts postgres on port and waits until it accepts connections.
+func (c *Cluster) startServerOn(bin, data string, cred *syscall.Credential, port int) error {
 	logPath := filepath.Join(c.dir, fmt.Sprintf("postgres-%d.log", port))
 	logf, err := os.Create(logPath)
 	if err != nil {
@@ -325,4 +333,39 @@ func Stop() {
 		shared.Stop()
 		shared = nil
 	}
+}
+
+// Restart stops the server (a fast shutdown: every connection is cut), waits
+// down, and starts it again on the same port with the same data, as a
+// database restart or failover does to its clients. It returns once the
+// server accepts connections again.
+func (c *Cluster) Restart(down time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.proc == nil {
+		return errors.New("pgtest: cluster stopped")
+	}
+	if c.admin != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_ = c.admin.Close(ctx)
+		cancel()
+		c.admin = nil
+	}
+	_ = c.proc.Process.Signal(syscall.SIGINT)
+	select {
+	case <-c.done:
+	case <-time.After(30 * time.Second):
+		_ = c.proc.Process.Kill()
+		<-c.done
+	}
+	c.proc = nil
+	time.Sleep(down)
+	var err error
+	for attempt := 0; attempt < 50; attempt++ { // the port may linger in TIME_WAIT for a moment
+		if err = c.startServerOn(c.bin, filepath.Join(c.dir, "data"), c.cred, c.Port); err == nil {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return err
 }

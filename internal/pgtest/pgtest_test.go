@@ -59,3 +59,29 @@ func TestBinDir_GivenNoServerBinaries_WhenLookedUp_ThenTheErrorSaysHowToInstallT
 	assert.Contains(t, err.Error(), "initdb, postgres")
 	assert.Contains(t, err.Error(), "bash .ci/scripts-deps.sh")
 }
+
+func TestRestart_GivenAConnectedClient_WhenTheClusterRestarts_ThenItsConnectionBreaksAndANewOneFindsTheDataOnTheSamePort(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := Start()
+	require.NoError(t, err)
+	t.Cleanup(c.Stop) // after the database's own clean-up
+	u := c.NewDatabase(t)
+	conn, err := pgx.Connect(ctx, u)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "CREATE TABLE x (id int); INSERT INTO x VALUES (7)")
+	require.NoError(t, err)
+	port := c.Port
+
+	require.NoError(t, c.Restart(200*time.Millisecond))
+	assert.Equal(t, port, c.Port)
+	_, err = conn.Exec(ctx, "SELECT 1")
+	assert.Error(t, err, "the old connection was cut")
+	again, err := pgx.Connect(ctx, u)
+	require.NoError(t, err)
+	defer again.Close(ctx)
+	var id int
+	require.NoError(t, again.QueryRow(ctx, "SELECT id FROM x").Scan(&id))
+	assert.Equal(t, 7, id)
+}

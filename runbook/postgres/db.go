@@ -32,6 +32,17 @@
 // a connection that broke before the statement was sent is run again, up to
 // maxAttempts times.
 //
+// # Replicas
+//
+// Several replicas may share the database (docs/operations.md §3.3). They take
+// turns holding the clock's lease (runbook.Leadership: Campaign, Resign,
+// Leader; one row of leases, its expiry on the database's clock), whose epoch
+// fences the leader's transactions (Tx.Fence); they record who runs what and
+// when it was last seen alive (OwnRun, BeatRun, StaleRuns: run_beats, on the
+// database's clock), keep the full run logs (AppendRunLog, RunLog), and wake
+// each other at commit (a NOTIFY queued by a transaction that armed a timer or
+// queued a delivery; Listen).
+//
 // Times are timestamptz, exact to the microsecond. PostgreSQL cannot keep the
 // NUL character in text: it is stored as U+FFFD.
 package postgres
@@ -190,6 +201,9 @@ func (db *DB) update(ctx context.Context, fn func(runbook.Tx) error) error {
 		return guard.Err() // a failed write: commit nothing of the transaction
 	case t.failed != nil:
 		return t.failed // the transaction is aborted: it cannot commit
+	}
+	if err := t.notify(); err != nil {
+		return db.describe(err)
 	}
 	done = true
 	if err := ptx.Commit(ctx); err != nil {

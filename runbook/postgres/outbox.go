@@ -27,6 +27,7 @@ func (t *tx) Enqueue(d *runbook.Delivery) error {
 	if err != nil {
 		return fmt.Errorf("postgres: enqueue: %w", err)
 	}
+	t.queued = true
 	return nil
 }
 

@@ -73,6 +73,7 @@ func (t *tx) ArmTimer(tm *runbook.Timer) error {
 		return fmt.Errorf("postgres: arm timer: %w", t.note(err))
 	}
 	*tm = got
+	t.armed = true
 	return nil
 }
 

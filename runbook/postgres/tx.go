@@ -17,6 +17,8 @@ type tx struct {
 	ctx    context.Context
 	tx     pgx.Tx
 	failed error // the first statement the server refused: the transaction is aborted
+	armed  bool  // a timer was armed: the other replicas' timer loops are told at commit
+	queued bool  // a delivery was queued: their outboxes are told at commit
 }
 
 var _ runbook.Tx = (*tx)(nil)

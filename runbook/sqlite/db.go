@@ -152,6 +152,13 @@ ALTER TABLE occurrences ADD COLUMN approved TEXT NOT NULL DEFAULT '';
 ALTER TABLE occurrences ADD COLUMN log_error TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
 `,
+	// 7: who runs an occurrence's attempt and its last beat (runbook.Tx.OwnRun).
+	`CREATE TABLE run_beats (
+	occ     INTEGER PRIMARY KEY REFERENCES occurrences (id) ON DELETE CASCADE,
+	attempt INTEGER NOT NULL,
+	owner   TEXT    NOT NULL,
+	beat_at TEXT    NOT NULL
+)`,
 }
 
 // SchemaVersion is the schema version this build writes (PRAGMA user_version).

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpdateRollsBackOnErrorAndPanic", testUpdateRollsBackOnErrorAndPanic},
 		{"ViewIsReadOnly", testViewIsReadOnly},
 		{"Stats", testStats},
+		{"RunOwners", testRunOwners},
 		{"ConcurrentReadersDoNotBlockTheWriter", testConcurrentReadersDoNotBlockTheWriter},
 		{"ConcurrentWritersSerialize", testConcurrentWritersSerialize},
 		{"ConcurrentFireTimerFiresOnce", testConcurrentFireTimerFiresOnce},

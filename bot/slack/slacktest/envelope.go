@@ -20,6 +20,9 @@ type Envelope struct {
 	SentAt                 time.Time // last delivery attempt; zero while queued
 	Deliveries             int       // successful writes to a socket
 	ConnID                 int       // connection of the last delivery
+	Client                 string    // client of that connection (APIURLAs)
+
+	toClient, avoidClient string // where it should go (ToClient, AvoidClient)
 
 	responseURL string // for applying slash-command ack payloads
 }

@@ -145,12 +145,14 @@ type Server struct {
 	channels      map[string]Channel
 	lastTS        int64
 
-	tickets  map[string]bool
-	conns    []*wsConn
-	allConns []*wsConn
-	rr       int
-	connects int
-	pongs    int
+	tickets map[string]bool
+	// ticketClients is the client that asked for each ticket (APIURLAs).
+	ticketClients map[string]string
+	conns         []*wsConn
+	allConns      []*wsConn
+	rr            int
+	connects      int
+	pongs         int
 
 	// deliverMu serialises envelope delivery and connection set-up so that
 	// hello is always first and queued envelopes keep their order.
@@ -186,23 +188,24 @@ func New(opts ...Option) *Server {
 		o(&cfg)
 	}
 	s := &Server{
-		cfg:          cfg,
-		changed:      make(chan struct{}),
-		messages:     map[string][]*Message{},
-		views:        map[string]*View{},
-		homes:        map[string]string{},
-		publishes:    map[string]int{},
-		triggers:     map[string]*trigger{},
-		responseURLs: map[string]*responseURL{},
-		users:        map[string]User{},
-		groups:       cfg.groups,
-		channels:     map[string]Channel{},
-		tickets:      map[string]bool{},
-		envelopes:    map[string]*Envelope{},
-		firstAck:     map[string]int{},
-		faults:       map[string][]fault{},
-		limits:       map[string]*rateLimit{},
-		rateLimited:  map[string]int{},
+		cfg:           cfg,
+		changed:       make(chan struct{}),
+		messages:      map[string][]*Message{},
+		views:         map[string]*View{},
+		homes:         map[string]string{},
+		publishes:     map[string]int{},
+		triggers:      map[string]*trigger{},
+		responseURLs:  map[string]*responseURL{},
+		users:         map[string]User{},
+		groups:        cfg.groups,
+		channels:      map[string]Channel{},
+		tickets:       map[string]bool{},
+		ticketClients: map[string]string{},
+		envelopes:     map[string]*Envelope{},
+		firstAck:      map[string]int{},
+		faults:        map[string][]fault{},
+		limits:        map[string]*rateLimit{},
+		rateLimited:   map[string]int{},
 	}
 	for _, u := range cfg.users {
 		s.users[u.ID] = u
@@ -212,6 +215,7 @@ func New(opts ...Option) *Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.handleAPI)
+	mux.HandleFunc("/as/", s.handleAPI)
 	mux.HandleFunc("/link/", s.handleSocket)
 	mux.HandleFunc("/commands/", s.handleResponseURL)
 	mux.HandleFunc("/actions/", s.handleResponseURL)

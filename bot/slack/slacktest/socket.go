@@ -14,6 +14,7 @@ import (
 // wsConn is one socket-mode websocket connection.
 type wsConn struct {
 	id        int
+	client    string // who opened it (APIURLAs), "" by default
 	c         *websocket.Conn
 	wmu       sync.Mutex
 	closeOnce sync.Once
@@ -44,7 +45,9 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	ticket := r.URL.Query().Get("ticket")
 	s.mu.Lock()
 	ok := s.tickets[ticket]
+	client := s.ticketClients[ticket]
 	delete(s.tickets, ticket) // tickets are single use
+	delete(s.ticketClients, ticket)
 	closed := s.closed
 	s.mu.Unlock()
 	if !ok || closed {
@@ -56,7 +59,7 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		s.logf("websocket upgrade: %v", err)
 		return
 	}
-	wc := &wsConn{c: conn, done: make(chan struct{})}
+	wc := &wsConn{c: conn, client: client, done: make(chan struct{})}
 
 	s.deliverMu.Lock()
 	s.mu.Lock()
@@ -170,7 +173,7 @@ func (s *Server) writeEnvelope(wc *wsConn, env *Envelope) error {
 	s.mu.Lock()
 	sentAt := time.Now()
 	env.SentAt = sentAt
-	env.ConnID = wc.id
+	env.ConnID, env.Client = wc.id, wc.client
 	s.mu.Unlock()
 	if err := wc.writeText(b); err != nil {
 		return err
@@ -195,7 +198,7 @@ func (s *Server) deliver(env *Envelope) {
 			return
 		}
 		s.rr++
-		wc := s.conns[s.rr%len(s.conns)]
+		wc := s.pickLocked(env)
 		s.mu.Unlock()
 		if err := s.writeEnvelope(wc, env); err == nil {
 			return

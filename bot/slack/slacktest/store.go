@@ -17,6 +17,7 @@ type Call struct {
 	Status int               // HTTP status answered
 	Error  string            // Slack error code answered, "" when ok
 	Time   time.Time
+	Client string // the client that called, by its API URL (APIURLAs); "" for APIURL
 }
 
 // OK reports whether the call was answered with HTTP 200 and ok:true.

@@ -24,6 +24,7 @@ const (
 
 // apiRequest is a decoded Web API request.
 type apiRequest struct {
+	client      string // the client that called (APIURLAs), "" by default
 	method      string
 	params      map[string]string
 	token       string
@@ -72,13 +73,13 @@ func init() {
 
 func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	req, perr := parseAPIRequest(r)
-	req.method = strings.TrimPrefix(r.URL.Path, "/api/")
+	req.client, req.method = clientOf(r.URL.Path)
 
 	s.mu.Lock()
 	status, header, body, code := s.serveAPILocked(req, perr)
 	s.calls = append(s.calls, Call{
 		Method: req.method, Params: req.params, Token: req.token, JSON: req.json,
-		Status: status, Error: code, Time: time.Now(),
+		Status: status, Error: code, Time: time.Now(), Client: req.client,
 	})
 	s.notifyLocked()
 	s.mu.Unlock()
@@ -237,12 +238,13 @@ func (s *Server) authTest(_ *apiRequest) (map[string]any, error) {
 	}, nil
 }
 
-func (s *Server) appsConnectionsOpen(_ *apiRequest) (map[string]any, error) {
+func (s *Server) appsConnectionsOpen(req *apiRequest) (map[string]any, error) {
 	if s.closed {
 		return nil, apiError("internal_error")
 	}
 	ticket := randHex(16)
 	s.tickets[ticket] = true
+	s.ticketClients[ticket] = req.client
 	host := strings.TrimPrefix(s.hs.URL, "http://")
 	return map[string]any{
 		"url": "ws://" + host + "/link/?ticket=" + ticket + "&app_id=" + s.cfg.appID,

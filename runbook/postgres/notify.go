@@ -48,11 +48,11 @@ func (db *DB) Listen(ctx context.Context, wake func(timers, deliveries bool), li
 	for ctx.Err() == nil {
 		conn, err := pgx.ConnectConfig(ctx, cfg)
 		if err == nil {
-			_, err = conn.Exec(ctx, "LISTEN "+wakeChannel)
-			if err == nil {
+			if _, err := conn.Exec(ctx, "LISTEN "+wakeChannel); err == nil {
 				listening(true)
 				wake(true, true)
-				err = db.listenOn(ctx, conn, wake)
+				// It returns when the connection fails: listening(false) says so, and the loop reconnects.
+				_ = db.listenOn(ctx, conn, wake)
 				listening(false)
 			}
 			cctx, cancel := context.WithTimeout(context.Background(), time.Second)

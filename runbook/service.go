@@ -82,9 +82,10 @@ type Service struct {
 	rb      *Runbook
 	policy  Policy
 	created time.Time
-	version string // identifies the runbook in force in this process: a broken edit is reported once per version
-	nonce   int64  // this process's start (real time), part of version
-	loads   int    // good runbooks put in force so far
+	version string    // identifies the runbook in force in this process: a broken edit is reported once per version
+	nonce   int64     // this process's start (real time), part of version
+	up      time.Time // when this service was built (service clock): timers due before it fell due while the bot was down
+	loads   int       // good runbooks put in force so far
 
 	wake    chan struct{} // a timer was armed
 	deliver chan struct{} // a delivery was enqueued
@@ -134,7 +135,7 @@ func NewService(rb *Runbook, set Settings, d Deps) *Service {
 	}
 	s := &Service{store: d.Store, clock: d.Clock, exec: d.Executor, checker: d.Checker, dir: d.Directory, tickets: d.Tickets,
 		redact: d.Redact, log: d.Log, obs: d.Observer, set: set, changed: d.OnChange, wake: make(chan struct{}, 1), deliver: make(chan struct{}, 1),
-		nonce: time.Now().UnixNano(), lead: newLead(d.Leadership, d.Replica)}
+		nonce: time.Now().UnixNano(), lead: newLead(d.Leadership, d.Replica), up: d.Clock.Now()}
 	s.setRunbook(rb)
 	return s
 }

@@ -165,3 +165,39 @@ func TestService_GivenARunningOccurrence_WhenTheProcessRestarts_ThenItIsFailedIn
 	require.NotNil(t, st[0].Current.IncidentDeadline, "an interruption is a failure: the countdown starts")
 	require.Empty(t, other.runs, "never re-run by itself")
 }
+
+func TestService_GivenTheBotNeverStopped_WhenATimerFiresAfterItsDueTime_ThenItIsNotLate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		wait time.Duration // between the timer's arming (or due time) and its firing
+	}{
+		{"a first start's request, fired seconds after it was armed", 3 * time.Second},
+		{"a timer fired minutes late while the bot was busy", 10 * time.Minute},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Given: a first start less than 24 h before Friday's seed-dev-data: its request is due at once.
+			window := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
+			h := newHarness(t, window.Add(-20*time.Hour), runbook.Settings{})
+			ctx := context.Background()
+			require.NoError(t, h.svc.Materialize(ctx))
+
+			// When: the timer fires some time after it was due, the bot up all along.
+			h.clock.Advance(tc.wait)
+			_, err := h.svc.FireDue(ctx)
+			require.NoError(t, err)
+
+			// Then: the request went out, not marked late.
+			var got []sent
+			for _, n := range h.notices() {
+				if n.job == "seed-dev-data" {
+					got = append(got, n)
+				}
+			}
+			require.NotEmpty(t, got)
+			require.Equal(t, runbook.NoticeRequest, got[0].kind)
+			for _, n := range got {
+				require.False(t, n.late, "%s: its due time did not pass while the bot was down", n.kind)
+			}
+		})
+	}
+}

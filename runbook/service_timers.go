@@ -5,9 +5,6 @@ import (
 	"time"
 )
 
-// lateAfter is how far past its due time a timer counts as fired late.
-const lateAfter = 2 * time.Second
-
 // Materialize creates the occurrences (and their timers) of every job whose
 // confirmation time is near: windows up to lead + 1 h ahead, plus the latest
 // past window of each job when it came after the database was created.
@@ -138,7 +135,7 @@ func (s *Service) FireDue(ctx context.Context) (int, error) {
 // fire applies one timer's event. Of several overdue reminders of one occurrence only the last is sent.
 func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 	now := s.Now()
-	ev := Event{Due: t.Due, Seq: t.Seq, Late: now.Sub(t.Due) > lateAfter}
+	ev := Event{Due: t.Due, Seq: t.Seq, Late: s.missed(t.Due)}
 	switch t.Kind {
 	case TimerConfirm:
 		ev.Kind = EvConfirmDue
@@ -204,6 +201,11 @@ func (s *Service) fire(ctx context.Context, t Timer, batch []Timer) error {
 	}
 	return err
 }
+
+// missed reports whether a timer due at due fell due while the bot was down:
+// before this service started. A timer due while it ran is never late, however
+// long after its due time it fires (one armed due at once, a busy loop).
+func (s *Service) missed(due time.Time) bool { return due.Before(s.up) }
 
 // jobOf is the job id of an occurrence, empty when it cannot be read.
 func (s *Service) jobOf(ctx context.Context, occ int64) string {

@@ -177,7 +177,11 @@ func (s *Service) command(ctx context.Context, r Request, job string, target tar
 			}
 		}
 		if !ok {
-			return Errf(KindNotFound, "no_occurrence", map[string]any{"job": job, "next": j.Window.Next(s.Now())})
+			next := j.Window.Next(s.Now())
+			if up, ok := upcoming(os, s.Now()); ok { // where the next window is now, rescheduled or not
+				next = up.Window
+			}
+			return Errf(KindNotFound, "no_occurrence", map[string]any{"job": job, "next": next})
 		}
 		env := s.stepEnv(o, j)
 		if err := s.withFreezes(tx, &env, o); err != nil {

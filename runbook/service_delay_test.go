@@ -120,3 +120,42 @@ func TestService_GivenAutorun_WhenAConfirmedWindowOpens_ThenItStartsByItselfAndA
 	defer exec.mu.Unlock()
 	require.Len(t, exec.runs, 1)
 }
+
+func TestService_GivenTheNextWindowWasRescheduled_WhenACommandHasNothingToActOn_ThenItNamesTheMovedWindow(t *testing.T) {
+	friday := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
+	saturday := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		act  func(h *harness, r runbook.Request) error
+	}{
+		{"cancel", func(h *harness, r runbook.Request) error {
+			_, err := h.svc.Cancel(context.Background(), r, "seed-dev-data")
+			return err
+		}},
+		{"incident", func(h *harness, r runbook.Request) error {
+			_, err := h.svc.Incident(context.Background(), r, "seed-dev-data", "INC-1", false)
+			return err
+		}},
+		{"learnings", func(h *harness, r runbook.Request) error {
+			_, err := h.svc.Learnings(context.Background(), r, "seed-dev-data", "x")
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Given: a first start on Thursday; Friday's window is moved to Saturday.
+			h := newHarness(t, friday.Add(-30*time.Hour), runbook.Settings{})
+			marcos := contactID(t, h.rb, "Marcos Paulo")
+			_, err := h.svc.Reschedule(context.Background(), runbook.Request{User: marcos, RequestID: "r1"}, "seed-dev-data", saturday, "cluster em manutenção")
+			require.NoError(t, err)
+
+			// When: a command finds nothing to act on.
+			err = tc.act(h, runbook.Request{User: marcos, RequestID: "x1"})
+
+			// Then: the refusal names Saturday's window, where the occurrence now is.
+			var e *runbook.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, "no_occurrence", e.Code)
+			require.Equal(t, saturday, e.Args["next"])
+		})
+	}
+}

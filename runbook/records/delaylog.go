@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
@@ -79,34 +80,7 @@ func InsertDelay(data []byte, lang runbook.Lang, line string) ([]byte, error) {
 
 // hasDelay reports whether the delay log section already has the item "- text".
 func hasDelay(data []byte, lang runbook.Lang, text string) bool {
-	doc := scanMarkdown(data)
-	own, other := DelayLogTitlePT, DelayLogTitleEN
-	if lang == runbook.LangEN {
-		own, other = other, own
-	}
-	sec := doc.section(own)
-	if sec < 0 {
-		sec = doc.section(other)
-	}
-	if sec < 0 {
-		return false
-	}
-	h := doc.headings[sec]
-	end := len(doc.lines)
-	for _, n := range doc.headings[sec+1:] {
-		if n.level <= 2 {
-			end = n.first
-			break
-		}
-	}
-	want := "- " + text
-	for i := h.last + 1; i < end; i++ {
-		l := doc.lines[i]
-		if strings.TrimRight(string(data[l.start:l.end]), "\r") == want {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(delayItems(data, lang), text)
 }
 
 // insertDelay returns data with "- text" added to the delay log section.

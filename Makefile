@@ -60,7 +60,7 @@ fuzz: ## Run each Fuzz target for FUZZTIME (default 60s) in turn
 		done; \
 	done
 
-chaos: ## Chaos scenarios against the real binary (kill -9, Slack faults, read-only DB, broken runbook) and their figures; RUNBOOK_CHAOS_LONG=1 for the long form
+chaos: ## Chaos scenarios against the real binary (kill -9, Slack faults, read-only DB, broken runbook; three replicas on PostgreSQL) and their figures; RUNBOOK_CHAOS_LONG=1 for the long form
 	@log="$$(mktemp)"; \
 		{ $(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run 'TestChaos' -parallel 8 -v ./cmd/runbook-bot/ 2>&1; echo "$$?" > "$$log.rc"; } | tee "$$log"; \
 		status="$$(cat "$$log.rc")"; rm -f "$$log.rc"; \

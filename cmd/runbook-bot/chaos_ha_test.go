@@ -307,7 +307,9 @@ func TestChaos_HA_LeaderCutFromTheDatabase_NewLeaderWithin12sAndTheOldOneSendsNo
 	}
 	cut()
 	cutAt := time.Now()
-	time.AfterFunc(500*time.Millisecond, func() { _ = cl.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", roles[leader]) })
+	time.AfterFunc(500*time.Millisecond, func() {
+		_ = cl.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", roles[leader])
+	})
 	next := c.waitLeader(20*time.Second, leader)
 	takeover := time.Since(cutAt)
 	lead, err := leaderOf(ctx, mustOpen(t, db))

@@ -40,13 +40,14 @@ lint: ## gofmt, go vet, staticcheck and shellcheck
 	@files="$$(find scripts -name '*.sh' -type f; echo .ci/run)"; \
 		echo shellcheck $$files; shellcheck $$files
 
-bench: ## Run the benchmarks (no tests, ~3 min) and print their figures as a Markdown table; raw output in bin/bench.txt
+bench: ## Run the benchmarks (no tests, ~3 min plus ~2 min of failover) and print their figures as a Markdown table; raw output in bin/bench.txt
 	@mkdir -p bin
 	@{ set -x; \
 	$(GO) test -run '^$$' -bench 'Parse1000Jobs|Upcoming1000Jobs|RedactLine' -benchmem ./runbook; \
 	$(GO) test -run '^$$' -bench 'TimerPrecision' -benchtime=1x -count=3 ./runbook; \
 	$(GO) test -run '^$$' -bench . -benchmem ./runbook/runner ./runbook/sqlite ./bot/slack/slacktest; \
 	$(GO) test -run '^$$' -bench 'AckLatency' -benchtime=20x -count=3 ./cmd/runbook-bot; \
+	$(GO) test -run '^$$' -bench 'Failover' -benchtime=1x -timeout 30m ./cmd/runbook-bot; \
 	$(GO) test -run '^$$' -bench 'Startup' -benchtime=5x ./cmd/runbook-bot; \
 	$(GO) test -run '^$$' -bench 'Memory' -benchtime=1x -timeout 30m ./cmd/runbook-bot; \
 	} 2>&1 | $(GO) run ./cmd/benchtable -raw bin/bench.txt

@@ -80,7 +80,7 @@ func chatCalls(srv *slacktest.Server, name string) []slacktest.Call {
 // (a) kill -9 of the leader during an incident countdown.
 func TestChaos_HA_KillLeaderDuringCountdown_OneEscalationWithinLeasePlus2s(t *testing.T) {
 	t.Parallel()
-	deadline := pick(20*time.Second, 50*time.Second)
+	deadline := pick(15*time.Second, 50*time.Second)
 	killsBefore := pick([]time.Duration{3 * time.Second}, []time.Duration{35 * time.Second, 3 * time.Second})
 	w := newWorkspace(t, jobRow{window: daily(pastWindow()), freq: "Daily", script: "scripts/seed.sh", body: "echo seeding\nexit 3", deps: "`bash`"})
 	srv := slacktest.NewTB(t)

@@ -40,13 +40,14 @@ lint: ## gofmt, go vet, staticcheck and shellcheck
 	@files="$$(find scripts -name '*.sh' -type f; echo .ci/run)"; \
 		echo shellcheck $$files; shellcheck $$files
 
-bench: ## Run the benchmarks (no tests, ~10 min) and print their figures as a Markdown table; raw output in bin/bench.txt
+bench: ## Run the benchmarks (no tests, ~12 min with the incident path and failover) and print their figures as a Markdown table; raw output in bin/bench.txt
 	@mkdir -p bin
 	@{ set -x; \
 	$(GO) test -run '^$$' -bench 'Parse1000Jobs|Upcoming1000Jobs|RedactLine' -benchmem ./runbook; \
 	$(GO) test -run '^$$' -bench 'TimerPrecision' -benchtime=1x -count=3 ./runbook; \
 	$(GO) test -run '^$$' -bench . -benchmem ./runbook/runner ./runbook/sqlite ./bot/slack/slacktest; \
 	$(GO) test -run '^$$' -bench 'AckLatency' -benchtime=20x -count=3 ./cmd/runbook-bot; \
+	$(GO) test -run '^$$' -bench 'Failover' -benchtime=1x -timeout 30m ./cmd/runbook-bot; \
 	$(GO) test -run '^$$' -bench 'Startup' -benchtime=5x ./cmd/runbook-bot; \
 	$(GO) test -run '^$$' -bench 'IncidentPost|EscalationLateness' -benchtime=1x -timeout 30m ./cmd/runbook-bot; \
 	$(GO) test -run '^$$' -bench 'Memory' -benchtime=1x -timeout 30m ./cmd/runbook-bot; \
@@ -62,7 +63,7 @@ fuzz: ## Run each Fuzz target for FUZZTIME (default 60s) in turn
 		done; \
 	done
 
-chaos: ## Chaos scenarios against the real binary (kill -9, Slack faults, read-only DB, broken runbook) and their figures; RUNBOOK_CHAOS_LONG=1 for the long form
+chaos: ## Chaos scenarios against the real binary (kill -9, Slack faults, read-only DB, broken runbook; three replicas on PostgreSQL) and their figures; RUNBOOK_CHAOS_LONG=1 for the long form
 	@log="$$(mktemp)"; \
 		{ $(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run 'TestChaos' -parallel 8 -v ./cmd/runbook-bot/ 2>&1; echo "$$?" > "$$log.rc"; } | tee "$$log"; \
 		status="$$(cat "$$log.rc")"; rm -f "$$log.rc"; \

@@ -141,6 +141,14 @@ func (s *Service) checkRun(ctx context.Context, id int64, attempt int, beating b
 // incident post and countdown follow as for any failure. Processes of a lost
 // run that are on this machine (a replica killed beside this one) are killed.
 func (s *Service) TakeOverLostRuns(ctx context.Context) (int, error) {
+	if !s.leading() {
+		return 0, ErrNotLeader
+	}
+	// A read first: the write (and the writers' turn it takes) only when some run is silent.
+	var stale []RunOwner
+	if err := s.store.View(ctx, func(tx Tx) (err error) { stale, err = tx.StaleRuns(RunStaleAfter); return }); err != nil || len(stale) == 0 {
+		return 0, err
+	}
 	var lost []Occurrence
 	err := s.clockUpdate(ctx, func(tx Tx) error {
 		lost = lost[:0]

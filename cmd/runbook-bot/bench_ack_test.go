@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/runbook-bot/runbook-bot/bot/slack/slacktest"
+	"github.com/runbook-bot/runbook-bot/internal/pgtest"
 )
 
 // ackLevel is one load of BenchmarkAckLatency: n slash commands per batch, at
@@ -27,11 +28,17 @@ type ackTarget struct {
 	srv   *slacktest.Server
 	gen   func(i int) slacktest.SlashCommand
 	drain func(b *testing.B, n int) // nil: nothing to wait for
+	only  int                       // > 0: measured at this concurrency only
 }
+
+// pgAckConcurrency is the level at which the bot on PostgreSQL is measured too.
+const pgAckConcurrency = 30
 
 // BenchmarkAckLatency measures slash-command ack latency (envelope written to
 // the socket → ack read, by the fake Slack) for the runbook-bot binary (`serve`)
-// and for the bare slack-go bot that only acks, at concurrency 1, 30 and 200.
+// and for the bare slack-go bot that only acks, at concurrency 1, 30 and 200;
+// at concurrency 30 also for the binary on PostgreSQL ("pg", a throw-away
+// server of internal/pgtest), beside the same bot on SQLite.
 // Each iteration of a level sends one batch to the bare bot, then one to the
 // runbook-bot and waits until it has answered every command, so that both see
 // the same machine; percentiles pool every iteration's commands. The bot's
@@ -54,20 +61,28 @@ func BenchmarkAckLatency(b *testing.B) {
 	if e := os.Getenv("BENCH_BOT_ENV"); e != "" {
 		extra = append(extra, e) // one VAR=value for experiments, e.g. GOMAXPROCS=1
 	}
-	proc := startBenchBot(b, w, botSrv, baseEnv(w, botSrv, extra...))
-	bot := ackTarget{name: "bot", srv: botSrv, gen: func(i int) slacktest.SlashCommand {
+	gen := func(i int) slacktest.SlashCommand {
 		c := slacktest.SlashCommand{Text: "status ok", UserID: ana, ChannelID: "C0PLATAFORMA", ChannelName: "plataforma"}
 		if i%2 == 1 {
 			c.Text, c.UserID = "confirm ok", stranger
 		}
 		return c
-	}, drain: func(b *testing.B, n int) {
-		if err := botSrv.WaitFor(2*time.Minute, func(s *slacktest.Server) bool { return s.EphemeralCount() >= n }); err != nil {
-			b.Fatalf("the bot answered %d of %d commands: %v\n%s", botSrv.EphemeralCount(), n, err, proc.out.String())
+	}
+	drain := func(name string, srv *slacktest.Server, proc *benchBot) func(b *testing.B, n int) {
+		return func(b *testing.B, n int) {
+			if err := srv.WaitFor(2*time.Minute, func(s *slacktest.Server) bool { return s.EphemeralCount() >= n }); err != nil {
+				b.Fatalf("%s answered %d of %d commands: %v\n%s", name, srv.EphemeralCount(), n, err, proc.out.String())
+			}
 		}
-	}}
+	}
+	proc := startBenchBot(b, w, botSrv, baseEnv(w, botSrv, extra...))
+	bot := ackTarget{name: "bot", srv: botSrv, gen: gen, drain: drain("the bot", botSrv, proc)}
+	pgW := benchWorkspace(b, jobRow{window: daily(nextWindow(30 * time.Minute)), freq: "Daily", script: "scripts/ok.sh", body: "echo ok", deps: "`bash`"})
+	pgSrv := newBenchSlack(b)
+	pgProc := startBenchBot(b, pgW, pgSrv, append(baseEnv(pgW, pgSrv, extra...), "RUNBOOK_DB="+pgtest.NewDatabase(b)))
+	pg := ackTarget{name: "pg", srv: pgSrv, gen: gen, drain: drain("the bot on PostgreSQL", pgSrv, pgProc), only: pgAckConcurrency}
 
-	for _, t := range []ackTarget{bare, bot} {
+	for _, t := range []ackTarget{bare, bot, pg} {
 		if _, err := slacktest.DriveSlashCommands(ctx, t.srv, ackWarmup, 5, t.gen); err != nil {
 			b.Fatalf("warm-up of %s: %v", t.name, err)
 		}
@@ -78,19 +93,25 @@ func BenchmarkAckLatency(b *testing.B) {
 	for _, l := range ackLevels {
 		b.Run(fmt.Sprintf("c=%d", l.concurrency), func(b *testing.B) {
 			lat := map[string][]time.Duration{}
-			var drained time.Duration
+			drained := map[string]time.Duration{}
 			for b.Loop() {
-				for _, t := range []ackTarget{bare, bot} {
+				for _, t := range []ackTarget{bare, bot, pg} {
+					if t.only > 0 && t.only != l.concurrency {
+						continue
+					}
 					lat[t.name] = append(lat[t.name], driveBatch(b, t, l)...)
 					if t.drain != nil {
 						start := time.Now()
 						t.drain(b, l.n)
-						drained += time.Since(start)
+						drained[t.name] += time.Since(start)
 					}
 				}
 			}
 			stats := map[string]slacktest.LatencyStats{}
-			for _, name := range []string{"bare", "bot"} {
+			for _, name := range []string{"bare", "bot", "pg"} {
+				if len(lat[name]) == 0 {
+					continue
+				}
 				s := slacktest.NewLatencyStats(lat[name])
 				stats[name] = s
 				b.ReportMetric(ms(s.P50), name+"-p50-ms")
@@ -101,7 +122,12 @@ func BenchmarkAckLatency(b *testing.B) {
 			if stats["bare"].P99 > 0 {
 				b.ReportMetric(float64(stats["bot"].P99)/float64(stats["bare"].P99), "p99-bot/bare")
 			}
-			b.ReportMetric(ms(drained)/float64(b.N), "bot-drain-ms")
+			if pg, ok := stats["pg"]; ok && stats["bot"].P99 > 0 {
+				b.ReportMetric(float64(pg.P99)/float64(stats["bot"].P99), "p99-pg/bot")
+			}
+			for name, d := range drained {
+				b.ReportMetric(ms(d)/float64(b.N), name+"-drain-ms")
+			}
 			b.ReportMetric(0, "ns/op") // a batch's wall time says little here; the percentiles do
 		})
 	}

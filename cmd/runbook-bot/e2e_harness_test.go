@@ -114,7 +114,7 @@ func daily(t time.Time) string { return "Daily " + t.UTC().Format("15:04") + " U
 
 // botProc is a running runbook-bot process.
 type botProc struct {
-	t   *testing.T
+	t   testing.TB
 	cmd *exec.Cmd
 	out *syncBuffer
 }
@@ -187,7 +187,7 @@ func command(srv *slacktest.Server, user, text string, opts ...slacktest.Envelop
 }
 
 // waitFor waits for cond on the fake Slack, failing the test after timeout.
-func waitFor(t *testing.T, srv *slacktest.Server, timeout time.Duration, what string, cond func(*slacktest.Server) bool) {
+func waitFor(t testing.TB, srv *slacktest.Server, timeout time.Duration, what string, cond func(*slacktest.Server) bool) {
 	t.Helper()
 	require.NoError(t, srv.WaitFor(timeout, cond), "waiting for %s", what)
 }

@@ -21,7 +21,7 @@ import (
 // own HTTP address and its own data directory (nothing of it is shared but
 // the database, the runbook, the scripts and the check-ins file).
 type cluster struct {
-	t    *testing.T
+	t    testing.TB
 	w    *workspace
 	srv  *slacktest.Server
 	db   string // the database URL
@@ -36,7 +36,7 @@ type replica struct {
 	proc *botProc // nil until started
 }
 
-func newCluster(t *testing.T, w *workspace, srv *slacktest.Server, dbURL string, n int, extra ...string) *cluster {
+func newCluster(t testing.TB, w *workspace, srv *slacktest.Server, dbURL string, n int, extra ...string) *cluster {
 	t.Helper()
 	base := append(baseEnv(w, srv, extra...), "RUNBOOK_DB="+dbURL)
 	c := &cluster{t: t, w: w, srv: srv, db: dbURL}

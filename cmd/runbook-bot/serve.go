@@ -94,7 +94,16 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 		e.workers.Add(1)
 		go func() {
 			defer e.workers.Done()
-			l.Listen(ctx, svc.Wake, nil)
+			down := false // log the changes, not every retry
+			l.Listen(ctx, svc.Wake, func(err error) {
+				switch {
+				case err == nil && down:
+					e.log.Info("listening to the other replicas' commits again")
+				case err != nil && !down:
+					e.log.Warn("not listening to the other replicas' commits; looking for work every second meanwhile", "err", err)
+				}
+				down = err != nil
+			})
 		}()
 	}
 	var outs []*runbook.Outbox
@@ -132,7 +141,7 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 
 // wakeListener is a store replicas share that hears of their commits (PostgreSQL's LISTEN).
 type wakeListener interface {
-	Listen(ctx context.Context, wake func(timers, deliveries bool), listening func(bool))
+	Listen(ctx context.Context, wake func(timers, deliveries bool), listening func(err error))
 }
 
 // chatStore gives the chat adapter its slice of the database.

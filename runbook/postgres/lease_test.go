@@ -160,14 +160,14 @@ func TestListen_GivenAnotherProcessCommits_ThenTimersAndDeliveriesAreToldAtCommi
 	type wake struct{ timers, deliveries bool }
 	got := make(chan wake, 16)
 	lctx, cancel := context.WithCancel(ctx)
-	listening := make(chan bool, 4)
+	listening := make(chan error, 4)
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		db.Listen(lctx, func(t, d bool) { got <- wake{t, d} }, func(on bool) { listening <- on })
+		db.Listen(lctx, func(t, d bool) { got <- wake{t, d} }, func(err error) { listening <- err })
 	}()
 	defer func() { cancel(); <-stopped }()
-	require.True(t, <-listening)
+	require.NoError(t, <-listening, "listening")
 	require.Equal(t, wake{true, true}, <-got, "after connecting: look, something may have been missed")
 
 	next := func() wake {

@@ -39,25 +39,28 @@ func (t *tx) notify() error {
 // connection of its own and, when that breaks, connects again every
 // listenRetry; after each (re)connection it calls wake(true, true), since a
 // notification may have been missed meanwhile. listening (may be nil) is
-// told whenever it starts or stops listening.
-func (db *DB) Listen(ctx context.Context, wake func(timers, deliveries bool), listening func(bool)) {
+// told whenever it starts listening (nil error) and whenever it stops or
+// cannot start (the reason, its text free of the password).
+func (db *DB) Listen(ctx context.Context, wake func(timers, deliveries bool), listening func(err error)) {
 	if listening == nil {
-		listening = func(bool) {}
+		listening = func(error) {}
 	}
 	cfg := db.pool.Config().ConnConfig.Copy()
 	for ctx.Err() == nil {
 		conn, err := pgx.ConnectConfig(ctx, cfg)
 		if err == nil {
-			if _, err := conn.Exec(ctx, "LISTEN "+wakeChannel); err == nil {
-				listening(true)
+			_, err = conn.Exec(ctx, "LISTEN "+wakeChannel)
+			if err == nil {
+				listening(nil)
 				wake(true, true)
-				// It returns when the connection fails: listening(false) says so, and the loop reconnects.
-				_ = db.listenOn(ctx, conn, wake)
-				listening(false)
+				err = db.listenOn(ctx, conn, wake)
 			}
 			cctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			_ = conn.Close(cctx)
 			cancel()
+		}
+		if ctx.Err() == nil {
+			listening(db.describe(err))
 		}
 		select {
 		case <-ctx.Done():

@@ -88,6 +88,7 @@ type Service struct {
 	loads   int       // good runbooks put in force so far
 
 	wake    chan struct{} // a timer was armed
+	writes  writeGate     // orders the write transactions, timer fires first
 	deliver chan struct{} // a delivery was enqueued
 	runs    sync.Map      // occurrence id → Execution
 	slots   execSlots     // one execution (run or dry run) per job

@@ -110,6 +110,7 @@ func (s *Service) createdAt(ctx context.Context) (time.Time, error) {
 // fired. It is the leader's work: a replica without the lease fires none
 // (ErrNotLeader), and each fire commits only under the lease (clockUpdate).
 func (s *Service) FireDue(ctx context.Context) (int, error) {
+	ctx = urgentWrites(ctx) // a due timer's write goes before the queued ones
 	n := 0
 	for {
 		if !s.leading() {

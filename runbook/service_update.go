@@ -7,13 +7,17 @@ import "context"
 // was armed, the outbox loops when a delivery was queued. Waking them before
 // the commit would let a loop read the state without the new row and sleep
 // past it (docs/architecture.md, "Timers"). Every write of the service goes
-// through here.
+// through here, one at a time, the timer loop's first (writeGate).
 func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
+	if err := s.writes.enter(ctx); err != nil {
+		return err
+	}
 	var w wakeTx
 	err := s.store.Update(ctx, func(tx Tx) error {
 		w = wakeTx{Tx: tx} // a store may run fn again (a retried transaction)
 		return fn(&w)
 	})
+	s.writes.leave()
 	if err != nil {
 		return err
 	}

@@ -113,11 +113,18 @@ func (s *Service) Status(ctx context.Context, job string) ([]JobStatus, error) {
 	}
 	var out []JobStatus
 	err := s.store.View(ctx, func(tx Tx) error {
+		// One query for every job: a status of a large runbook holds a read
+		// connection for one scan, not one per job.
+		all, err := tx.Occurrences(Query{Job: job, WindowFrom: now.Add(-8 * 24 * time.Hour)})
+		if err != nil {
+			return err
+		}
+		byJob := map[string][]Occurrence{}
+		for _, o := range all {
+			byJob[o.Job] = append(byJob[o.Job], o)
+		}
 		for _, j := range jobs {
-			os, err := tx.Occurrences(Query{Job: j.ID, WindowFrom: now.Add(-8 * 24 * time.Hour)})
-			if err != nil {
-				return err
-			}
+			os := byJob[j.ID]
 			st := JobStatus{Job: j, NextAt: j.Window.Next(now)}
 			if cur, ok := current(os, now); ok {
 				st.Current = &cur

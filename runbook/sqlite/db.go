@@ -38,132 +38,6 @@ type DB struct {
 
 var _ runbook.Store = (*DB)(nil)
 
-// migrations are applied in order inside one transaction each; user_version is
-// the number applied. Append only: never edit a released entry.
-var migrations = []string{
-	// 1: initial schema.
-	`
-CREATE TABLE occurrences (
-	id                INTEGER PRIMARY KEY,
-	job               TEXT    NOT NULL,
-	slot              TEXT    NOT NULL,
-	window            TEXT    NOT NULL,
-	state             TEXT    NOT NULL,
-	requested_at      TEXT,
-	reschedules       INTEGER NOT NULL DEFAULT 0,
-	approved_by       TEXT    NOT NULL DEFAULT '',
-	approved_at       TEXT,
-	declined_by       TEXT    NOT NULL DEFAULT '',
-	decline_reason    TEXT    NOT NULL DEFAULT '',
-	run_by            TEXT    NOT NULL DEFAULT '',
-	started_at        TEXT,
-	finished_at       TEXT,
-	exit_code         INTEGER,
-	reason            TEXT    NOT NULL DEFAULT '',
-	attempts          INTEGER NOT NULL DEFAULT 0,
-	log_sha256        TEXT    NOT NULL DEFAULT '',
-	delayed           INTEGER NOT NULL DEFAULT 0,
-	justification     TEXT    NOT NULL DEFAULT '',
-	failed_at         TEXT,
-	incident_deadline TEXT,
-	incident_ref      TEXT    NOT NULL DEFAULT '',
-	incident_by       TEXT    NOT NULL DEFAULT '',
-	incident_at       TEXT,
-	escalated         INTEGER NOT NULL DEFAULT 0,
-	learnings         TEXT    NOT NULL DEFAULT '',
-	UNIQUE (job, slot)
-);
-CREATE INDEX occurrences_window ON occurrences (window);
-CREATE INDEX occurrences_job_window ON occurrences (job, window);
-CREATE INDEX occurrences_state ON occurrences (state);
-
-CREATE TABLE records (
-	id         INTEGER PRIMARY KEY AUTOINCREMENT,
-	occurrence INTEGER NOT NULL DEFAULT 0,
-	at         TEXT    NOT NULL,
-	kind       TEXT    NOT NULL,
-	job        TEXT    NOT NULL DEFAULT '',
-	window     TEXT    NOT NULL,
-	actor      TEXT    NOT NULL DEFAULT '',
-	envelope   TEXT    NOT NULL DEFAULT '',
-	fields     TEXT
-);
-CREATE INDEX records_occurrence ON records (occurrence, id);
-CREATE INDEX records_kind ON records (kind);
-CREATE TRIGGER records_no_update BEFORE UPDATE ON records
-BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
-CREATE TRIGGER records_no_delete BEFORE DELETE ON records
-BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
-
-CREATE TABLE timers (
-	id       INTEGER PRIMARY KEY,
-	occ      INTEGER NOT NULL REFERENCES occurrences (id) ON DELETE CASCADE,
-	kind     TEXT    NOT NULL,
-	seq      INTEGER NOT NULL DEFAULT 0,
-	due      TEXT    NOT NULL,
-	fired_at TEXT,
-	UNIQUE (occ, kind, seq)
-);
-CREATE INDEX timers_pending ON timers (fired_at, due);
-
-CREATE TABLE claims (
-	id TEXT PRIMARY KEY,
-	at TEXT NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE outbox (
-	id           INTEGER PRIMARY KEY AUTOINCREMENT,
-	sink         TEXT    NOT NULL,
-	key          TEXT    NOT NULL DEFAULT '',
-	payload      BLOB    NOT NULL,
-	attempts     INTEGER NOT NULL DEFAULT 0,
-	next_at      TEXT    NOT NULL,
-	created_at   TEXT    NOT NULL,
-	delivered_at TEXT,
-	last_error   TEXT    NOT NULL DEFAULT ''
-);
-CREATE INDEX outbox_pending ON outbox (sink, delivered_at, next_at);
-
-CREATE TABLE message_refs (
-	key     TEXT PRIMARY KEY,
-	channel TEXT NOT NULL,
-	ts      TEXT NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE meta (
-	key   TEXT PRIMARY KEY,
-	value TEXT NOT NULL
-) WITHOUT ROWID;
-`,
-	// 2: the redacted tail of the latest run's output, kept for the incident post.
-	`ALTER TABLE occurrences ADD COLUMN tail TEXT NOT NULL DEFAULT ''`,
-	// 3: how to find a running script's processes after a crash.
-	`ALTER TABLE occurrences ADD COLUMN run_handle TEXT NOT NULL DEFAULT ''`,
-	// 4: the latest look-up of the job's open tickets, shown again when the request is edited.
-	`ALTER TABLE occurrences ADD COLUMN tickets TEXT NOT NULL DEFAULT ''`,
-	// 5: how urgent a delivery is, so a read's limit takes the most urgent first (runbook.Priority; 0 is normal).
-	`ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX outbox_urgent ON outbox (sink, priority, id) WHERE delivered_at IS NULL;`,
-	// 6: what an approval approved (the job row's command, owners and dependencies, with
-	// their digest, as JSON); why the latest run's log is incomplete; and delivered
-	// outbox rows found by age, to prune them after the retention.
-	`
-ALTER TABLE occurrences ADD COLUMN approved TEXT NOT NULL DEFAULT '';
-ALTER TABLE occurrences ADD COLUMN log_error TEXT NOT NULL DEFAULT '';
-CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
-`,
-	// 7: who runs an occurrence's attempt and its last beat (runbook.Tx.OwnRun).
-	`CREATE TABLE run_beats (
-	occ     INTEGER PRIMARY KEY REFERENCES occurrences (id) ON DELETE CASCADE,
-	attempt INTEGER NOT NULL,
-	owner   TEXT    NOT NULL,
-	beat_at TEXT    NOT NULL
-)`,
-}
-
-// SchemaVersion is the schema version this build writes (PRAGMA user_version).
-func SchemaVersion() int { return len(migrations) }
-
 // Meta keys written by the store itself.
 const (
 	MetaCreatedAt = "created_at" // RFC 3339 (nanoseconds, UTC) time the database was created
@@ -303,20 +177,8 @@ func (db *DB) init(ctx context.Context) error {
 		return fmt.Errorf("%s: database is corrupt (integrity check: %s)", db.path, strings.Join(problems, "; "))
 	}
 
-	var version int
-	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return describe(db.path, err)
-	}
-	if version > len(migrations) {
-		return fmt.Errorf("%s: schema version %d is newer than this runbook-bot supports (%d): upgrade runbook-bot", db.path, version, len(migrations))
-	}
-	if version < 0 {
-		return fmt.Errorf("%s: invalid schema version %d", db.path, version)
-	}
-	for v := version; v < len(migrations); v++ {
-		if err := migrate(ctx, conn, v); err != nil {
-			return describe(db.path, fmt.Errorf("migration %d: %w", v+1, err))
-		}
+	if err := db.migrate(ctx, conn); err != nil {
+		return err
 	}
 	// Write probe: a store that cannot write state is useless, say so at start.
 	now := fmtTime(time.Now())
@@ -325,41 +187,6 @@ func (db *DB) init(ctx context.Context) error {
 		return describe(db.path, err)
 	}
 	return nil
-}
-
-// migrate applies migration v (0-based) and sets user_version to v+1, in one transaction.
-func migrate(ctx context.Context, conn *sql.Conn, v int) (err error) {
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			conn.ExecContext(context.Background(), "ROLLBACK") //nolint:errcheck // the first error matters
-		}
-	}()
-	// Re-read under the write lock: another process may have migrated meanwhile.
-	var cur int
-	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
-		return err
-	}
-	if cur > v {
-		_, err = conn.ExecContext(ctx, "COMMIT")
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, migrations[v]); err != nil {
-		return err
-	}
-	if v == 0 {
-		if _, err := conn.ExecContext(ctx, "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-			MetaCreatedAt, time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
-			return err
-		}
-	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
-		return err
-	}
-	_, err = conn.ExecContext(ctx, "COMMIT")
-	return err
 }
 
 // describe turns an open-time error into one that names the path and what is wrong.

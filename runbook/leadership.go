@@ -10,6 +10,15 @@ import (
 	"time"
 )
 
+// FenceTx keeps the leader's work under the lease it was done for.
+type FenceTx interface {
+	// Fence returns ErrNotLeader unless the clock's lease (Leadership) is
+	// held at epoch, and keeps it held until the transaction ends: the
+	// leader's work commits only under the lease it was done for. A store one
+	// process uses alone has no lease and always passes.
+	Fence(epoch int64) error
+}
+
 // Leadership is the clock's lease, taken in turns by the replicas that share
 // one store: every replica serves commands, and only the one holding the
 // lease (the leader) fires timers, materialises occurrences, refreshes

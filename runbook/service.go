@@ -260,7 +260,7 @@ func (s *Service) addRecord(tx Tx, occ int64, r *Record) error {
 	return nil
 }
 
-func (s *Service) enqueue(tx Tx, sink, key string, v any) error {
+func (s *Service) enqueue(tx OutboxTx, sink, key string, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err

@@ -62,7 +62,7 @@ const (
 
 // ErrNotLeader refuses the leader's work to a replica that does not hold the
 // clock's lease (Tx.Fence returns it too): nothing of it was done.
-var ErrNotLeader = Errf(KindConflict, "not_leader", nil)
+var ErrNotLeader = NewError(KindConflict, "not_leader", nil)
 
 // IsNotLeader reports whether err says the lease was not held.
 func IsNotLeader(err error) bool {
@@ -328,7 +328,7 @@ func (s *Service) inherited(created time.Time) bool {
 }
 
 // Resign gives the lease up when this replica holds it, so that another
-// replica takes over at once. Call it once the loops have stopped (Stopped).
+// replica takes over at once. Call it once the loops have stopped (WaitLoops).
 func (s *Service) Resign(ctx context.Context) {
 	if s.lead.port == nil {
 		return

@@ -186,7 +186,7 @@ func (s *Service) Now() time.Time { return s.clock.Now().UTC() }
 func (s *Service) job(id string) (Job, error) {
 	j, ok := s.Runbook().Job(id)
 	if !ok {
-		return Job{}, Errf(KindNotFound, "unknown_job", map[string]any{"job": id, "jobs": s.Runbook().JobIDs()})
+		return Job{}, NewError(KindNotFound, "unknown_job", map[string]any{"job": id, "jobs": s.Runbook().JobIDs()})
 	}
 	return j, nil
 }

@@ -27,11 +27,11 @@ func (s *Service) Freeze(ctx context.Context, r Request, until time.Time, reason
 	var refused error
 	switch {
 	case !Allowed(a, ActFreeze):
-		refused = Errf(KindNotAllowed, "not_allowed", a.refusal(ActFreeze))
+		refused = NewError(KindNotAllowed, "not_allowed", a.refusal(ActFreeze))
 	case reason == "":
-		refused = Errf(KindInvalid, "freeze_reason_required", nil)
+		refused = NewError(KindInvalid, "freeze_reason_required", nil)
 	case !f.End.After(now):
-		refused = Errf(KindInvalid, "freeze_in_past", map[string]any{"until": f.End})
+		refused = NewError(KindInvalid, "freeze_in_past", map[string]any{"until": f.End})
 	}
 	err := s.update(ctx, func(tx Tx) error {
 		if fresh, err := s.claim(tx, r); err != nil || !fresh {
@@ -74,9 +74,9 @@ func (s *Service) Unfreeze(ctx context.Context, r Request, reason string) ([]Fre
 	var refused error
 	switch {
 	case !Allowed(a, ActUnfreeze):
-		refused = Errf(KindNotAllowed, "not_allowed", a.refusal(ActUnfreeze))
+		refused = NewError(KindNotAllowed, "not_allowed", a.refusal(ActUnfreeze))
 	case reason == "":
-		refused = Errf(KindInvalid, "freeze_reason_required", nil)
+		refused = NewError(KindInvalid, "freeze_reason_required", nil)
 	}
 	var ended []Freeze
 	err := s.update(ctx, func(tx Tx) error {
@@ -109,7 +109,7 @@ func (s *Service) Unfreeze(ctx context.Context, r Request, reason string) ([]Fre
 			}
 		}
 		if len(ended) == 0 {
-			refused = Errf(KindConflict, "not_frozen", nil)
+			refused = NewError(KindConflict, "not_frozen", nil)
 			return s.refuseFreeze(tx, r, ActUnfreeze, refused)
 		}
 		var what []string

@@ -62,7 +62,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		return err
 	}
 	if s.exec == nil { // before anything is recorded: no dry run can start
-		return Errf(KindInternal, "no_executor", nil)
+		return NewError(KindInternal, "no_executor", nil)
 	}
 	argv := DryRunArgv(j.Command)
 	a := s.actor(ctx, r, j, ActDryRun)
@@ -74,7 +74,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		if holder == slotDry {
 			code = "dry_run_in_progress"
 		}
-		return Errf(KindConflict, code, map[string]any{"job": job})
+		return NewError(KindConflict, code, map[string]any{"job": job})
 	}
 	started := false
 	defer func() {
@@ -107,7 +107,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 	if rec.Kind == RecRefused {
 		args := a.refusal(ActDryRun)
 		args["state"] = ""
-		return Errf(KindNotAllowed, "not_allowed", args)
+		return NewError(KindNotAllowed, "not_allowed", args)
 	}
 	started = true // the goroutine frees the slot
 	s.runWG.Add(1)

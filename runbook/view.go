@@ -191,7 +191,7 @@ func (s *Service) Evidence(ctx context.Context, job string, window time.Time) (E
 				return nil
 			}
 		}
-		return Errf(KindNotFound, "no_evidence", map[string]any{"job": job, "window": window})
+		return NewError(KindNotFound, "no_evidence", map[string]any{"job": job, "window": window})
 	})
 	return ev, err
 }

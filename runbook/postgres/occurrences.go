@@ -236,7 +236,7 @@ func (t *tx) CreateOccurrence(o *runbook.Occurrence) error {
 	var id int64
 	err = t.row(q, args, &id)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
+		return runbook.NewError(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
 	}
 	if err != nil {
 		return fmt.Errorf("postgres: create occurrence: %w", err)
@@ -279,7 +279,7 @@ func (t *tx) SaveOccurrence(o runbook.Occurrence) error {
 	case err != nil:
 		return fmt.Errorf("postgres: save occurrence %d: %w", o.ID, err)
 	}
-	return runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
+	return runbook.NewError(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
 }
 
 // DeleteOccurrence deletes the occurrence with id and its timers.

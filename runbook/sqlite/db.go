@@ -332,5 +332,5 @@ func sqliteCode(err error) int {
 
 // notFound is the KindNotFound error of a missing row.
 func notFound(code string, id any) error {
-	return runbook.Errf(runbook.KindNotFound, code, map[string]any{"id": id})
+	return runbook.NewError(runbook.KindNotFound, code, map[string]any{"id": id})
 }

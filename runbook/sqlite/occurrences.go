@@ -243,7 +243,7 @@ func (t *tx) CreateOccurrence(o *runbook.Occurrence) error {
 	res, err := t.exec(q, args...)
 	if err != nil {
 		if c := sqliteCode(err); c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
-			e := runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
+			e := runbook.NewError(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
 			e.Err = err
 			return e
 		}
@@ -271,7 +271,7 @@ func (t *tx) SaveOccurrence(o runbook.Occurrence) error {
 	learnings = ?, tail = ?, run_handle = ?, tickets = ?, approved = ?, log_error = ? WHERE id = ?`, append(args, o.ID)...)
 	if err != nil {
 		if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
-			e := runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
+			e := runbook.NewError(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
 			e.Err = err
 			return e
 		}

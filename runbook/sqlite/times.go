@@ -17,7 +17,7 @@ func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 // checkTime rejects times the text form cannot hold in sort order.
 func checkTime(name string, t time.Time) error {
 	if y := t.UTC().Year(); y < 0 || y > 9999 {
-		return runbook.Errf(runbook.KindInvalid, "time_out_of_range", map[string]any{"field": name, "time": t})
+		return runbook.NewError(runbook.KindInvalid, "time_out_of_range", map[string]any{"field": name, "time": t})
 	}
 	return nil
 }

@@ -15,11 +15,8 @@ func cmdSchedule(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("schedule", flag.ContinueOnError)
 	from := fs.String("from", "", "start instant (RFC 3339); default now")
 	count := fs.Int("count", 10, "how many windows")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	start := time.Now()
 	if *from != "" {

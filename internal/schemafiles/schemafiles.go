@@ -52,3 +52,14 @@ func Read(fsys fs.FS) ([]Migration, error) {
 	}
 	return out, nil
 }
+
+// Version is how many migrations fsys holds: the schema version a store of
+// this build writes. It panics when Read fails: the files are part of the
+// build, and each store's tests read them.
+func Version(fsys fs.FS) int {
+	ms, err := Read(fsys)
+	if err != nil {
+		panic(err)
+	}
+	return len(ms)
+}

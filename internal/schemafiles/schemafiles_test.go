@@ -50,3 +50,12 @@ func TestRead(t *testing.T) {
 		})
 	}
 }
+
+func TestVersion(t *testing.T) {
+	three := fstest.MapFS{}
+	for _, n := range []string{"0001_a.sql", "0002_b.sql", "0003_c.sql"} {
+		three["migrations/"+n] = &fstest.MapFile{Data: []byte("SELECT 1;")}
+	}
+	assert.Equal(t, 3, Version(three), "given three migrations, then version 3")
+	assert.Panics(t, func() { Version(fstest.MapFS{"migrations/0002_b.sql": {}}) }, "given a gap, then a panic: the build is broken")
+}

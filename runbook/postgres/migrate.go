@@ -16,31 +16,16 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migrations reads the embedded migrations, numbered 1, 2, … without gaps.
-func migrations() ([]schemafiles.Migration, error) {
-	ms, err := schemafiles.Read(migrationFiles)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", err)
-	}
-	return ms, nil
-}
-
 // SchemaVersion is the schema version this build writes.
-func SchemaVersion() int {
-	ms, err := migrations()
-	if err != nil {
-		panic(err) // the embedded files are part of the build: a test catches this
-	}
-	return len(ms)
-}
+func SchemaVersion() int { return schemafiles.Version(migrationFiles) }
 
 // migrate brings the schema up to date. It holds a session advisory lock
 // meanwhile, on one connection: a process starting at the same time waits,
 // then finds nothing left to do.
 func (db *DB) migrate(ctx context.Context, opt openOptions) error {
-	ms, err := migrations()
+	ms, err := schemafiles.Read(migrationFiles)
 	if err != nil {
-		return err
+		return db.describe(err)
 	}
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {

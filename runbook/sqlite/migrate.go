@@ -17,29 +17,14 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migrations reads the embedded migrations, numbered 1, 2, … without gaps.
-func migrations() ([]schemafiles.Migration, error) {
-	ms, err := schemafiles.Read(migrationFiles)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
-	}
-	return ms, nil
-}
-
 // SchemaVersion is the schema version this build writes (PRAGMA user_version).
-func SchemaVersion() int {
-	ms, err := migrations()
-	if err != nil {
-		panic(err) // the embedded files are part of the build: a test catches this
-	}
-	return len(ms)
-}
+func SchemaVersion() int { return schemafiles.Version(migrationFiles) }
 
 // migrate brings the schema of the writer connection conn up to date.
 func (db *DB) migrate(ctx context.Context, conn *sql.Conn) error {
-	ms, err := migrations()
+	ms, err := schemafiles.Read(migrationFiles)
 	if err != nil {
-		return err
+		return describe(db.path, err)
 	}
 	var version int
 	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/runbook-bot/runbook-bot/internal/schemafiles"
 	"github.com/runbook-bot/runbook-bot/runbook"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,7 +27,7 @@ func atVersion(t *testing.T, path string, n int) {
 	conn, err := raw.Conn(ctx)
 	require.NoError(t, err)
 	defer conn.Close()
-	ms, err := migrations()
+	ms, err := schemafiles.Read(migrationFiles)
 	require.NoError(t, err)
 	for _, m := range ms[:n] {
 		require.NoError(t, apply(ctx, conn, m), "migration %d", m.Version)

@@ -48,23 +48,13 @@ func (r *liveRun) Cancel() { r.once.Do(r.Execution.Cancel) }
 // unless the run is no longer this replica's (taken over as lost, or another
 // attempt started): then the result is only logged.
 func (s *Service) finishOwnRun(id int64, attempt int, res RunResult) {
-	var out Outcome
 	mine := true
 	err := s.update(context.Background(), func(tx Tx) error {
 		var err error
 		if mine, err = tx.BeatRun(id, attempt, s.lead.replica); err != nil || !mine {
 			return err
 		}
-		o, err := tx.Occurrence(id)
-		if err != nil {
-			return err
-		}
-		j, _ := s.Runbook().Job(o.Job)
-		out, err = Step(o, Event{Kind: EvRunFinish, Run: &res}, s.stepEnv(o, j))
-		if err != nil || out.Skipped {
-			return err
-		}
-		return s.persist(tx, out)
+		return s.recordRunEnd(tx, id, res)
 	})
 	switch {
 	case err != nil:

@@ -151,22 +151,24 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 
 // finishRun records how an execution ended.
 func (s *Service) finishRun(id int64, res RunResult) {
-	var out Outcome
-	err := s.update(context.Background(), func(tx Tx) error {
-		o, err := tx.Occurrence(id)
-		if err != nil {
-			return err
-		}
-		j, _ := s.Runbook().Job(o.Job)
-		out, err = Step(o, Event{Kind: EvRunFinish, Run: &res}, s.stepEnv(o, j))
-		if err != nil || out.Skipped {
-			return err
-		}
-		return s.persist(tx, out)
-	})
+	err := s.update(context.Background(), func(tx Tx) error { return s.recordRunEnd(tx, id, res) })
 	if err != nil {
 		s.log.Error("recording run result", "occurrence", id, "err", err)
 	}
+}
+
+// recordRunEnd steps occurrence id with how its run ended and persists the outcome, in tx.
+func (s *Service) recordRunEnd(tx Tx, id int64, res RunResult) error {
+	o, err := tx.Occurrence(id)
+	if err != nil {
+		return err
+	}
+	j, _ := s.Runbook().Job(o.Job)
+	out, err := Step(o, Event{Kind: EvRunFinish, Run: &res}, s.stepEnv(o, j))
+	if err != nil || out.Skipped {
+		return err
+	}
+	return s.persist(tx, out)
 }
 
 // setRunHandle records how to find the run's processes, should the bot die under them.

@@ -191,6 +191,18 @@ func (s *Service) job(id string) (Job, error) {
 	return j, nil
 }
 
+// jobsOf is the job named, or every job of rb when job is empty.
+func (s *Service) jobsOf(rb *Runbook, job string) ([]Job, error) {
+	if job == "" {
+		return rb.Jobs, nil
+	}
+	j, err := s.job(job)
+	if err != nil {
+		return nil, err
+	}
+	return []Job{j}, nil
+}
+
 func (s *Service) stepEnv(o Occurrence, j Job) StepEnv {
 	next := j.Window.Next(o.Slot)
 	if o.Window.After(next) {

@@ -103,16 +103,12 @@ type JobStatus struct {
 // Status returns the status of one job, or of every job when job is empty.
 func (s *Service) Status(ctx context.Context, job string) ([]JobStatus, error) {
 	rb, now := s.Runbook(), s.Now()
-	jobs := rb.Jobs
-	if job != "" {
-		j, err := s.job(job)
-		if err != nil {
-			return nil, err
-		}
-		jobs = []Job{j}
+	jobs, err := s.jobsOf(rb, job)
+	if err != nil {
+		return nil, err
 	}
 	var out []JobStatus
-	err := s.store.View(ctx, func(tx Tx) error {
+	err = s.store.View(ctx, func(tx Tx) error {
 		for _, j := range jobs {
 			os, err := tx.Occurrences(Query{Job: j.ID, WindowFrom: now.Add(-8 * 24 * time.Hour)})
 			if err != nil {

@@ -88,22 +88,8 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 
 // occArgs returns the column values of o after id, in occCols order.
 func occArgs(o runbook.Occurrence) ([]any, error) {
-	if err := checkTime("slot", o.Slot); err != nil {
+	if err := o.CheckStoreTimes(); err != nil {
 		return nil, err
-	}
-	if err := checkTime("window", o.Window); err != nil {
-		return nil, err
-	}
-	for name, p := range map[string]*time.Time{
-		"requested_at": o.RequestedAt, "approved_at": o.ApprovedAt, "started_at": o.StartedAt,
-		"finished_at": o.FinishedAt, "failed_at": o.FailedAt, "incident_deadline": o.IncidentDeadline,
-		"incident_at": o.IncidentAt,
-	} {
-		if p != nil {
-			if err := checkTime(name, *p); err != nil {
-				return nil, err
-			}
-		}
 	}
 	var exit any
 	if o.ExitCode != nil {

@@ -14,13 +14,8 @@ const timeLayout = "2006-01-02T15:04:05.000000000Z"
 // fmtTime formats t for storage.
 func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
-// checkTime rejects times the text form cannot hold in sort order.
-func checkTime(name string, t time.Time) error {
-	if y := t.UTC().Year(); y < 0 || y > 9999 {
-		return runbook.NewError(runbook.KindInvalid, "time_out_of_range", map[string]any{"field": name, "time": t})
-	}
-	return nil
-}
+// checkTime rejects times the text form cannot hold in sort order: the stores' rule.
+var checkTime = runbook.CheckStoreTime
 
 // parseTime reads a stored time.
 func parseTime(s string) (time.Time, error) {

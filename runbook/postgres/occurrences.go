@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -32,23 +31,23 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanOcc(s scanner) (runbook.Occurrence, error) {
 	var (
-		o                  runbook.Occurrence
-		state, tail, ticks string
-		approved           string
-		reschedules, att   int32
-		exit               *int32
+		o                runbook.Occurrence
+		state            string
+		text             runbook.OccurrenceText
+		reschedules, att int32
+		exit             *int32
 	)
 	err := s.Scan(&o.ID, &o.Job, &o.Slot, &o.Window, &state, &o.RequestedAt, &reschedules,
 		&o.ApprovedBy, &o.ApprovedAt, &o.DeclinedBy, &o.DeclineReason,
 		&o.RunBy, &o.StartedAt, &o.FinishedAt, &exit, &o.Reason, &att, &o.LogSHA256,
 		&o.Delayed, &o.Justification,
 		&o.FailedAt, &o.IncidentDeadline, &o.IncidentRef, &o.IncidentBy, &o.IncidentAt, &o.Escalated,
-		&o.Learnings, &tail, &o.RunHandle, &ticks, &approved, &o.LogError)
+		&o.Learnings, &text.Tail, &o.RunHandle, &text.Tickets, &text.Approved, &o.LogError)
 	if err != nil {
 		return o, err
 	}
-	if o.Approved, err = runbook.DecodeTerms(approved); err != nil {
-		return o, fmt.Errorf("postgres: occurrence %d: approved: %w", o.ID, err)
+	if err := o.SetStoreText(text); err != nil {
+		return o, fmt.Errorf("postgres: occurrence %d: %w", o.ID, err)
 	}
 	o.State = runbook.State(state)
 	o.Reschedules, o.Attempts = int(reschedules), int(att)
@@ -59,17 +58,6 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 	o.Slot, o.Window = o.Slot.UTC(), o.Window.UTC()
 	for _, p := range []**time.Time{&o.RequestedAt, &o.ApprovedAt, &o.StartedAt, &o.FinishedAt, &o.FailedAt, &o.IncidentDeadline, &o.IncidentAt} {
 		*p = utcPtr(*p)
-	}
-	if tail != "" {
-		if err := json.Unmarshal([]byte(tail), &o.Tail); err != nil {
-			return o, fmt.Errorf("postgres: occurrence %d: tail: %w", o.ID, err)
-		}
-	}
-	if ticks != "" {
-		o.Tickets = new(runbook.TicketReport)
-		if err := json.Unmarshal([]byte(ticks), o.Tickets); err != nil {
-			return o, fmt.Errorf("postgres: occurrence %d: tickets: %w", o.ID, err)
-		}
 	}
 	return o, nil
 }
@@ -84,23 +72,7 @@ func occArgs(o runbook.Occurrence) ([]any, error) {
 		v := int32(*o.ExitCode)
 		exit = &v
 	}
-	tail := ""
-	if len(o.Tail) > 0 {
-		b, err := json.Marshal(o.Tail)
-		if err != nil {
-			return nil, err
-		}
-		tail = string(b)
-	}
-	ticks := ""
-	if o.Tickets != nil {
-		b, err := json.Marshal(o.Tickets)
-		if err != nil {
-			return nil, err
-		}
-		ticks = string(b)
-	}
-	approved, err := runbook.EncodeTerms(o.Approved)
+	text, err := o.StoreText()
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +81,7 @@ func occArgs(o runbook.Occurrence) ([]any, error) {
 		o.RunBy, o.StartedAt, o.FinishedAt, exit, o.Reason, int32(o.Attempts), o.LogSHA256,
 		o.Delayed, o.Justification,
 		o.FailedAt, o.IncidentDeadline, o.IncidentRef, o.IncidentBy, o.IncidentAt, o.Escalated,
-		o.Learnings, tail, o.RunHandle, ticks, approved, o.LogError}, nil
+		o.Learnings, text.Tail, o.RunHandle, text.Tickets, text.Approved, o.LogError}, nil
 }
 
 // placeholders returns "$from, …, $(from+n-1)".

@@ -52,7 +52,7 @@ bench: ## Run the benchmarks (no tests, ~12 min with the incident path and failo
 	$(GO) test -run '^$$' -bench 'IncidentPost|EscalationLateness' -benchtime=1x -timeout 30m ./cmd/runbook-bot; \
 	$(GO) test -run '^$$' -bench 'Memory' -benchtime=1x -timeout 30m ./cmd/runbook-bot; \
 	$(GO) test -run '^$$' -bench 'DryRunStorage' -benchtime=1x ./cmd/runbook-bot; \
-	} 2>&1 | $(GO) run ./cmd/benchtable -raw bin/bench.txt
+	} 2>&1 | $(GO) run ./internal/benchtable -raw bin/bench.txt
 
 fuzz: ## Run each Fuzz target for FUZZTIME (default 60s) in turn
 	@set -e; for pkg in $$($(GO) list ./...); do \

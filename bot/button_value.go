@@ -33,7 +33,7 @@ func ButtonValue(b Button) string {
 
 // ParseButtonValue reads a value made by ButtonValue (or an old job-only one, with occ 0 and a zero window).
 func ParseButtonValue(v string) (job string, occ int64, window time.Time, err error) {
-	bad := runbook.Errf(runbook.KindInvalid, "bad_button", nil)
+	bad := runbook.NewError(runbook.KindInvalid, "bad_button", nil)
 	if v == "" {
 		return "", 0, time.Time{}, bad
 	}

@@ -33,8 +33,8 @@ func (b *Bot) CalendarEvents(ps []runbook.Planned, now time.Time) []ical.Event {
 		lines := []string{
 			b.t("label.window") + ": " + b.when(o.Window, loc),
 			b.t("label.state") + ": " + b.state(o.State),
-			b.t("label.primary") + ": " + ownerName(j.Primary),
-			b.t("label.backup") + ": " + ownerName(j.Backup),
+			b.t("label.primary") + ": " + j.Primary.Name(),
+			b.t("label.backup") + ": " + j.Backup.Name(),
 			b.t("label.command") + ": " + strings.Join(j.Command, " "),
 		}
 		if o.ApprovedBy != "" {

@@ -77,7 +77,7 @@ func TestCommand_GivenARefusal_WhenNotAllowed_ThenTheReplyNamesWhoMay(t *testing
 	} {
 		t.Run(string(tc.lang)+" "+tc.text, func(t *testing.T) {
 			b, f, _ := newTestBot(t, tc.lang)
-			f.err = runbook.Errf(runbook.KindNotAllowed, "not_allowed", map[string]any{"action": string(tc.act), "state": "awaiting_confirmation"})
+			f.err = runbook.NewError(runbook.KindNotAllowed, "not_allowed", map[string]any{"action": string(tc.act), "state": "awaiting_confirmation"})
 			rep := b.Command(context.Background(), in(tc.text))
 			assert.Equal(t, tc.want, rep.Sections[0].Text)
 			assert.Equal(t, []Mention{{ID: "U03MARCOS", Name: "Marcos Paulo"}, {ID: "U04BIANCA", Name: "Bianca Ramos"}}, rep.Mentions)
@@ -88,7 +88,7 @@ func TestCommand_GivenARefusal_WhenNotAllowed_ThenTheReplyNamesWhoMay(t *testing
 func TestCommand_GivenARefusedIncident_ThenTheReplySaysWhoMayOrWhatIsWrong(t *testing.T) {
 	notAllowed := func(args map[string]any) error {
 		args["action"], args["state"] = "incident", "failed"
-		return runbook.Errf(runbook.KindNotAllowed, "not_allowed", args)
+		return runbook.NewError(runbook.KindNotAllowed, "not_allowed", args)
 	}
 	for _, tc := range []struct {
 		lang runbook.Lang
@@ -107,17 +107,17 @@ func TestCommand_GivenARefusedIncident_ThenTheReplySaysWhoMayOrWhatIsWrong(t *te
 			"Only the job's primary (@Marcos Paulo), backup (@Bianca Ramos), a runbook operator or a member of #infra-incident may record an incident for seed-dev-data.\n(Membership could not be verified just now: try again in a minute.)"},
 		{runbook.LangPT, notAllowed(map[string]any{"channel": "#infra-incident", "unverified": "true"}),
 			"Somente o responsável principal (@Marcos Paulo), o backup (@Bianca Ramos), um operador do runbook ou um membro de #infra-incident pode registrar incidente de seed-dev-data.\n(Não foi possível verificar a participação agora: tente de novo em um minuto.)"},
-		{runbook.LangEN, runbook.Errf(runbook.KindInvalid, "incident_ref_invalid", map[string]any{"ref": "none-really", "max": runbook.MaxIncidentRef}),
+		{runbook.LangEN, runbook.NewError(runbook.KindInvalid, "incident_ref_invalid", map[string]any{"ref": "none-really", "max": runbook.MaxIncidentRef}),
 			"“none-really” is not an incident reference: give an issue key such as INC-1234 or an http(s) URL, at most 200 characters. Nothing was recorded."},
-		{runbook.LangPT, runbook.Errf(runbook.KindInvalid, "incident_ref_invalid", map[string]any{"ref": "none-really", "max": runbook.MaxIncidentRef}),
+		{runbook.LangPT, runbook.NewError(runbook.KindInvalid, "incident_ref_invalid", map[string]any{"ref": "none-really", "max": runbook.MaxIncidentRef}),
 			"“none-really” não é uma referência de incidente: informe uma chave como INC-1234 ou uma URL http(s), com até 200 caracteres. Nada foi registrado."},
-		{runbook.LangEN, runbook.Errf(runbook.KindConflict, "incident_already_recorded", map[string]any{"ref": "INC-1", "by": "U01ANA"}),
+		{runbook.LangEN, runbook.NewError(runbook.KindConflict, "incident_already_recorded", map[string]any{"ref": "INC-1", "by": "U01ANA"}),
 			"Incident INC-1 was already recorded for seed-dev-data by @Ana Souza. To correct it: /runbook incident seed-dev-data <id-or-url> --replace."},
-		{runbook.LangPT, runbook.Errf(runbook.KindConflict, "incident_already_recorded", map[string]any{"ref": "INC-1", "by": "U01ANA"}),
+		{runbook.LangPT, runbook.NewError(runbook.KindConflict, "incident_already_recorded", map[string]any{"ref": "INC-1", "by": "U01ANA"}),
 			"O incidente INC-1 já foi registrado para seed-dev-data por @Ana Souza. Para corrigir: /runbook incident seed-dev-data <id-ou-url> --replace."},
-		{runbook.LangEN, runbook.Errf(runbook.KindConflict, "incident_ref_unchanged", map[string]any{"ref": "INC-1"}),
+		{runbook.LangEN, runbook.NewError(runbook.KindConflict, "incident_ref_unchanged", map[string]any{"ref": "INC-1"}),
 			"INC-1 is already the incident recorded for seed-dev-data: nothing changed."},
-		{runbook.LangPT, runbook.Errf(runbook.KindConflict, "incident_ref_unchanged", map[string]any{"ref": "INC-1"}),
+		{runbook.LangPT, runbook.NewError(runbook.KindConflict, "incident_ref_unchanged", map[string]any{"ref": "INC-1"}),
 			"INC-1 já é o incidente registrado para seed-dev-data: nada mudou."},
 	} {
 		t.Run(string(tc.lang)+" "+tc.err.Error(), func(t *testing.T) {
@@ -136,17 +136,17 @@ func TestCommand_GivenDomainErrors_ThenEachGetsItsCatalogueMessage(t *testing.T)
 		err  error
 		want string
 	}{
-		{runbook.Errf(runbook.KindConflict, "already_confirmed", map[string]any{"by": "U01ANA", "at": at}), "seed-dev-data is already confirmed by @Ana Souza at Fri 2025-01-10 17:00 UTC-03 · 20:00 UTC."},
-		{runbook.Errf(runbook.KindConflict, "already_running", map[string]any{"by": "U04BIANCA", "at": at}), "started by @Bianca Ramos"},
-		{runbook.Errf(runbook.KindConflict, "not_confirmed", map[string]any{"window": at, "state": "awaiting_confirmation"}), "is not confirmed: an owner must confirm it first"},
-		{runbook.Errf(runbook.KindConflict, "before_window", map[string]any{"window": at}), "opens at Fri 2025-01-10 17:00 UTC-03"},
-		{runbook.Errf(runbook.KindConflict, "declined", map[string]any{"by": "U01ANA", "reason": "freeze"}), "declined by @Ana Souza (freeze)"},
-		{runbook.Errf(runbook.KindConflict, "not_delayed", map[string]any{"state": "confirmed"}), "is not delayed (state: confirmed)"},
-		{runbook.Errf(runbook.KindConflict, "incident_already_recorded", map[string]any{"ref": "INC-1", "by": "UX"}), "Incident INC-1 was already recorded for seed-dev-data by @UX."},
-		{runbook.Errf(runbook.KindNotFound, "no_occurrence", map[string]any{"job": "seed-dev-data", "next": at}), "next window is Fri 2025-01-10 17:00"},
-		{runbook.Errf(runbook.KindNotFound, "unknown_job", map[string]any{"job": "seed-dev-data", "jobs": []string{"a", "b"}}), "Unknown job “seed-dev-data”. Jobs: a, b."},
-		{runbook.Errf(runbook.KindInvalid, "reschedule_in_past", map[string]any{"to": at}), "The new time Fri 2025-01-10 17:00 UTC-03 · 20:00 UTC is not in the future."},
-		{runbook.Errf(runbook.KindConflict, "something_new", nil), "That cannot be done in the job's current state"},
+		{runbook.NewError(runbook.KindConflict, "already_confirmed", map[string]any{"by": "U01ANA", "at": at}), "seed-dev-data is already confirmed by @Ana Souza at Fri 2025-01-10 17:00 UTC-03 · 20:00 UTC."},
+		{runbook.NewError(runbook.KindConflict, "already_running", map[string]any{"by": "U04BIANCA", "at": at}), "started by @Bianca Ramos"},
+		{runbook.NewError(runbook.KindConflict, "not_confirmed", map[string]any{"window": at, "state": "awaiting_confirmation"}), "is not confirmed: an owner must confirm it first"},
+		{runbook.NewError(runbook.KindConflict, "before_window", map[string]any{"window": at}), "opens at Fri 2025-01-10 17:00 UTC-03"},
+		{runbook.NewError(runbook.KindConflict, "declined", map[string]any{"by": "U01ANA", "reason": "freeze"}), "declined by @Ana Souza (freeze)"},
+		{runbook.NewError(runbook.KindConflict, "not_delayed", map[string]any{"state": "confirmed"}), "is not delayed (state: confirmed)"},
+		{runbook.NewError(runbook.KindConflict, "incident_already_recorded", map[string]any{"ref": "INC-1", "by": "UX"}), "Incident INC-1 was already recorded for seed-dev-data by @UX."},
+		{runbook.NewError(runbook.KindNotFound, "no_occurrence", map[string]any{"job": "seed-dev-data", "next": at}), "next window is Fri 2025-01-10 17:00"},
+		{runbook.NewError(runbook.KindNotFound, "unknown_job", map[string]any{"job": "seed-dev-data", "jobs": []string{"a", "b"}}), "Unknown job “seed-dev-data”. Jobs: a, b."},
+		{runbook.NewError(runbook.KindInvalid, "reschedule_in_past", map[string]any{"to": at}), "The new time Fri 2025-01-10 17:00 UTC-03 · 20:00 UTC is not in the future."},
+		{runbook.NewError(runbook.KindConflict, "something_new", nil), "That cannot be done in the job's current state"},
 	} {
 		t.Run(tc.err.Error(), func(t *testing.T) {
 			b, f, _ := newTestBot(t, runbook.LangEN)
@@ -272,7 +272,7 @@ func TestPress_GivenAForgedJobOrText_ThenTheReplyEchoesAShortCleanJobAndTheServi
 	assert.NotContains(t, text, "\u202E")
 	assert.Empty(t, f.Calls())
 
-	f.err = runbook.Errf(runbook.KindNotFound, "unknown_job", map[string]any{"job": strings.Repeat("w", 100)}) // from the service
+	f.err = runbook.NewError(runbook.KindNotFound, "unknown_job", map[string]any{"job": strings.Repeat("w", 100)}) // from the service
 	text = allText(b.Command(context.Background(), in("status")).Message)
 	assert.Contains(t, text, "Unknown job “"+strings.Repeat("w", 63)+"…”")
 	f.err = nil

@@ -96,17 +96,6 @@ func (b *Bot) who(id string) string {
 	return "@" + id
 }
 
-// ownerName is "Person (Team)", "Person" or "Team".
-func ownerName(o runbook.Owner) string {
-	switch {
-	case o.Person != "" && o.Team != "":
-		return o.Person + " (" + o.Team + ")"
-	case o.Person != "":
-		return o.Person
-	}
-	return o.Team
-}
-
 // mention is a ping of a person or team named in the runbook, when it has an ID.
 func (b *Bot) mention(name string) (Mention, bool) {
 	if name == "" {

@@ -153,7 +153,7 @@ func (b *Bot) homeWindow(p runbook.Planned) HomeItem {
 	o, j := p.Occ, p.Job
 	loc := b.zoneOf(j.ID)
 	it := HomeItem{Text: j.ID + " · " + b.when(o.Window, loc) + " · " + b.state(o.State)}
-	it.Lines = append(it.Lines, b.t("label.primary")+": "+ownerName(j.Primary)+" · "+b.t("label.backup")+": "+ownerName(j.Backup))
+	it.Lines = append(it.Lines, b.t("label.primary")+": "+j.Primary.Name()+" · "+b.t("label.backup")+": "+j.Backup.Name())
 	switch pf := p.Preflight; {
 	case pf == nil:
 		it.Lines = append(it.Lines, b.t("home.preflight.pending"))

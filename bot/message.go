@@ -56,6 +56,26 @@ type Check struct {
 	Detail string
 }
 
+// Line renders the check on one line: ✅ passed, ❌ failed, ☐ to tick by hand,
+// then its text and detail, each passed through escape (nil: as they are).
+func (c Check) Line(escape func(string) string) string {
+	if escape == nil {
+		escape = func(s string) string { return s }
+	}
+	mark := "❌"
+	switch {
+	case c.Manual:
+		mark = "☐"
+	case c.OK:
+		mark = "✅"
+	}
+	line := mark + " " + escape(c.Text)
+	if c.Detail != "" {
+		line += " — " + escape(c.Detail)
+	}
+	return line
+}
+
 // Button is an action on a message. Pressing it is a command on the job,
 // from the user who pressed it; when Prompt is set the adapter asks for text
 // first (a modal in Slack) and appends it to the command. A button is bound to

@@ -93,7 +93,7 @@ var grammars = map[Verb]grammar{
 const shellChars = ";|&$`<>(){}\\\"'*?!#~="
 
 func perr(code string, args map[string]any) error {
-	return runbook.Errf(runbook.KindInvalid, code, args)
+	return runbook.NewError(runbook.KindInvalid, code, args)
 }
 
 // ParseCommand parses the text after "/runbook" (docs/spec.md §5). Errors are *runbook.Error
@@ -110,7 +110,7 @@ func ParseCommand(text string, rb *runbook.Runbook) (Command, error) {
 	}
 	v, ok := lookupVerb(word)
 	if !ok {
-		return Command{}, runbook.Errf(runbook.KindNotFound, "unknown_verb", map[string]any{"verb": echo(word), "suggestion": suggest(word, verbNames())})
+		return Command{}, runbook.NewError(runbook.KindNotFound, "unknown_verb", map[string]any{"verb": echo(word), "suggestion": suggest(word, verbNames())})
 	}
 	g := grammars[v]
 	c := Command{Verb: v}
@@ -206,7 +206,7 @@ func parseHelp(rest string) (Command, error) {
 	if len(toks) == 1 {
 		v, ok := lookupVerb(toks[0])
 		if !ok {
-			return c, runbook.Errf(runbook.KindNotFound, "unknown_verb", map[string]any{"verb": echo(toks[0]), "suggestion": suggest(toks[0], verbNames())})
+			return c, runbook.NewError(runbook.KindNotFound, "unknown_verb", map[string]any{"verb": echo(toks[0]), "suggestion": suggest(toks[0], verbNames())})
 		}
 		c.Topic = v
 	}
@@ -344,7 +344,7 @@ func resolveJob(tok string, jobs []string) (string, error) {
 			return j, nil
 		}
 	}
-	return "", runbook.Errf(runbook.KindNotFound, "unknown_job", map[string]any{"job": echo(tok), "jobs": jobs, "suggestion": suggest(tok, jobs)})
+	return "", runbook.NewError(runbook.KindNotFound, "unknown_job", map[string]any{"job": echo(tok), "jobs": jobs, "suggestion": suggest(tok, jobs)})
 }
 
 // maxEcho is the most characters of a mistyped token an error repeats.

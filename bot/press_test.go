@@ -102,7 +102,7 @@ func TestPress_GivenAStaleButton_ThenTheReplyNamesItsWindowStateAndTheCurrentMes
 			for k, v := range tc.args {
 				args[k] = v
 			}
-			f.err = runbook.Errf(runbook.KindConflict, "stale_button", args)
+			f.err = runbook.NewError(runbook.KindConflict, "stale_button", args)
 			rep := b.Press(context.Background(), Press{User: "U03MARCOS", ButtonID: "confirm", Value: "v1/seed-dev-data/7/1735941600", RequestID: "t"})
 			require.Len(t, rep.Sections, 1)
 			text := rep.Sections[0].Text

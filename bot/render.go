@@ -85,8 +85,8 @@ func (b *Bot) windowSection(j runbook.Job, o runbook.Occurrence) Section {
 	loc := b.zoneOf(j.ID)
 	return Section{Fields: []Field{
 		b.timeField("label.window", o.Window, loc),
-		field(b.t("label.primary"), ownerName(j.Primary)),
-		field(b.t("label.backup"), ownerName(j.Backup)),
+		field(b.t("label.primary"), j.Primary.Name()),
+		field(b.t("label.backup"), j.Backup.Name()),
 		field(b.t("label.command"), command(o, j)),
 	}}
 }
@@ -210,7 +210,7 @@ func (b *Bot) renderReminder(n runbook.Notice, now time.Time) Message {
 	}
 	if n.Last {
 		m.Mentions = b.mentions(j.Primary.Person, j.Backup.Person, j.Primary.Team, j.Backup.Team)
-		backup := ownerName(j.Backup)
+		backup := j.Backup.Name()
 		if mn, ok := b.mention(j.Backup.Person); ok {
 			backup = "@" + mn.Name
 		}

@@ -93,7 +93,7 @@ func TestRender_GivenAnApprovalThatKeptNoTerms_WhenWithdrawn_ThenEveryTermIsShow
 
 func TestErrorReply_GivenARunOfAnotherCommandThanApproved_ThenItNamesBoth(t *testing.T) {
 	b, _, _ := newTestBot(t, runbook.LangEN)
-	err := runbook.Errf(runbook.KindConflict, "approval_changed", map[string]any{"approved": "scripts/swap.sh --mode plan", "current": "scripts/swap.sh --mode apply", "state": "failed"})
+	err := runbook.NewError(runbook.KindConflict, "approval_changed", map[string]any{"approved": "scripts/swap.sh --mode plan", "current": "scripts/swap.sh --mode apply", "state": "failed"})
 	rep := b.errorReply(err, VerbRun, "seed-dev-data")
 	assert.Contains(t, rep.Fallback, "“scripts/swap.sh --mode plan”")
 	assert.Contains(t, rep.Fallback, "“scripts/swap.sh --mode apply”")

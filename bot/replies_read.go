@@ -54,8 +54,8 @@ func (b *Bot) schedule(ctx context.Context) Reply {
 			Text: b.t("reply.schedule.line", "job", st.Job.ID, "state", state) + b.frozenMark(fs, st.NextAt),
 			Fields: []Field{
 				b.timeField("label.window", st.NextAt, loc),
-				field(b.t("label.primary"), ownerName(st.Job.Primary)),
-				field(b.t("label.backup"), ownerName(st.Job.Backup)),
+				field(b.t("label.primary"), st.Job.Primary.Name()),
+				field(b.t("label.backup"), st.Job.Backup.Name()),
 			},
 		})
 	}

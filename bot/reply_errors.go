@@ -103,7 +103,7 @@ func (b *Bot) errorArgs(e *runbook.Error, v Verb, job string) map[string]string 
 // as responders.
 func (b *Bot) whoMay(job string, act runbook.Action, channel string) string {
 	j, _ := b.runbook().Job(job)
-	primary, backup := ownerName(j.Primary), ownerName(j.Backup)
+	primary, backup := j.Primary.Name(), j.Backup.Name()
 	if m, ok := b.mention(j.Primary.Person); ok {
 		primary = "@" + m.Name
 	}

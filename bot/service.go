@@ -7,8 +7,20 @@ import (
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
-// Service is what the bot needs from the runbook service (*runbook.Service implements it).
+// Service is what the bot needs from the runbook service (*runbook.Service
+// implements it): the sum of the roles below, each declared for the part of
+// the bot that uses it.
 type Service interface {
+	Reads
+	Acts
+	Freezing
+	Planning
+	TicketLookup
+}
+
+// Reads is what the bot reads to answer questions and render messages
+// (replies_read.go, render.go, calendar.go, format.go).
+type Reads interface {
 	// Runbook returns the runbook in force.
 	Runbook() *runbook.Runbook
 	// Policy returns the effective escalation policy.
@@ -21,6 +33,13 @@ type Service interface {
 	Check(ctx context.Context, job string) (runbook.Job, runbook.Preflight, error)
 	// History lists the job's latest n occurrences, newest first.
 	History(ctx context.Context, job string, n int) ([]runbook.Occurrence, error)
+	// ContactID is the Slack ID of a person or team named in the runbook, empty when unknown.
+	ContactID(ctx context.Context, name string) string
+}
+
+// Acts is what the bot's acting commands and button presses call
+// (commands.go): each is audited by the service.
+type Acts interface {
 	// Confirm approves the job's next unstarted occurrence.
 	Confirm(ctx context.Context, r runbook.Request, job string, despiteTickets bool) (runbook.Occurrence, error)
 	// Decline declines the job's next unstarted occurrence.
@@ -41,22 +60,32 @@ type Service interface {
 	Reject(ctx context.Context, r runbook.Request, job, action, reason, text string) error
 	// Learnings adds learnings to the job's latest execution.
 	Learnings(ctx context.Context, r runbook.Request, job, text string) (runbook.Occurrence, error)
-	// Tickets reports the job's related open tickets; it never fails (see TicketReport.Unavailable).
-	Tickets(ctx context.Context, job string) runbook.TicketReport
-	// TicketsConfigured reports whether a ticket source is configured.
-	TicketsConfigured() bool
-	// ContactID is the Slack ID of a person or team named in the runbook, empty when unknown.
-	ContactID(ctx context.Context, name string) string
+}
+
+// Freezing sets, lifts and lists change freezes (freeze.go).
+type Freezing interface {
 	// Freeze sets a change freeze from now until until.
 	Freeze(ctx context.Context, r runbook.Request, until time.Time, reason string) (runbook.Freeze, error)
 	// Unfreeze lifts the change freezes in force and returns them.
 	Unfreeze(ctx context.Context, r runbook.Request, reason string) ([]runbook.Freeze, error)
 	// Freezes lists every change freeze known, by start.
 	Freezes(ctx context.Context) ([]runbook.Freeze, error)
+}
+
+// Planning is what the App Home shows (home.go).
+type Planning interface {
 	// Plan lists the windows from from until until (of one job when job is set), with their occurrences and freezes.
 	Plan(ctx context.Context, from, until time.Time, job string) ([]runbook.Planned, error)
 	// Recent lists the n latest finished occurrences, newest first.
 	Recent(ctx context.Context, n int) ([]runbook.Occurrence, error)
 	// Allows reports whether user may do act on job now.
 	Allows(ctx context.Context, user string, j runbook.Job, act runbook.Action) bool
+}
+
+// TicketLookup reports a job's related open tickets (render_tickets.go).
+type TicketLookup interface {
+	// Tickets reports the job's related open tickets; it never fails (see TicketReport.Unavailable).
+	Tickets(ctx context.Context, job string) runbook.TicketReport
+	// TicketsConfigured reports whether a ticket source is configured.
+	TicketsConfigured() bool
 }

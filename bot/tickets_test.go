@@ -144,7 +144,7 @@ func TestConfirm_GivenBlockerTickets_WhenRefused_ThenTheBlockersAndTheWayOutAreN
 	for _, tt := range tests {
 		t.Run(string(tt.lang), func(t *testing.T) {
 			b, f, logs := newTestBot(t, tt.lang)
-			f.err = runbook.Errf(runbook.KindConflict, "blocker_tickets", map[string]any{"tickets": "#40, OPS-7"})
+			f.err = runbook.NewError(runbook.KindConflict, "blocker_tickets", map[string]any{"tickets": "#40, OPS-7"})
 			rep := b.Command(context.Background(), in("confirm seed-dev-data"))
 			require.Len(t, rep.Sections, 1)
 			assert.Equal(t, tt.want, rep.Sections[0].Text)

@@ -63,6 +63,17 @@ type Owner struct {
 	Person string // display name of the person, may be empty when only a team is named
 }
 
+// Name is how the owner is shown: "Person (Team)", "Person" or "Team".
+func (o Owner) Name() string {
+	switch {
+	case o.Person != "" && o.Team != "":
+		return o.Person + " (" + o.Team + ")"
+	case o.Person != "":
+		return o.Person
+	}
+	return o.Team
+}
+
 // CheckKind is the type of a pre-flight check.
 type CheckKind string
 

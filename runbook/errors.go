@@ -43,8 +43,9 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errf builds a domain error.
-func Errf(kind Kind, code string, args map[string]any) *Error {
+// NewError builds a domain error: its kind, catalogue key and the values for
+// the message template (no format string: the catalogues word the message).
+func NewError(kind Kind, code string, args map[string]any) *Error {
 	return &Error{Kind: kind, Code: code, Args: args}
 }
 

@@ -19,7 +19,7 @@ var issueKeyRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*-[0-9]+$`)
 // KindInvalid error "incident_ref_invalid".
 func ValidateIncidentRef(ref string) error {
 	bad := func() error {
-		return Errf(KindInvalid, "incident_ref_invalid", map[string]any{"ref": ref, "max": MaxIncidentRef})
+		return NewError(KindInvalid, "incident_ref_invalid", map[string]any{"ref": ref, "max": MaxIncidentRef})
 	}
 	if utf8.RuneCountInString(ref) > MaxIncidentRef || !utf8.ValidString(ref) {
 		return bad()

@@ -10,6 +10,15 @@ import (
 	"time"
 )
 
+// FenceTx keeps the leader's work under the lease it was done for.
+type FenceTx interface {
+	// Fence returns ErrNotLeader unless the clock's lease (Leadership) is
+	// held at epoch, and keeps it held until the transaction ends: the
+	// leader's work commits only under the lease it was done for. A store one
+	// process uses alone has no lease and always passes.
+	Fence(epoch int64) error
+}
+
 // Leadership is the clock's lease, taken in turns by the replicas that share
 // one store: every replica serves commands, and only the one holding the
 // lease (the leader) fires timers, materialises occurrences, refreshes
@@ -53,7 +62,7 @@ const (
 
 // ErrNotLeader refuses the leader's work to a replica that does not hold the
 // clock's lease (Tx.Fence returns it too): nothing of it was done.
-var ErrNotLeader = Errf(KindConflict, "not_leader", nil)
+var ErrNotLeader = NewError(KindConflict, "not_leader", nil)
 
 // IsNotLeader reports whether err says the lease was not held.
 func IsNotLeader(err error) bool {
@@ -319,7 +328,7 @@ func (s *Service) inherited(created time.Time) bool {
 }
 
 // Resign gives the lease up when this replica holds it, so that another
-// replica takes over at once. Call it once the loops have stopped (Stopped).
+// replica takes over at once. Call it once the loops have stopped (WaitLoops).
 func (s *Service) Resign(ctx context.Context) {
 	if s.lead.port == nil {
 		return

@@ -169,7 +169,7 @@ func (s *stepper) apply() error {
 	case EvTermsChanged:
 		return s.termsEdited()
 	}
-	return Errf(KindInvalid, "unknown_event", map[string]any{"event": string(s.ev.Kind)})
+	return NewError(KindInvalid, "unknown_event", map[string]any{"event": string(s.ev.Kind)})
 }
 
 func (s *stepper) now() time.Time { return s.env.Now }

@@ -10,6 +10,18 @@ import (
 	"time"
 )
 
+// OutboxTx queues deliveries and records how they went.
+type OutboxTx interface {
+	Enqueue(d *Delivery) error                                                   // sets d.ID
+	PendingDeliveries(sink string, now time.Time, limit int) ([]Delivery, error) // undelivered, NextAt ≤ now, most urgent (lowest Priority) first, then by ID
+	MarkDelivered(id int64, at time.Time) error
+	RetryDelivery(id int64, next time.Time, lastErr string) error // attempts+1
+	Backlog() (map[string]int, error)                             // undelivered count by sink
+	// PruneDelivered deletes up to limit (≤ 0: all) outbox rows delivered (or
+	// given up) before before, oldest first, and returns how many it deleted.
+	PruneDelivered(before time.Time, limit int) (int, error)
+}
+
 // SinkFunc delivers one outbox row. An error implementing RetryAfter() sets the
 // next attempt; one implementing Permanent() true gives the row up (it is kept,
 // marked delivered with the error, so the record is never silently lost);
@@ -333,7 +345,7 @@ func (o *Outbox) do(ctx context.Context, j job) result {
 
 // settle records how a delivery went: delivered (with the rows merged into
 // it), given up, or to be tried again at the row's new NextAt.
-func (o *Outbox) settle(tx Tx, j job, err error) (row Delivery, gone bool, _ error) {
+func (o *Outbox) settle(tx OutboxTx, j job, err error) (row Delivery, gone bool, _ error) {
 	d, now := j.d, o.s.Now()
 	delivered := func() (Delivery, bool, error) {
 		for _, id := range append([]int64{d.ID}, j.merged...) {
@@ -367,7 +379,7 @@ func (o *Outbox) settle(tx Tx, j job, err error) (row Delivery, gone bool, _ err
 }
 
 // retry postpones a row to next.
-func (o *Outbox) retry(tx Tx, d Delivery, next time.Time, lastErr string) (Delivery, bool, error) {
+func (o *Outbox) retry(tx OutboxTx, d Delivery, next time.Time, lastErr string) (Delivery, bool, error) {
 	if err := tx.RetryDelivery(d.ID, next, lastErr); err != nil {
 		return d, false, err
 	}

@@ -28,18 +28,14 @@ type PreflightNote struct {
 // window), and the freeze each falls in.
 func (s *Service) Plan(ctx context.Context, from, until time.Time, job string) ([]Planned, error) {
 	rb := s.Runbook()
-	jobs := rb.Jobs
-	if job != "" {
-		j, err := s.job(job)
-		if err != nil {
-			return nil, err
-		}
-		jobs = []Job{j}
+	jobs, err := s.jobsOf(rb, job)
+	if err != nil {
+		return nil, err
 	}
 	var stored []Occurrence
 	var freezes []Freeze
 	var notes map[int64]*PreflightNote
-	err := s.store.View(ctx, func(tx Tx) (err error) {
+	err = s.store.View(ctx, func(tx Tx) (err error) {
 		// Rescheduled windows may have moved from a slot before from: look a week further back.
 		if stored, err = tx.Occurrences(Query{Job: job, WindowFrom: from.Add(-8 * 24 * time.Hour)}); err != nil {
 			return err

@@ -187,9 +187,21 @@ func (s *Service) Now() time.Time { return s.clock.Now().UTC() }
 func (s *Service) job(id string) (Job, error) {
 	j, ok := s.Runbook().Job(id)
 	if !ok {
-		return Job{}, Errf(KindNotFound, "unknown_job", map[string]any{"job": id, "jobs": s.Runbook().JobIDs()})
+		return Job{}, NewError(KindNotFound, "unknown_job", map[string]any{"job": id, "jobs": s.Runbook().JobIDs()})
 	}
 	return j, nil
+}
+
+// jobsOf is the job named, or every job of rb when job is empty.
+func (s *Service) jobsOf(rb *Runbook, job string) ([]Job, error) {
+	if job == "" {
+		return rb.Jobs, nil
+	}
+	j, err := s.job(job)
+	if err != nil {
+		return nil, err
+	}
+	return []Job{j}, nil
 }
 
 func (s *Service) stepEnv(o Occurrence, j Job) StepEnv {
@@ -261,7 +273,7 @@ func (s *Service) addRecord(tx Tx, occ int64, r *Record) error {
 	return nil
 }
 
-func (s *Service) enqueue(tx Tx, sink, key string, v any) error {
+func (s *Service) enqueue(tx OutboxTx, sink, key string, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err

@@ -203,7 +203,7 @@ func TestService_GivenAConfirmedWindow_WhenTheBotStartsWithAnEditedRunbook_ThenT
 		svc := runbook.NewService(rb, runbook.Settings{}, runbook.Deps{Store: h.db, Clock: h.clock, Checker: okChecker{}})
 		require.NoError(t, svc.Start(ctx, nil))
 		cancel()
-		svc.Stopped()
+		svc.WaitLoops()
 	}
 
 	start(h.rb) // the runbook it was approved with: nothing changes

@@ -7,6 +7,20 @@ import (
 	"time"
 )
 
+// RunTx records which replica runs an occurrence's attempt, and its beats.
+type RunTx interface {
+	// OwnRun records that owner runs attempt of occurrence occ, beating now by
+	// the store's clock; it is written in the transaction that starts the run.
+	OwnRun(occ int64, attempt int, owner string) error
+	// BeatRun records that owner still runs attempt of occ, now by the store's
+	// clock; false (and nothing written) when that run is no longer owner's:
+	// another owner or attempt, or the occurrence is no longer running.
+	BeatRun(occ int64, attempt int, owner string) (bool, error)
+	// StaleRuns returns the running occurrences whose latest attempt has had
+	// no beat for longer than age by the store's clock, or has no owner.
+	StaleRuns(age time.Duration) ([]RunOwner, error)
+}
+
 // Runs on replicas. A run executes on the replica that accepted the command
 // (the leader, for autorun), which owns it (Tx.OwnRun) and beats it every
 // HeartbeatEvery; the leader takes over, as failed (replica_lost), a run
@@ -34,23 +48,13 @@ func (r *liveRun) Cancel() { r.once.Do(r.Execution.Cancel) }
 // unless the run is no longer this replica's (taken over as lost, or another
 // attempt started): then the result is only logged.
 func (s *Service) finishOwnRun(id int64, attempt int, res RunResult) {
-	var out Outcome
 	mine := true
 	err := s.update(context.Background(), func(tx Tx) error {
 		var err error
 		if mine, err = tx.BeatRun(id, attempt, s.lead.replica); err != nil || !mine {
 			return err
 		}
-		o, err := tx.Occurrence(id)
-		if err != nil {
-			return err
-		}
-		j, _ := s.Runbook().Job(o.Job)
-		out, err = Step(o, Event{Kind: EvRunFinish, Run: &res}, s.stepEnv(o, j))
-		if err != nil || out.Skipped {
-			return err
-		}
-		return s.persist(tx, out)
+		return s.recordRunEnd(tx, id, res)
 	})
 	switch {
 	case err != nil:

@@ -20,7 +20,7 @@ type Request struct {
 }
 
 // ErrDuplicate is returned for a request whose id was already processed: it changed nothing.
-var ErrDuplicate = Errf(KindConflict, "duplicate", nil)
+var ErrDuplicate = NewError(KindConflict, "duplicate", nil)
 
 // Confirm approves the job's next unstarted occurrence. Open blocker tickets
 // refuse it unless despiteTickets (audited with the blockers' keys).
@@ -129,7 +129,7 @@ func (s *Service) Run(ctx context.Context, r Request, job string) (Occurrence, e
 	}
 	holder, mine := s.slots.acquire(job, slotRun)
 	if holder == slotDry {
-		return Occurrence{}, Errf(KindConflict, "dry_run_in_progress", map[string]any{"job": job})
+		return Occurrence{}, NewError(KindConflict, "dry_run_in_progress", map[string]any{"job": job})
 	}
 	// Held by another run: the command goes on, and the step refuses it (already running).
 	pf := Preflight{}
@@ -181,7 +181,7 @@ func (s *Service) command(ctx context.Context, r Request, job string, target tar
 			if up, ok := upcoming(os, s.Now()); ok { // where the next window is now, rescheduled or not
 				next = up.Window
 			}
-			return Errf(KindNotFound, "no_occurrence", map[string]any{"job": job, "next": next})
+			return NewError(KindNotFound, "no_occurrence", map[string]any{"job": job, "next": next})
 		}
 		env := s.stepEnv(o, j)
 		if err := s.withFreezes(tx, &env, o); err != nil {

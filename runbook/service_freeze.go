@@ -7,6 +7,13 @@ import (
 	"time"
 )
 
+// MetaTx reads and writes the store's own settings by key (the freezes set
+// from chat, the database's creation time).
+type MetaTx interface {
+	Meta(key string) (string, bool, error)
+	SetMeta(key, value string) error
+}
+
 // Freeze sets a change freeze from now until until: confirm and run are
 // refused until then. Operators and owners of every job may (auth.go); any
 // other attempt is refused and audited. A freeze set while another set from
@@ -20,11 +27,11 @@ func (s *Service) Freeze(ctx context.Context, r Request, until time.Time, reason
 	var refused error
 	switch {
 	case !Allowed(a, ActFreeze):
-		refused = Errf(KindNotAllowed, "not_allowed", a.refusal(ActFreeze))
+		refused = NewError(KindNotAllowed, "not_allowed", a.refusal(ActFreeze))
 	case reason == "":
-		refused = Errf(KindInvalid, "freeze_reason_required", nil)
+		refused = NewError(KindInvalid, "freeze_reason_required", nil)
 	case !f.End.After(now):
-		refused = Errf(KindInvalid, "freeze_in_past", map[string]any{"until": f.End})
+		refused = NewError(KindInvalid, "freeze_in_past", map[string]any{"until": f.End})
 	}
 	err := s.update(ctx, func(tx Tx) error {
 		if fresh, err := s.claim(tx, r); err != nil || !fresh {
@@ -67,9 +74,9 @@ func (s *Service) Unfreeze(ctx context.Context, r Request, reason string) ([]Fre
 	var refused error
 	switch {
 	case !Allowed(a, ActUnfreeze):
-		refused = Errf(KindNotAllowed, "not_allowed", a.refusal(ActUnfreeze))
+		refused = NewError(KindNotAllowed, "not_allowed", a.refusal(ActUnfreeze))
 	case reason == "":
-		refused = Errf(KindInvalid, "freeze_reason_required", nil)
+		refused = NewError(KindInvalid, "freeze_reason_required", nil)
 	}
 	var ended []Freeze
 	err := s.update(ctx, func(tx Tx) error {
@@ -102,7 +109,7 @@ func (s *Service) Unfreeze(ctx context.Context, r Request, reason string) ([]Fre
 			}
 		}
 		if len(ended) == 0 {
-			refused = Errf(KindConflict, "not_frozen", nil)
+			refused = NewError(KindConflict, "not_frozen", nil)
 			return s.refuseFreeze(tx, r, ActUnfreeze, refused)
 		}
 		var what []string
@@ -126,7 +133,7 @@ func (s *Service) Unfreeze(ctx context.Context, r Request, reason string) ([]Fre
 
 // claim records the request id, when it has one; fresh is false for a
 // request already processed (nothing more is done for it).
-func (s *Service) claim(tx Tx, r Request) (fresh bool, err error) {
+func (s *Service) claim(tx ClaimTx, r Request) (fresh bool, err error) {
 	if r.RequestID == "" {
 		return true, nil
 	}
@@ -166,7 +173,7 @@ func (s *Service) Freezes(ctx context.Context) ([]Freeze, error) {
 }
 
 // freezesIn is Freezes inside a transaction.
-func (s *Service) freezesIn(tx Tx) ([]Freeze, error) {
+func (s *Service) freezesIn(tx MetaTx) ([]Freeze, error) {
 	l, err := readFreezeLog(tx)
 	if err != nil {
 		return nil, err
@@ -175,7 +182,7 @@ func (s *Service) freezesIn(tx Tx) ([]Freeze, error) {
 }
 
 // readFreezeLog reads the freeze log from the store's meta.
-func readFreezeLog(tx Tx) (freezeLog, error) {
+func readFreezeLog(tx MetaTx) (freezeLog, error) {
 	var l freezeLog
 	v, ok, err := tx.Meta(metaFreezes)
 	if err != nil || !ok || v == "" {
@@ -186,7 +193,7 @@ func readFreezeLog(tx Tx) (freezeLog, error) {
 
 // withFreezes sets the freezes Step needs for o: the one in force now and
 // the one o's window falls in.
-func (s *Service) withFreezes(tx Tx, env *StepEnv, o Occurrence) error {
+func (s *Service) withFreezes(tx MetaTx, env *StepEnv, o Occurrence) error {
 	fs, err := s.freezesIn(tx)
 	if err != nil {
 		return err

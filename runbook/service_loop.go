@@ -95,9 +95,9 @@ func (s *Service) Start(ctx context.Context, watch func(context.Context)) error 
 	return nil
 }
 
-// Stopped blocks until the loops started by Start have ended (after its context ended),
+// WaitLoops blocks until the loops started by Start have ended (after its context ended),
 // so the store can be closed under nobody.
-func (s *Service) Stopped() { s.loops.Wait() }
+func (s *Service) WaitLoops() { s.loops.Wait() }
 
 // RefreshCountdowns queues an in-place update of every running incident
 // countdown; it is the leader's work (a follower does nothing).

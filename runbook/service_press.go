@@ -29,7 +29,7 @@ func (s *Service) pressed(tx Tx, r Request, job string, ev Event, target Occurre
 		return Occurrence{}, false, nil, err
 	}
 	if !gone && b.Job != job {
-		return Occurrence{}, false, Errf(KindInvalid, "bad_button", map[string]any{"job": job}), nil
+		return Occurrence{}, false, NewError(KindInvalid, "bad_button", map[string]any{"job": job}), nil
 	}
 	moved := !gone && !r.Window.IsZero() && b.Window.Unix() != r.Window.Unix()
 	switch {
@@ -61,7 +61,7 @@ func (s *Service) pressed(tx Tx, r Request, job string, ev Event, target Occurre
 	if err := s.addRecord(tx, b.ID, &rec); err != nil {
 		return Occurrence{}, false, nil, err
 	}
-	return Occurrence{}, false, Errf(KindConflict, "stale_button", args), nil
+	return Occurrence{}, false, NewError(KindConflict, "stale_button", args), nil
 }
 
 // currentMessage is the key of the chat message about o where the verb's

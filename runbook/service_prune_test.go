@@ -50,7 +50,7 @@ func TestService_GivenDeliveredMessagesPastTheRetention_WhenTheBotStarts_ThenThe
 	startCtx, cancel := context.WithCancel(ctx)
 	require.NoError(t, svc.Start(startCtx, nil))
 	cancel()
-	svc.Stopped()
+	svc.WaitLoops()
 	n, err := svc.Prune(ctx)
 	require.NoError(t, err)
 	require.Zero(t, n, "pruned at start already")

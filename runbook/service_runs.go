@@ -62,7 +62,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		return err
 	}
 	if s.exec == nil { // before anything is recorded: no dry run can start
-		return Errf(KindInternal, "no_executor", nil)
+		return NewError(KindInternal, "no_executor", nil)
 	}
 	argv := DryRunArgv(j.Command)
 	a := s.actor(ctx, r, j, ActDryRun)
@@ -74,7 +74,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		if holder == slotDry {
 			code = "dry_run_in_progress"
 		}
-		return Errf(KindConflict, code, map[string]any{"job": job})
+		return NewError(KindConflict, code, map[string]any{"job": job})
 	}
 	started := false
 	defer func() {
@@ -107,7 +107,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 	if rec.Kind == RecRefused {
 		args := a.refusal(ActDryRun)
 		args["state"] = ""
-		return Errf(KindNotAllowed, "not_allowed", args)
+		return NewError(KindNotAllowed, "not_allowed", args)
 	}
 	started = true // the goroutine frees the slot
 	s.runWG.Add(1)
@@ -151,22 +151,24 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 
 // finishRun records how an execution ended.
 func (s *Service) finishRun(id int64, res RunResult) {
-	var out Outcome
-	err := s.update(context.Background(), func(tx Tx) error {
-		o, err := tx.Occurrence(id)
-		if err != nil {
-			return err
-		}
-		j, _ := s.Runbook().Job(o.Job)
-		out, err = Step(o, Event{Kind: EvRunFinish, Run: &res}, s.stepEnv(o, j))
-		if err != nil || out.Skipped {
-			return err
-		}
-		return s.persist(tx, out)
-	})
+	err := s.update(context.Background(), func(tx Tx) error { return s.recordRunEnd(tx, id, res) })
 	if err != nil {
 		s.log.Error("recording run result", "occurrence", id, "err", err)
 	}
+}
+
+// recordRunEnd steps occurrence id with how its run ended and persists the outcome, in tx.
+func (s *Service) recordRunEnd(tx Tx, id int64, res RunResult) error {
+	o, err := tx.Occurrence(id)
+	if err != nil {
+		return err
+	}
+	j, _ := s.Runbook().Job(o.Job)
+	out, err := Step(o, Event{Kind: EvRunFinish, Run: &res}, s.stepEnv(o, j))
+	if err != nil || out.Skipped {
+		return err
+	}
+	return s.persist(tx, out)
 }
 
 // setRunHandle records how to find the run's processes, should the bot die under them.

@@ -5,6 +5,16 @@ import (
 	"time"
 )
 
+// TimerTx arms, finds and fires durable timers.
+type TimerTx interface {
+	ArmTimer(t *Timer) error                             // sets t.ID; re-arming an existing (Occ, Kind, Seq) replaces its due time if unfired
+	DisarmTimers(occ int64, kinds ...TimerKind) error    // drops unfired timers of those kinds
+	DueTimers(now time.Time, limit int) ([]Timer, error) // unfired, Due ≤ now, by Due
+	NextTimer() (Timer, bool, error)                     // the earliest unfired timer
+	FireTimer(id int64, at time.Time) error              // marks it fired (exactly once: an already fired timer is a KindConflict error)
+	PendingTimers() ([]Timer, error)                     // every unfired timer, by Due
+}
+
 // Materialize creates the occurrences (and their timers) of every job whose
 // confirmation time is near: windows up to lead + 1 h ahead, plus the latest
 // past window of each job when it came after the database was created.

@@ -27,9 +27,25 @@ type Store interface {
 	Close() error
 }
 
-// Tx is what the service can read and write inside a transaction.
-// Lookups of missing rows return an *Error of KindNotFound.
+// Tx is what the service can read and write inside a transaction: the sum of
+// the roles below, each a small interface declared beside the code that uses
+// it, so a function that needs one role takes only that role. A store
+// implements all of them. Lookups of missing rows return an *Error of
+// KindNotFound.
 type Tx interface {
+	OccurrenceTx // occurrences: the lifecycle's state (this file)
+	AuditTx      // the append-only audit log (this file)
+	ClaimTx      // processed request ids (this file)
+	MessageRefTx // where a notice's chat message is (this file; the chat adapters)
+	TimerTx      // durable timers (service_timers.go)
+	OutboxTx     // the outbox (outbox.go)
+	MetaTx       // the store's own settings: freezes, creation time (service_freeze.go)
+	RunTx        // who runs an attempt, and its beats (service_beats.go)
+	FenceTx      // the leader's fence (leadership.go)
+}
+
+// OccurrenceTx reads and writes occurrences.
+type OccurrenceTx interface {
 	Occurrence(id int64) (Occurrence, error)
 	// OccurrenceAt returns the occurrence of job created for slot; ok is false when there is none.
 	OccurrenceAt(job string, slot time.Time) (o Occurrence, ok bool, err error)
@@ -37,51 +53,24 @@ type Tx interface {
 	CreateOccurrence(o *Occurrence) error // sets o.ID; (Job, Slot) is unique
 	SaveOccurrence(o Occurrence) error
 	DeleteOccurrence(id int64) error // with its unfired timers; only for occurrences nothing was posted for
+}
 
+// AuditTx appends to and reads the audit log.
+type AuditTx interface {
 	AddRecord(r *Record) error // sets r.ID; append-only
 	Records(occurrence int64) ([]Record, error)
+}
 
-	ArmTimer(t *Timer) error                             // sets t.ID; re-arming an existing (Occ, Kind, Seq) replaces its due time if unfired
-	DisarmTimers(occ int64, kinds ...TimerKind) error    // drops unfired timers of those kinds
-	DueTimers(now time.Time, limit int) ([]Timer, error) // unfired, Due ≤ now, by Due
-	NextTimer() (Timer, bool, error)                     // the earliest unfired timer
-	FireTimer(id int64, at time.Time) error              // marks it fired (exactly once: an already fired timer is a KindConflict error)
-	PendingTimers() ([]Timer, error)                     // every unfired timer, by Due
-
+// ClaimTx records processed request ids, so a redelivered request changes nothing.
+type ClaimTx interface {
 	// Claim records a request id (envelope, trigger or event id); fresh is false when it was seen before.
 	Claim(id string, at time.Time) (fresh bool, err error)
+}
 
-	Enqueue(d *Delivery) error                                                   // sets d.ID
-	PendingDeliveries(sink string, now time.Time, limit int) ([]Delivery, error) // undelivered, NextAt ≤ now, most urgent (lowest Priority) first, then by ID
-	MarkDelivered(id int64, at time.Time) error
-	RetryDelivery(id int64, next time.Time, lastErr string) error // attempts+1
-	Backlog() (map[string]int, error)                             // undelivered count by sink
-	// PruneDelivered deletes up to limit (≤ 0: all) outbox rows delivered (or
-	// given up) before before, oldest first, and returns how many it deleted.
-	PruneDelivered(before time.Time, limit int) (int, error)
-
+// MessageRefTx maps notice keys to the chat messages posted for them.
+type MessageRefTx interface {
 	SetMessageRef(key, channel, ts string) error
 	MessageRef(key string) (channel, ts string, ok bool, err error)
-
-	Meta(key string) (string, bool, error)
-	SetMeta(key, value string) error
-
-	// OwnRun records that owner runs attempt of occurrence occ, beating now by
-	// the store's clock; it is written in the transaction that starts the run.
-	OwnRun(occ int64, attempt int, owner string) error
-	// BeatRun records that owner still runs attempt of occ, now by the store's
-	// clock; false (and nothing written) when that run is no longer owner's:
-	// another owner or attempt, or the occurrence is no longer running.
-	BeatRun(occ int64, attempt int, owner string) (bool, error)
-	// StaleRuns returns the running occurrences whose latest attempt has had
-	// no beat for longer than age by the store's clock, or has no owner.
-	StaleRuns(age time.Duration) ([]RunOwner, error)
-
-	// Fence returns ErrNotLeader unless the clock's lease (Leadership) is
-	// held at epoch, and keeps it held until the transaction ends: the
-	// leader's work commits only under the lease it was done for. A store one
-	// process uses alone has no lease and always passes.
-	Fence(epoch int64) error
 }
 
 // RunOwner is the replica running an occurrence's attempt, as its beats say.

@@ -39,14 +39,14 @@ func (s *stepper) reminderDue() error {
 func (s *stepper) confirm() error {
 	switch s.o.State {
 	case Confirmed:
-		return Errf(KindConflict, "already_confirmed", map[string]any{"by": s.o.ApprovedBy, "at": *s.o.ApprovedAt})
+		return NewError(KindConflict, "already_confirmed", map[string]any{"by": s.o.ApprovedBy, "at": *s.o.ApprovedAt})
 	case Declined:
 		if !s.now().Before(s.o.Window) {
-			return Errf(KindConflict, "declined_window_passed", map[string]any{"window": s.o.Window})
+			return NewError(KindConflict, "declined_window_passed", map[string]any{"window": s.o.Window})
 		}
 	case Scheduled, AwaitingConfirmation:
 	default:
-		return Errf(KindConflict, "already_started", nil)
+		return NewError(KindConflict, "already_started", nil)
 	}
 	if err := s.frozen(true); err != nil {
 		return err
@@ -54,7 +54,7 @@ func (s *stepper) confirm() error {
 	fields := map[string]string{"previous_state": string(s.o.State)}
 	if t := s.ev.Tickets; t != nil {
 		if len(t.Blockers) > 0 && !s.ev.Despite {
-			return Errf(KindConflict, "blocker_tickets", map[string]any{"tickets": blockerKeys(t.Blockers)})
+			return NewError(KindConflict, "blocker_tickets", map[string]any{"tickets": blockerKeys(t.Blockers)})
 		}
 		fields["open_tickets"] = blockerKeys(t.Tickets)
 		if t.Unavailable != "" {
@@ -80,14 +80,14 @@ func (s *stepper) confirm() error {
 
 func (s *stepper) decline() error {
 	if strings.TrimSpace(s.ev.Text) == "" {
-		return Errf(KindInvalid, "reason_required", nil)
+		return NewError(KindInvalid, "reason_required", nil)
 	}
 	switch s.o.State {
 	case Scheduled, AwaitingConfirmation, Confirmed:
 	case Declined:
-		return Errf(KindConflict, "already_declined", map[string]any{"by": s.o.DeclinedBy})
+		return NewError(KindConflict, "already_declined", map[string]any{"by": s.o.DeclinedBy})
 	default:
-		return Errf(KindConflict, "already_started", nil)
+		return NewError(KindConflict, "already_started", nil)
 	}
 	s.o.State = Declined
 	s.o.DeclinedBy, s.o.DeclineReason = s.ev.Actor.User, s.ev.Text
@@ -119,24 +119,24 @@ func (s *stepper) windowOpen() error {
 func (s *stepper) runStart() error {
 	switch {
 	case s.o.State == Running:
-		return Errf(KindConflict, "already_running", map[string]any{"by": s.o.RunBy, "at": *s.o.StartedAt})
+		return NewError(KindConflict, "already_running", map[string]any{"by": s.o.RunBy, "at": *s.o.StartedAt})
 	case s.o.State == Confirmed:
 	case s.o.State == Failed || s.o.State == Cancelled:
 		if !s.env.NextSlot.IsZero() && !s.now().Before(s.env.NextSlot) {
-			return Errf(KindConflict, "next_window_passed", map[string]any{"next": s.env.NextSlot})
+			return NewError(KindConflict, "next_window_passed", map[string]any{"next": s.env.NextSlot})
 		}
 	case s.o.State == Succeeded:
-		return Errf(KindConflict, "already_succeeded", map[string]any{"by": s.o.RunBy})
+		return NewError(KindConflict, "already_succeeded", map[string]any{"by": s.o.RunBy})
 	case s.o.State == Declined:
-		return Errf(KindConflict, "declined", map[string]any{"by": s.o.DeclinedBy, "reason": s.o.DeclineReason})
+		return NewError(KindConflict, "declined", map[string]any{"by": s.o.DeclinedBy, "reason": s.o.DeclineReason})
 	default:
-		return Errf(KindConflict, "not_confirmed", map[string]any{"window": s.o.Window})
+		return NewError(KindConflict, "not_confirmed", map[string]any{"window": s.o.Window})
 	}
 	if s.stale() {
 		return s.approvalChanged()
 	}
 	if s.now().Before(s.o.Window) {
-		return Errf(KindConflict, "before_window", map[string]any{"window": s.o.Window})
+		return NewError(KindConflict, "before_window", map[string]any{"window": s.o.Window})
 	}
 	if err := s.frozen(false); err != nil {
 		return err
@@ -223,7 +223,7 @@ func (s *stepper) failure(r RunResult) {
 
 func (s *stepper) cancel() error {
 	if s.o.State != Running {
-		return Errf(KindConflict, "not_running", nil)
+		return NewError(KindConflict, "not_running", nil)
 	}
 	s.out.Cancel = true
 	s.audit(RecCancelled, nil)
@@ -275,13 +275,13 @@ const maxDelayOffset = 366 * 24 * time.Hour
 
 func (s *stepper) justify() error {
 	if strings.TrimSpace(s.ev.Text) == "" {
-		return Errf(KindInvalid, "justification_required", nil)
+		return NewError(KindInvalid, "justification_required", nil)
 	}
 	if s.o.State.Started() || s.o.State == Declined {
-		return Errf(KindConflict, "not_delayed", nil)
+		return NewError(KindConflict, "not_delayed", nil)
 	}
 	if !s.o.Delayed && s.now().Before(s.o.Window.Add(s.env.Policy.DelayThreshold)) {
-		return Errf(KindConflict, "not_delayed", nil)
+		return NewError(KindConflict, "not_delayed", nil)
 	}
 	s.o.Justification = s.ev.Text
 	s.out.Disarm = append(s.out.Disarm, TimerDelay)
@@ -292,13 +292,13 @@ func (s *stepper) justify() error {
 
 func (s *stepper) reschedule() error {
 	if strings.TrimSpace(s.ev.Text) == "" {
-		return Errf(KindInvalid, "justification_required", nil)
+		return NewError(KindInvalid, "justification_required", nil)
 	}
 	if s.o.State.Started() {
-		return Errf(KindConflict, "already_started", nil)
+		return NewError(KindConflict, "already_started", nil)
 	}
 	if !s.ev.To.After(s.now()) {
-		return Errf(KindInvalid, "reschedule_in_past", map[string]any{"to": s.ev.To})
+		return NewError(KindInvalid, "reschedule_in_past", map[string]any{"to": s.ev.To})
 	}
 	from := s.o.Window
 	s.updateRequest()
@@ -342,17 +342,17 @@ const SeqPerGeneration = 1000
 func (s *stepper) incident() error {
 	ref := strings.TrimSpace(s.ev.Text)
 	if ref == "" {
-		return Errf(KindInvalid, "incident_ref_required", nil)
+		return NewError(KindInvalid, "incident_ref_required", nil)
 	}
 	if err := ValidateIncidentRef(ref); err != nil {
 		return err
 	}
 	if s.o.FailedAt == nil {
-		return Errf(KindConflict, "no_failure", nil)
+		return NewError(KindConflict, "no_failure", nil)
 	}
 	if s.o.IncidentRef != "" {
 		if !s.ev.Replace {
-			return Errf(KindConflict, "incident_already_recorded", map[string]any{"ref": s.o.IncidentRef, "by": s.o.IncidentBy})
+			return NewError(KindConflict, "incident_already_recorded", map[string]any{"ref": s.o.IncidentRef, "by": s.o.IncidentBy})
 		}
 		return s.replaceIncident(ref)
 	}
@@ -371,7 +371,7 @@ func (s *stepper) incident() error {
 func (s *stepper) replaceIncident(ref string) error {
 	old := s.o.IncidentRef
 	if ref == old {
-		return Errf(KindConflict, "incident_ref_unchanged", map[string]any{"ref": ref})
+		return NewError(KindConflict, "incident_ref_unchanged", map[string]any{"ref": ref})
 	}
 	s.o.IncidentRef = ref
 	s.out.Checkin = true
@@ -394,10 +394,10 @@ func (s *stepper) deadline() error {
 func (s *stepper) learnings() error {
 	text := strings.TrimSpace(s.ev.Text)
 	if text == "" {
-		return Errf(KindInvalid, "learnings_required", nil)
+		return NewError(KindInvalid, "learnings_required", nil)
 	}
 	if !s.o.State.Finished() {
-		return Errf(KindConflict, "not_finished", nil)
+		return NewError(KindConflict, "not_finished", nil)
 	}
 	s.o.Learnings = text
 	s.out.Checkin = true

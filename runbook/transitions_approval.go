@@ -28,7 +28,7 @@ func (s *stepper) runArgv() []string {
 
 // approvalChanged refuses a run whose approval is of other terms than the runbook's.
 func (s *stepper) approvalChanged() error {
-	return Errf(KindConflict, "approval_changed", map[string]any{
+	return NewError(KindConflict, "approval_changed", map[string]any{
 		"approved": s.o.Approved.Command(), "current": s.ev.Terms.Command(),
 		"approved_digest": s.o.Approved.Digest, "digest": s.ev.Terms.Digest,
 	})

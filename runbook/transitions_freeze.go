@@ -22,7 +22,7 @@ func (s *stepper) frozen(window bool) error {
 	if f == nil {
 		return nil
 	}
-	return Errf(KindConflict, code, map[string]any{"freeze": f.Reason, "until": f.End, "window": s.o.Window})
+	return NewError(KindConflict, code, map[string]any{"freeze": f.Reason, "until": f.End, "window": s.o.Window})
 }
 
 // frozenDelay handles a delay alert under a freeze; it reports whether it did.

@@ -103,16 +103,12 @@ type JobStatus struct {
 // Status returns the status of one job, or of every job when job is empty.
 func (s *Service) Status(ctx context.Context, job string) ([]JobStatus, error) {
 	rb, now := s.Runbook(), s.Now()
-	jobs := rb.Jobs
-	if job != "" {
-		j, err := s.job(job)
-		if err != nil {
-			return nil, err
-		}
-		jobs = []Job{j}
+	jobs, err := s.jobsOf(rb, job)
+	if err != nil {
+		return nil, err
 	}
 	var out []JobStatus
-	err := s.store.View(ctx, func(tx Tx) error {
+	err = s.store.View(ctx, func(tx Tx) error {
 		// One query for every job: a status of a large runbook holds a read
 		// connection for one scan, not one per job.
 		all, err := tx.Occurrences(Query{Job: job, WindowFrom: now.Add(-8 * 24 * time.Hour)})
@@ -198,7 +194,7 @@ func (s *Service) Evidence(ctx context.Context, job string, window time.Time) (E
 				return nil
 			}
 		}
-		return Errf(KindNotFound, "no_evidence", map[string]any{"job": job, "window": window})
+		return NewError(KindNotFound, "no_evidence", map[string]any{"job": job, "window": window})
 	})
 	return ev, err
 }

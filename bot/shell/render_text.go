@@ -43,7 +43,7 @@ func Format(m bot.Message) string {
 			out = append(out, "  "+f.Label+": "+f.Value)
 		}
 		for _, c := range s.Checks {
-			out = append(out, "  "+checkLine(c))
+			out = append(out, "  "+c.Line(nil))
 		}
 		for _, l := range s.Lines {
 			out = append(out, "  │ "+l)
@@ -98,21 +98,6 @@ func FormatHome(h bot.Home) string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-func checkLine(c bot.Check) string {
-	mark := "❌"
-	switch {
-	case c.Manual:
-		mark = "☐"
-	case c.OK:
-		mark = "✅"
-	}
-	line := mark + " " + c.Text
-	if c.Detail != "" {
-		line += " — " + c.Detail
-	}
-	return line
 }
 
 // indent prefixes the first line with first and the others with rest.

@@ -71,7 +71,7 @@ func (f *fake) History(context.Context, string, int) ([]runbook.Occurrence, erro
 func (f *fake) Confirm(_ context.Context, r runbook.Request, job string, _ bool) (runbook.Occurrence, error) {
 	f.rec(r.User+" confirm "+job, r)
 	if r.User != "U03" {
-		return runbook.Occurrence{}, runbook.Errf(runbook.KindNotAllowed, "not_allowed", map[string]any{"action": "confirm"})
+		return runbook.Occurrence{}, runbook.NewError(runbook.KindNotAllowed, "not_allowed", map[string]any{"action": "confirm"})
 	}
 	return f.occ(runbook.Confirmed), nil
 }

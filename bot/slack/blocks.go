@@ -135,7 +135,7 @@ func sectionBlocks(s bot.Section) []slackapi.Block {
 	if len(s.Checks) > 0 {
 		lines := make([]string, len(s.Checks))
 		for i, c := range s.Checks {
-			lines[i] = checkLine(c)
+			lines[i] = c.Line(Escape)
 		}
 		for _, chunk := range chunkLines(lines, maxSectionText, "", "") {
 			out = append(out, section(chunk))
@@ -158,22 +158,6 @@ func fieldText(f bot.Field) string {
 	}
 	b.WriteString(Escape(f.Value))
 	return truncate(b.String(), maxFieldText)
-}
-
-// checkLine renders one pre-flight result: ✅ passed, ❌ failed, ☐ to tick by hand.
-func checkLine(c bot.Check) string {
-	mark := "❌"
-	switch {
-	case c.Manual:
-		mark = "☐"
-	case c.OK:
-		mark = "✅"
-	}
-	line := mark + " " + Escape(c.Text)
-	if c.Detail != "" {
-		line += " — " + Escape(c.Detail)
-	}
-	return line
 }
 
 // chunkLines joins lines into texts of at most max bytes, each wrapped in

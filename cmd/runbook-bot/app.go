@@ -34,7 +34,7 @@ type appEnv struct {
 func (e *appEnv) shutdown(stop func(), svc *runbook.Service, db io.Closer, waits ...func()) {
 	stop()
 	e.workers.Wait()
-	svc.Stopped()
+	svc.WaitLoops()
 	for _, w := range waits {
 		w()
 	}

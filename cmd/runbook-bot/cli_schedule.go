@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -16,11 +15,8 @@ func cmdSchedule(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("schedule", flag.ContinueOnError)
 	from := fs.String("from", "", "start instant (RFC 3339); default now")
 	count := fs.Int("count", 10, "how many windows")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	start := time.Now()
 	if *from != "" {
@@ -48,22 +44,11 @@ func cmdSchedule(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		j, _ := e.rb.Job(s.Job)
 		local := s.Window.In(j.Window.Location)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s", local.Format("Mon 2006-01-02 15:04 MST"), s.Window.UTC().Format("Mon 2006-01-02 15:04"),
-			s.Job, s.ConfirmAt.UTC().Format("Mon 2006-01-02 15:04"), ownerName(j.Primary), ownerName(j.Backup))
+			s.Job, s.ConfirmAt.UTC().Format("Mon 2006-01-02 15:04"), j.Primary.Name(), j.Backup.Name())
 		if f := runbook.FreezeAt(e.rb.Freezes, s.Window); f != nil {
 			fmt.Fprintf(tw, "\tfrozen: %s", f.Reason)
 		}
 		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
-}
-
-func ownerName(o runbook.Owner) string {
-	return strings.TrimSpace(strings.Join([]string{o.Person, paren(o.Team)}, " "))
-}
-
-func paren(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "(" + s + ")"
 }

@@ -45,11 +45,8 @@ func cmdSimulate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Var(noAnswer, "no-answer", "a job nobody answers nor runs (repeatable)")
 	fs.Var(decline, "decline", "a job whose owner declines every window (repeatable)")
 	asJSON := fs.Bool("json", false, "print JSON lines")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	start := time.Now().UTC().Truncate(time.Minute)
 	if *from != "" {

@@ -34,18 +34,11 @@ func viewsOf(os []runbook.Occurrence) occurrencesDoc {
 func cmdStatus(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	e, err := loadEnv(stderr)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	ctx := context.Background()
-	svc, db, err := e.openService(ctx, nil)
+	e, svc, db, err := loadService(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -157,12 +150,8 @@ func cmdEvidence(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 		at = t
 	}
-	e, err := loadEnv(stderr)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	svc, db, err := e.openService(ctx, nil)
+	e, svc, db, err := loadService(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -20,11 +20,8 @@ import (
 // cmdServe runs the bot in Slack socket mode until SIGINT or SIGTERM.
 func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	e, err := loadEnv(stderr, true)
 	if err != nil {

@@ -17,11 +17,8 @@ import (
 func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("shell", flag.ContinueOnError)
 	as := fs.String("as", "", "Slack user ID to act as (also :as U123 at the prompt)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	e, err := loadEnv(stderr, true)
 	if err != nil {

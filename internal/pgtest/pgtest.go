@@ -273,26 +273,38 @@ func (c *Cluster) NewDatabase(t testing.TB) string {
 // Stop shuts the server down and removes its files.
 func (c *Cluster) Stop() {
 	c.mu.Lock()
-	if c.admin != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_ = c.admin.Close(ctx)
-		cancel()
-		c.admin = nil
-	}
+	c.closeAdmin(5 * time.Second)
 	c.mu.Unlock()
 	if c.proc != nil && c.proc.Process != nil {
-		_ = c.proc.Process.Signal(syscall.SIGINT) // fast shutdown
-		select {
-		case <-c.done:
-		case <-time.After(30 * time.Second):
-			_ = c.proc.Process.Kill()
-			<-c.done
-		}
-		c.proc = nil
+		c.stopServer()
 	}
 	if c.dir != "" {
 		_ = os.RemoveAll(c.dir)
 	}
+}
+
+// closeAdmin closes the admin connection, if open, waiting at most timeout; c.mu is held.
+func (c *Cluster) closeAdmin(timeout time.Duration) {
+	if c.admin == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	_ = c.admin.Close(ctx)
+	cancel()
+	c.admin = nil
+}
+
+// stopServer makes the server shut down fast (SIGINT: every connection is
+// cut), kills it if it is still running after 30 s, and waits for it to exit.
+func (c *Cluster) stopServer() {
+	_ = c.proc.Process.Signal(syscall.SIGINT)
+	select {
+	case <-c.done:
+	case <-time.After(30 * time.Second):
+		_ = c.proc.Process.Kill()
+		<-c.done
+	}
+	c.proc = nil
 }
 
 // The test binary's cluster, started by the first NewDatabase.
@@ -345,20 +357,8 @@ func (c *Cluster) Restart(down time.Duration) error {
 	if c.proc == nil {
 		return errors.New("pgtest: cluster stopped")
 	}
-	if c.admin != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_ = c.admin.Close(ctx)
-		cancel()
-		c.admin = nil
-	}
-	_ = c.proc.Process.Signal(syscall.SIGINT)
-	select {
-	case <-c.done:
-	case <-time.After(30 * time.Second):
-		_ = c.proc.Process.Kill()
-		<-c.done
-	}
-	c.proc = nil
+	c.closeAdmin(time.Second)
+	c.stopServer()
 	time.Sleep(down)
 	var err error
 	for attempt := 0; attempt < 50; attempt++ { // the port may linger in TIME_WAIT for a moment

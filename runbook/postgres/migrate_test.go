@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runbook-bot/runbook-bot/internal/pgtest"
+	"github.com/runbook-bot/runbook-bot/internal/schemafiles"
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
@@ -110,7 +111,7 @@ func TestOpen_GivenASchemaNewerThanThisBuild_WhenOpened_ThenTheErrorSaysUpgrade(
 }
 
 func TestSchemaVersion_GivenTheEmbeddedMigrations_WhenRead_ThenNumberedWithoutGaps(t *testing.T) {
-	ms, err := migrations()
+	ms, err := schemafiles.Read(migrationFiles)
 	require.NoError(t, err)
 	require.NotEmpty(t, ms)
 	assert.Equal(t, len(ms), SchemaVersion())

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -32,23 +31,23 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanOcc(s scanner) (runbook.Occurrence, error) {
 	var (
-		o                  runbook.Occurrence
-		state, tail, ticks string
-		approved           string
-		reschedules, att   int32
-		exit               *int32
+		o                runbook.Occurrence
+		state            string
+		text             runbook.OccurrenceText
+		reschedules, att int32
+		exit             *int32
 	)
 	err := s.Scan(&o.ID, &o.Job, &o.Slot, &o.Window, &state, &o.RequestedAt, &reschedules,
 		&o.ApprovedBy, &o.ApprovedAt, &o.DeclinedBy, &o.DeclineReason,
 		&o.RunBy, &o.StartedAt, &o.FinishedAt, &exit, &o.Reason, &att, &o.LogSHA256,
 		&o.Delayed, &o.Justification,
 		&o.FailedAt, &o.IncidentDeadline, &o.IncidentRef, &o.IncidentBy, &o.IncidentAt, &o.Escalated,
-		&o.Learnings, &tail, &o.RunHandle, &ticks, &approved, &o.LogError)
+		&o.Learnings, &text.Tail, &o.RunHandle, &text.Tickets, &text.Approved, &o.LogError)
 	if err != nil {
 		return o, err
 	}
-	if o.Approved, err = runbook.DecodeTerms(approved); err != nil {
-		return o, fmt.Errorf("postgres: occurrence %d: approved: %w", o.ID, err)
+	if err := o.SetStoreText(text); err != nil {
+		return o, fmt.Errorf("postgres: occurrence %d: %w", o.ID, err)
 	}
 	o.State = runbook.State(state)
 	o.Reschedules, o.Attempts = int(reschedules), int(att)
@@ -60,61 +59,20 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 	for _, p := range []**time.Time{&o.RequestedAt, &o.ApprovedAt, &o.StartedAt, &o.FinishedAt, &o.FailedAt, &o.IncidentDeadline, &o.IncidentAt} {
 		*p = utcPtr(*p)
 	}
-	if tail != "" {
-		if err := json.Unmarshal([]byte(tail), &o.Tail); err != nil {
-			return o, fmt.Errorf("postgres: occurrence %d: tail: %w", o.ID, err)
-		}
-	}
-	if ticks != "" {
-		o.Tickets = new(runbook.TicketReport)
-		if err := json.Unmarshal([]byte(ticks), o.Tickets); err != nil {
-			return o, fmt.Errorf("postgres: occurrence %d: tickets: %w", o.ID, err)
-		}
-	}
 	return o, nil
 }
 
 // occArgs returns the column values of o in occCols order.
 func occArgs(o runbook.Occurrence) ([]any, error) {
-	if err := checkTime("slot", o.Slot); err != nil {
+	if err := o.CheckStoreTimes(); err != nil {
 		return nil, err
-	}
-	if err := checkTime("window", o.Window); err != nil {
-		return nil, err
-	}
-	for name, p := range map[string]*time.Time{
-		"requested_at": o.RequestedAt, "approved_at": o.ApprovedAt, "started_at": o.StartedAt,
-		"finished_at": o.FinishedAt, "failed_at": o.FailedAt, "incident_deadline": o.IncidentDeadline,
-		"incident_at": o.IncidentAt,
-	} {
-		if p != nil {
-			if err := checkTime(name, *p); err != nil {
-				return nil, err
-			}
-		}
 	}
 	var exit *int32
 	if o.ExitCode != nil {
 		v := int32(*o.ExitCode)
 		exit = &v
 	}
-	tail := ""
-	if len(o.Tail) > 0 {
-		b, err := json.Marshal(o.Tail)
-		if err != nil {
-			return nil, err
-		}
-		tail = string(b)
-	}
-	ticks := ""
-	if o.Tickets != nil {
-		b, err := json.Marshal(o.Tickets)
-		if err != nil {
-			return nil, err
-		}
-		ticks = string(b)
-	}
-	approved, err := runbook.EncodeTerms(o.Approved)
+	text, err := o.StoreText()
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +81,7 @@ func occArgs(o runbook.Occurrence) ([]any, error) {
 		o.RunBy, o.StartedAt, o.FinishedAt, exit, o.Reason, int32(o.Attempts), o.LogSHA256,
 		o.Delayed, o.Justification,
 		o.FailedAt, o.IncidentDeadline, o.IncidentRef, o.IncidentBy, o.IncidentAt, o.Escalated,
-		o.Learnings, tail, o.RunHandle, ticks, approved, o.LogError}, nil
+		o.Learnings, text.Tail, o.RunHandle, text.Tickets, text.Approved, o.LogError}, nil
 }
 
 // placeholders returns "$from, …, $(from+n-1)".
@@ -236,7 +194,7 @@ func (t *tx) CreateOccurrence(o *runbook.Occurrence) error {
 	var id int64
 	err = t.row(q, args, &id)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
+		return runbook.NewError(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
 	}
 	if err != nil {
 		return fmt.Errorf("postgres: create occurrence: %w", err)
@@ -279,7 +237,7 @@ func (t *tx) SaveOccurrence(o runbook.Occurrence) error {
 	case err != nil:
 		return fmt.Errorf("postgres: save occurrence %d: %w", o.ID, err)
 	}
-	return runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
+	return runbook.NewError(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
 }
 
 // DeleteOccurrence deletes the occurrence with id and its timers.

@@ -132,7 +132,7 @@ func (t *tx) FireTimer(id int64, at time.Time) error {
 	case err != nil:
 		return fmt.Errorf("postgres: fire timer %d: %w", id, err)
 	}
-	return runbook.Errf(runbook.KindConflict, "timer_already_fired", map[string]any{"id": id})
+	return runbook.NewError(runbook.KindConflict, "timer_already_fired", map[string]any{"id": id})
 }
 
 // PendingTimers returns every unfired timer, by due time.

@@ -75,13 +75,8 @@ func clean(args []any) []any {
 // noNUL replaces the NUL character with U+FFFD.
 func noNUL(s string) string { return strings.ReplaceAll(s, "\x00", "\uFFFD") }
 
-// checkTime rejects times outside the years 0 to 9999, as the SQLite store does.
-func checkTime(name string, t time.Time) error {
-	if y := t.UTC().Year(); y < 0 || y > 9999 {
-		return runbook.Errf(runbook.KindInvalid, "time_out_of_range", map[string]any{"field": name, "time": t})
-	}
-	return nil
-}
+// checkTime rejects times out of the stores' range (runbook.CheckStoreTime).
+var checkTime = runbook.CheckStoreTime
 
 // utcPtr returns *p in UTC, nil for nil.
 func utcPtr(p *time.Time) *time.Time {
@@ -94,5 +89,5 @@ func utcPtr(p *time.Time) *time.Time {
 
 // notFound is the KindNotFound error of a missing row.
 func notFound(code string, id any) error {
-	return runbook.Errf(runbook.KindNotFound, code, map[string]any{"id": id})
+	return runbook.NewError(runbook.KindNotFound, code, map[string]any{"id": id})
 }

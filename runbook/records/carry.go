@@ -109,14 +109,7 @@ func putBlock(data []byte, key string, block []byte) []byte {
 // delayItems are the texts of the delay log's items ("- text" without the marker).
 func delayItems(data []byte, lang runbook.Lang) []string {
 	doc := scanMarkdown(data)
-	own, other := DelayLogTitlePT, DelayLogTitleEN
-	if lang == runbook.LangEN {
-		own, other = other, own
-	}
-	sec := doc.section(own)
-	if sec < 0 {
-		sec = doc.section(other)
-	}
+	sec := doc.delaySection(lang)
 	if sec < 0 {
 		return nil
 	}

@@ -88,15 +88,7 @@ func insertDelay(data []byte, lang runbook.Lang, text string) []byte {
 	nl := newline(data)
 	item := "- " + text + nl
 	doc := scanMarkdown(data)
-
-	own, other := DelayLogTitlePT, DelayLogTitleEN
-	if lang == runbook.LangEN {
-		own, other = other, own
-	}
-	sec := doc.section(own)
-	if sec < 0 {
-		sec = doc.section(other)
-	}
+	sec := doc.delaySection(lang)
 	if sec < 0 {
 		var b strings.Builder
 		b.Write(data)
@@ -108,6 +100,7 @@ func insertDelay(data []byte, lang runbook.Lang, text string) []byte {
 				b.WriteString(nl)
 			}
 		}
+		own, _ := delayTitles(lang)
 		b.WriteString("## " + own + nl + nl + item)
 		return []byte(b.String())
 	}

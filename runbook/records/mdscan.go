@@ -142,6 +142,24 @@ func (d *mdDoc) section(title string) int {
 	return -1
 }
 
+// delaySection returns the index in d.headings of the delay log's section:
+// titled in lang's language, else in the other one; -1 when there is none.
+func (d *mdDoc) delaySection(lang runbook.Lang) int {
+	own, other := delayTitles(lang)
+	if sec := d.section(own); sec >= 0 {
+		return sec
+	}
+	return d.section(other)
+}
+
+// delayTitles are the delay log's title in lang's language and in the other one.
+func delayTitles(lang runbook.Lang) (own, other string) {
+	if lang == runbook.LangEN {
+		return DelayLogTitleEN, DelayLogTitlePT
+	}
+	return DelayLogTitlePT, DelayLogTitleEN
+}
+
 // lastListItem returns the last line in [from, to) that starts a top-level
 // list item, or -1.
 func (d *mdDoc) lastListItem(from, to int) int {

@@ -16,9 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -37,132 +35,6 @@ type DB struct {
 }
 
 var _ runbook.Store = (*DB)(nil)
-
-// migrations are applied in order inside one transaction each; user_version is
-// the number applied. Append only: never edit a released entry.
-var migrations = []string{
-	// 1: initial schema.
-	`
-CREATE TABLE occurrences (
-	id                INTEGER PRIMARY KEY,
-	job               TEXT    NOT NULL,
-	slot              TEXT    NOT NULL,
-	window            TEXT    NOT NULL,
-	state             TEXT    NOT NULL,
-	requested_at      TEXT,
-	reschedules       INTEGER NOT NULL DEFAULT 0,
-	approved_by       TEXT    NOT NULL DEFAULT '',
-	approved_at       TEXT,
-	declined_by       TEXT    NOT NULL DEFAULT '',
-	decline_reason    TEXT    NOT NULL DEFAULT '',
-	run_by            TEXT    NOT NULL DEFAULT '',
-	started_at        TEXT,
-	finished_at       TEXT,
-	exit_code         INTEGER,
-	reason            TEXT    NOT NULL DEFAULT '',
-	attempts          INTEGER NOT NULL DEFAULT 0,
-	log_sha256        TEXT    NOT NULL DEFAULT '',
-	delayed           INTEGER NOT NULL DEFAULT 0,
-	justification     TEXT    NOT NULL DEFAULT '',
-	failed_at         TEXT,
-	incident_deadline TEXT,
-	incident_ref      TEXT    NOT NULL DEFAULT '',
-	incident_by       TEXT    NOT NULL DEFAULT '',
-	incident_at       TEXT,
-	escalated         INTEGER NOT NULL DEFAULT 0,
-	learnings         TEXT    NOT NULL DEFAULT '',
-	UNIQUE (job, slot)
-);
-CREATE INDEX occurrences_window ON occurrences (window);
-CREATE INDEX occurrences_job_window ON occurrences (job, window);
-CREATE INDEX occurrences_state ON occurrences (state);
-
-CREATE TABLE records (
-	id         INTEGER PRIMARY KEY AUTOINCREMENT,
-	occurrence INTEGER NOT NULL DEFAULT 0,
-	at         TEXT    NOT NULL,
-	kind       TEXT    NOT NULL,
-	job        TEXT    NOT NULL DEFAULT '',
-	window     TEXT    NOT NULL,
-	actor      TEXT    NOT NULL DEFAULT '',
-	envelope   TEXT    NOT NULL DEFAULT '',
-	fields     TEXT
-);
-CREATE INDEX records_occurrence ON records (occurrence, id);
-CREATE INDEX records_kind ON records (kind);
-CREATE TRIGGER records_no_update BEFORE UPDATE ON records
-BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
-CREATE TRIGGER records_no_delete BEFORE DELETE ON records
-BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
-
-CREATE TABLE timers (
-	id       INTEGER PRIMARY KEY,
-	occ      INTEGER NOT NULL REFERENCES occurrences (id) ON DELETE CASCADE,
-	kind     TEXT    NOT NULL,
-	seq      INTEGER NOT NULL DEFAULT 0,
-	due      TEXT    NOT NULL,
-	fired_at TEXT,
-	UNIQUE (occ, kind, seq)
-);
-CREATE INDEX timers_pending ON timers (fired_at, due);
-
-CREATE TABLE claims (
-	id TEXT PRIMARY KEY,
-	at TEXT NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE outbox (
-	id           INTEGER PRIMARY KEY AUTOINCREMENT,
-	sink         TEXT    NOT NULL,
-	key          TEXT    NOT NULL DEFAULT '',
-	payload      BLOB    NOT NULL,
-	attempts     INTEGER NOT NULL DEFAULT 0,
-	next_at      TEXT    NOT NULL,
-	created_at   TEXT    NOT NULL,
-	delivered_at TEXT,
-	last_error   TEXT    NOT NULL DEFAULT ''
-);
-CREATE INDEX outbox_pending ON outbox (sink, delivered_at, next_at);
-
-CREATE TABLE message_refs (
-	key     TEXT PRIMARY KEY,
-	channel TEXT NOT NULL,
-	ts      TEXT NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE meta (
-	key   TEXT PRIMARY KEY,
-	value TEXT NOT NULL
-) WITHOUT ROWID;
-`,
-	// 2: the redacted tail of the latest run's output, kept for the incident post.
-	`ALTER TABLE occurrences ADD COLUMN tail TEXT NOT NULL DEFAULT ''`,
-	// 3: how to find a running script's processes after a crash.
-	`ALTER TABLE occurrences ADD COLUMN run_handle TEXT NOT NULL DEFAULT ''`,
-	// 4: the latest look-up of the job's open tickets, shown again when the request is edited.
-	`ALTER TABLE occurrences ADD COLUMN tickets TEXT NOT NULL DEFAULT ''`,
-	// 5: how urgent a delivery is, so a read's limit takes the most urgent first (runbook.Priority; 0 is normal).
-	`ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX outbox_urgent ON outbox (sink, priority, id) WHERE delivered_at IS NULL;`,
-	// 6: what an approval approved (the job row's command, owners and dependencies, with
-	// their digest, as JSON); why the latest run's log is incomplete; and delivered
-	// outbox rows found by age, to prune them after the retention.
-	`
-ALTER TABLE occurrences ADD COLUMN approved TEXT NOT NULL DEFAULT '';
-ALTER TABLE occurrences ADD COLUMN log_error TEXT NOT NULL DEFAULT '';
-CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
-`,
-	// 7: who runs an occurrence's attempt and its last beat (runbook.Tx.OwnRun).
-	`CREATE TABLE run_beats (
-	occ     INTEGER PRIMARY KEY REFERENCES occurrences (id) ON DELETE CASCADE,
-	attempt INTEGER NOT NULL,
-	owner   TEXT    NOT NULL,
-	beat_at TEXT    NOT NULL
-)`,
-}
-
-// SchemaVersion is the schema version this build writes (PRAGMA user_version).
-func SchemaVersion() int { return len(migrations) }
 
 // Meta keys written by the store itself.
 const (
@@ -303,20 +175,8 @@ func (db *DB) init(ctx context.Context) error {
 		return fmt.Errorf("%s: database is corrupt (integrity check: %s)", db.path, strings.Join(problems, "; "))
 	}
 
-	var version int
-	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return describe(db.path, err)
-	}
-	if version > len(migrations) {
-		return fmt.Errorf("%s: schema version %d is newer than this runbook-bot supports (%d): upgrade runbook-bot", db.path, version, len(migrations))
-	}
-	if version < 0 {
-		return fmt.Errorf("%s: invalid schema version %d", db.path, version)
-	}
-	for v := version; v < len(migrations); v++ {
-		if err := migrate(ctx, conn, v); err != nil {
-			return describe(db.path, fmt.Errorf("migration %d: %w", v+1, err))
-		}
+	if err := db.migrate(ctx, conn); err != nil {
+		return err
 	}
 	// Write probe: a store that cannot write state is useless, say so at start.
 	now := fmtTime(time.Now())
@@ -325,41 +185,6 @@ func (db *DB) init(ctx context.Context) error {
 		return describe(db.path, err)
 	}
 	return nil
-}
-
-// migrate applies migration v (0-based) and sets user_version to v+1, in one transaction.
-func migrate(ctx context.Context, conn *sql.Conn, v int) (err error) {
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			conn.ExecContext(context.Background(), "ROLLBACK") //nolint:errcheck // the first error matters
-		}
-	}()
-	// Re-read under the write lock: another process may have migrated meanwhile.
-	var cur int
-	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
-		return err
-	}
-	if cur > v {
-		_, err = conn.ExecContext(ctx, "COMMIT")
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, migrations[v]); err != nil {
-		return err
-	}
-	if v == 0 {
-		if _, err := conn.ExecContext(ctx, "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-			MetaCreatedAt, time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
-			return err
-		}
-	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
-		return err
-	}
-	_, err = conn.ExecContext(ctx, "COMMIT")
-	return err
 }
 
 // describe turns an open-time error into one that names the path and what is wrong.
@@ -496,125 +321,6 @@ func (t *tx) row(q string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
-// maxStmts bounds the statements cached per pool (queries built with a
-// variable number of parameters have many texts; past the bound they are
-// parsed at each use, as before).
-const maxStmts = 128
-
-// stmtCache keeps a pool's statements prepared: without it SQLite parses and
-// plans every statement at each run, which was the largest part of the CPU of
-// a short transaction after the commit itself. A statement seen for the first
-// time runs unprepared and is prepared before the next transaction on the pool
-// begins, never inside one: the writer pool has a single connection, held by
-// the transaction. Connections of the read pool prepare a cached statement the
-// first time they run it (database/sql keeps it per connection).
-type stmtCache struct {
-	pool *sql.DB
-	mu   sync.Mutex
-	m    map[string]*sql.Stmt // a nil value: preparing failed, not tried again
-	want []string             // seen, not yet prepared
-}
-
-func newStmtCache(pool *sql.DB) *stmtCache {
-	return &stmtCache{pool: pool, m: map[string]*sql.Stmt{}}
-}
-
-// get returns the prepared statement for q, or nil (and notes q for preparing).
-func (c *stmtCache) get(q string) *sql.Stmt {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	st, ok := c.m[q]
-	if !ok && len(c.m)+len(c.want) < maxStmts && !slices.Contains(c.want, q) {
-		c.want = append(c.want, q)
-	}
-	return st
-}
-
-// prepare prepares the statements noted since the last call. A statement whose
-// preparation fails is run unprepared from then on (its error, if any, comes
-// from running it); one cut short by ctx is noted again at its next use.
-func (c *stmtCache) prepare(ctx context.Context) {
-	c.mu.Lock()
-	want := c.want
-	c.want = nil
-	c.mu.Unlock()
-	for _, q := range want {
-		st, err := c.pool.PrepareContext(ctx, q)
-		if err != nil {
-			if ctx.Err() != nil {
-				continue
-			}
-			st = nil
-		}
-		c.mu.Lock()
-		if _, dup := c.m[q]; dup && st != nil {
-			st.Close() //nolint:errcheck // another caller prepared it meanwhile
-		} else if !dup {
-			c.m[q] = st
-		}
-		c.mu.Unlock()
-	}
-}
-
-// close closes the cached statements.
-func (c *stmtCache) close() {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for q, st := range c.m {
-		if st != nil {
-			st.Close() //nolint:errcheck // closing the pool follows
-		}
-		delete(c.m, q)
-	}
-	c.want = nil
-}
-
-// timeLayout is the fixed-width UTC text form of stored times.
-const timeLayout = "2006-01-02T15:04:05.000000000Z"
-
-// fmtTime formats t for storage.
-func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-// checkTime rejects times the text form cannot hold in sort order.
-func checkTime(name string, t time.Time) error {
-	if y := t.UTC().Year(); y < 0 || y > 9999 {
-		return runbook.Errf(runbook.KindInvalid, "time_out_of_range", map[string]any{"field": name, "time": t})
-	}
-	return nil
-}
-
-// parseTime reads a stored time.
-func parseTime(s string) (time.Time, error) {
-	t, err := time.Parse(timeLayout, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("sqlite: bad stored time %q: %w", s, err)
-	}
-	return t.UTC(), nil
-}
-
-// nullTime maps a nil pointer to NULL.
-func nullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return fmtTime(*t)
-}
-
-// parseNullTime reads a nullable stored time.
-func parseNullTime(s sql.NullString) (*time.Time, error) {
-	if !s.Valid {
-		return nil, nil
-	}
-	t, err := parseTime(s.String)
-	if err != nil {
-		return nil, err
-	}
-	return &t, nil
-}
-
 // sqliteCode returns the extended result code of err, 0 when it is not an SQLite error.
 func sqliteCode(err error) int {
 	var se *msqlite.Error
@@ -626,5 +332,5 @@ func sqliteCode(err error) int {
 
 // notFound is the KindNotFound error of a missing row.
 func notFound(code string, id any) error {
-	return runbook.Errf(runbook.KindNotFound, code, map[string]any{"id": id})
+	return runbook.NewError(runbook.KindNotFound, code, map[string]any{"id": id})
 }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,30 +30,19 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 		failed, deadline, incidentAt             sql.NullString
 		exit                                     sql.NullInt64
 		reschedules, attempts, delayed, escalate int64
-		tail, tickets, terms                     string
+		text                                     runbook.OccurrenceText
 	)
 	err := s.Scan(&o.ID, &o.Job, &slot, &window, &state, &requested, &reschedules,
 		&o.ApprovedBy, &approved, &o.DeclinedBy, &o.DeclineReason,
 		&o.RunBy, &started, &finished, &exit, &o.Reason, &attempts, &o.LogSHA256,
 		&delayed, &o.Justification,
 		&failed, &deadline, &o.IncidentRef, &o.IncidentBy, &incidentAt, &escalate,
-		&o.Learnings, &tail, &o.RunHandle, &tickets, &terms, &o.LogError)
+		&o.Learnings, &text.Tail, &o.RunHandle, &text.Tickets, &text.Approved, &o.LogError)
 	if err != nil {
 		return o, err
 	}
-	if tail != "" {
-		if err := json.Unmarshal([]byte(tail), &o.Tail); err != nil {
-			return o, fmt.Errorf("sqlite: occurrence %d: tail: %w", o.ID, err)
-		}
-	}
-	if tickets != "" {
-		o.Tickets = new(runbook.TicketReport)
-		if err := json.Unmarshal([]byte(tickets), o.Tickets); err != nil {
-			return o, fmt.Errorf("sqlite: occurrence %d: tickets: %w", o.ID, err)
-		}
-	}
-	if o.Approved, err = runbook.DecodeTerms(terms); err != nil {
-		return o, fmt.Errorf("sqlite: occurrence %d: approved: %w", o.ID, err)
+	if err := o.SetStoreText(text); err != nil {
+		return o, fmt.Errorf("sqlite: occurrence %d: %w", o.ID, err)
 	}
 	o.State = runbook.State(state)
 	o.Reschedules = int(reschedules)
@@ -88,44 +76,14 @@ func scanOcc(s scanner) (runbook.Occurrence, error) {
 
 // occArgs returns the column values of o after id, in occCols order.
 func occArgs(o runbook.Occurrence) ([]any, error) {
-	if err := checkTime("slot", o.Slot); err != nil {
+	if err := o.CheckStoreTimes(); err != nil {
 		return nil, err
-	}
-	if err := checkTime("window", o.Window); err != nil {
-		return nil, err
-	}
-	for name, p := range map[string]*time.Time{
-		"requested_at": o.RequestedAt, "approved_at": o.ApprovedAt, "started_at": o.StartedAt,
-		"finished_at": o.FinishedAt, "failed_at": o.FailedAt, "incident_deadline": o.IncidentDeadline,
-		"incident_at": o.IncidentAt,
-	} {
-		if p != nil {
-			if err := checkTime(name, *p); err != nil {
-				return nil, err
-			}
-		}
 	}
 	var exit any
 	if o.ExitCode != nil {
 		exit = int64(*o.ExitCode)
 	}
-	tail := ""
-	if len(o.Tail) > 0 {
-		b, err := json.Marshal(o.Tail)
-		if err != nil {
-			return nil, err
-		}
-		tail = string(b)
-	}
-	tickets := ""
-	if o.Tickets != nil {
-		b, err := json.Marshal(o.Tickets)
-		if err != nil {
-			return nil, err
-		}
-		tickets = string(b)
-	}
-	approved, err := runbook.EncodeTerms(o.Approved)
+	text, err := o.StoreText()
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +92,7 @@ func occArgs(o runbook.Occurrence) ([]any, error) {
 		o.RunBy, nullTime(o.StartedAt), nullTime(o.FinishedAt), exit, o.Reason, o.Attempts, o.LogSHA256,
 		o.Delayed, o.Justification,
 		nullTime(o.FailedAt), nullTime(o.IncidentDeadline), o.IncidentRef, o.IncidentBy, nullTime(o.IncidentAt), o.Escalated,
-		o.Learnings, tail, o.RunHandle, tickets, approved, o.LogError}, nil
+		o.Learnings, text.Tail, o.RunHandle, text.Tickets, text.Approved, o.LogError}, nil
 }
 
 // Occurrence returns the occurrence with id.
@@ -243,7 +201,7 @@ func (t *tx) CreateOccurrence(o *runbook.Occurrence) error {
 	res, err := t.exec(q, args...)
 	if err != nil {
 		if c := sqliteCode(err); c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
-			e := runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
+			e := runbook.NewError(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
 			e.Err = err
 			return e
 		}
@@ -271,7 +229,7 @@ func (t *tx) SaveOccurrence(o runbook.Occurrence) error {
 	learnings = ?, tail = ?, run_handle = ?, tickets = ?, approved = ?, log_error = ? WHERE id = ?`, append(args, o.ID)...)
 	if err != nil {
 		if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
-			e := runbook.Errf(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
+			e := runbook.NewError(runbook.KindConflict, "occurrence_exists", map[string]any{"job": o.Job, "slot": o.Slot.UTC()})
 			e.Err = err
 			return e
 		}

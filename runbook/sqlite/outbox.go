@@ -9,10 +9,7 @@ import (
 
 // Enqueue adds d to the outbox and sets d.ID.
 func (t *tx) Enqueue(d *runbook.Delivery) error {
-	if err := checkTime("next_at", d.NextAt); err != nil {
-		return err
-	}
-	if err := checkTime("created_at", d.CreatedAt); err != nil {
+	if err := d.CheckStoreTimes(); err != nil {
 		return err
 	}
 	payload := d.Payload

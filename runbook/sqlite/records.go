@@ -10,10 +10,7 @@ import (
 
 // AddRecord appends r to the audit log and sets r.ID.
 func (t *tx) AddRecord(r *runbook.Record) error {
-	if err := checkTime("at", r.At); err != nil {
-		return err
-	}
-	if err := checkTime("window", r.Window); err != nil {
+	if err := r.CheckStoreTimes(); err != nil {
 		return err
 	}
 	var fields any

@@ -76,11 +76,7 @@ func (s *Server) conversationsMembers(r *apiRequest) (map[string]any, error) {
 	if !ok {
 		return nil, apiError("channel_not_found")
 	}
-	limit, err := pageLimit(r.params, 100, 1000)
-	if err != nil {
-		return nil, err
-	}
-	from, err := decodeCursor(r.params["cursor"])
+	limit, from, err := page(r.params, 100, 1000)
 	if err != nil {
 		return nil, err
 	}

@@ -86,6 +86,17 @@ func pageLimit(p map[string]string, def, maxLimit int) (int, error) {
 	return min(n, maxLimit), nil
 }
 
+// page reads a paginated method's limit (pageLimit) and the offset its cursor points at.
+func page(p map[string]string, def, maxLimit int) (limit, from int, err error) {
+	if limit, err = pageLimit(p, def, maxLimit); err != nil {
+		return 0, 0, err
+	}
+	if from, err = decodeCursor(p["cursor"]); err != nil {
+		return 0, 0, err
+	}
+	return limit, from, nil
+}
+
 // cursor is an opaque next_cursor: the offset of the next page.
 func encodeCursor(next int) string {
 	return base64.StdEncoding.EncodeToString([]byte("next:" + strconv.Itoa(next)))
@@ -127,11 +138,7 @@ func (s *Server) conversationsList(r *apiRequest) (map[string]any, error) {
 			}
 		}
 	}
-	limit, err := pageLimit(r.params, 100, 1000)
-	if err != nil {
-		return nil, err
-	}
-	from, err := decodeCursor(r.params["cursor"])
+	limit, from, err := page(r.params, 100, 1000)
 	if err != nil {
 		return nil, err
 	}
@@ -263,11 +270,7 @@ func (s *Server) conversationsHistory(r *apiRequest) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit, err := pageLimit(r.params, 100, 999)
-	if err != nil {
-		return nil, err
-	}
-	from, err := decodeCursor(r.params["cursor"])
+	limit, from, err := page(r.params, 100, 999)
 	if err != nil {
 		return nil, err
 	}
@@ -315,11 +318,7 @@ func (s *Server) conversationsReplies(r *apiRequest) (map[string]any, error) {
 			parent = p
 		}
 	}
-	limit, err := pageLimit(r.params, 1000, 1000)
-	if err != nil {
-		return nil, err
-	}
-	from, err := decodeCursor(r.params["cursor"])
+	limit, from, err := page(r.params, 1000, 1000)
 	if err != nil {
 		return nil, err
 	}

@@ -221,11 +221,7 @@ func (s *Server) Disconnect(reason string) int {
 	}
 	s.deliverMu.Lock()
 	defer s.deliverMu.Unlock()
-	s.mu.Lock()
-	targets := s.conns
-	s.conns = nil
-	s.notifyLocked()
-	s.mu.Unlock()
+	targets := s.takeConns()
 	for _, wc := range targets {
 		msg, _ := json.Marshal(map[string]any{
 			"type":   "disconnect",
@@ -243,15 +239,22 @@ func (s *Server) Disconnect(reason string) int {
 	return len(targets)
 }
 
+// takeConns detaches the live connections and returns them: envelopes sent
+// from now on wait for a new connection. The caller holds s.deliverMu.
+func (s *Server) takeConns() []*wsConn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	targets := s.conns
+	s.conns = nil
+	s.notifyLocked()
+	return targets
+}
+
 // DropConnection closes every live socket abruptly (no close frame) and returns how many it closed.
 func (s *Server) DropConnection() int {
 	s.deliverMu.Lock()
 	defer s.deliverMu.Unlock()
-	s.mu.Lock()
-	targets := s.conns
-	s.conns = nil
-	s.notifyLocked()
-	s.mu.Unlock()
+	targets := s.takeConns()
 	for _, wc := range targets {
 		wc.close()
 	}

@@ -152,6 +152,23 @@ func (c *Client) page(ctx context.Context, u *url.URL) ([]issue, string, error) 
 	if err != nil {
 		return nil, "", apierr.New("GitHub request could not be built")
 	}
+	resp, err := c.send(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer apierr.Drain(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return nil, "", c.statusError(resp)
+	}
+	var items []issue
+	if err := json.NewDecoder(io.LimitReader(resp.Body, apierr.MaxBody)).Decode(&items); err != nil {
+		return nil, "", apierr.New("GitHub answered with an unreadable issue list")
+	}
+	return items, resp.Header.Get("Link"), nil
+}
+
+// send sends req with the headers GitHub's REST API asks for and the token.
+func (c *Client) send(req *http.Request) (*http.Response, error) {
 	req.Header.Set("Accept", "application/vnd.github+json")
 	req.Header.Set("X-GitHub-Api-Version", APIVersion)
 	req.Header.Set("User-Agent", "runbook-bot")
@@ -164,17 +181,9 @@ func (c *Client) page(ctx context.Context, u *url.URL) ([]issue, string, error) 
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, "", apierr.Transport(service, err)
+		return nil, apierr.Transport(service, err)
 	}
-	defer apierr.Drain(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return nil, "", c.statusError(resp)
-	}
-	var items []issue
-	if err := json.NewDecoder(io.LimitReader(resp.Body, apierr.MaxBody)).Decode(&items); err != nil {
-		return nil, "", apierr.New("GitHub answered with an unreadable issue list")
-	}
-	return items, resp.Header.Get("Link"), nil
+	return resp, nil
 }
 
 // statusError maps a non-200 answer to a short reason, as GitHub documents them.

@@ -65,22 +65,12 @@ func (c *Client) call(ctx context.Context, method, u string, in any, want int, o
 	if err != nil {
 		return apierr.New("GitHub request could not be built")
 	}
-	req.Header.Set("Accept", "application/vnd.github+json")
-	req.Header.Set("X-GitHub-Api-Version", APIVersion)
-	req.Header.Set("User-Agent", "runbook-bot")
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
+	resp, err := c.send(req)
 	if err != nil {
-		return apierr.Transport(service, err)
+		return err
 	}
 	defer apierr.Drain(resp.Body)
 	if resp.StatusCode != want {

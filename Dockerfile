@@ -4,7 +4,7 @@
 #
 # Build from the repository root (the context is the whole repository):
 #
-#   docker build -f docs/deploy/Dockerfile --build-arg VERSION=$(git describe --always --dirty) \
+#   docker build --build-arg VERSION=$(git describe --always --dirty) \
 #     -t runbook-bot:$(git describe --always) .
 #
 # Run (state in a named volume; tokens from a file kept out of git):
@@ -16,8 +16,8 @@
 # timeout, and the orphans of a killed script are re-parented to PID 1, which
 # must reap them. See docs/operations.md.
 #
-# The Dockerfile-specific ignore file docs/deploy/Dockerfile.dockerignore keeps
-# data/, bin/, .env and .git out of the build context (BuildKit reads it).
+# .dockerignore keeps data/, bin/, .env, .git and the database files out of the
+# build context. The Kubernetes manifests that run this image are in deploy/.
 
 # GO_IMAGE is the Go toolchain of the build stages (go.mod needs Go 1.26).
 ARG GO_IMAGE=golang:1.26-bookworm

@@ -5,7 +5,7 @@
 // (unless -q), so a long run shows progress; -raw FILE keeps a copy of it.
 // It exits with status 1 when the input reports a failure (FAIL, panic).
 //
-//	go test -run '^$' -bench . ./... 2>&1 | go run ./cmd/benchtable
+//	go test -run '^$' -bench . ./... 2>&1 | go run ./internal/benchtable
 package main
 
 import (

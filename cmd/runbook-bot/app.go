@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -156,10 +157,13 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 	return svc, db, nil
 }
 
-// parseFlags parses a subcommand's flags; a bad flag is a usage error.
+// parseFlags parses a subcommand's flags; a bad flag is a usage error, -h or
+// --help asks for the subcommand's help (helpRequested).
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return helpRequested{fs}
+	} else if err != nil {
 		return usageError{err.Error()}
 	}
 	return nil

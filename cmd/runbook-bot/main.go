@@ -4,6 +4,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -53,24 +55,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
-	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
-		"serve": cmdServe, "shell": cmdShell, "validate": cmdValidate, "schedule": cmdSchedule,
-		"status": cmdStatus, "evidence": cmdEvidence, "simulate": cmdSimulate, "migrate-db": cmdMigrateDB,
-		"version": func(_ []string, _ io.Reader, out, _ io.Writer) error {
-			_, err := fmt.Fprintln(out, "runbook-bot", version)
-			return err
-		},
-	}
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	cmd, ok := cmds[args[0]]
+	cmd, ok := commands()[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "runbook-bot: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage
 	}
 	err := cmd(args[1:], stdin, stdout, stderr)
+	if help := (helpRequested{}); errors.As(err, &help) {
+		printHelp(stdout, args[0], help.fs)
+		return exitOK
+	}
 	switch err.(type) {
 	case nil:
 		return exitOK
@@ -83,6 +81,28 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitFailure
 	}
+}
+
+// commands are the subcommands by name.
+func commands() map[string]func([]string, io.Reader, io.Writer, io.Writer) error {
+	return map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
+		"serve": cmdServe, "shell": cmdShell, "validate": cmdValidate, "schedule": cmdSchedule,
+		"status": cmdStatus, "evidence": cmdEvidence, "simulate": cmdSimulate, "migrate-db": cmdMigrateDB,
+		"version": cmdVersion,
+	}
+}
+
+// cmdVersion prints the version.
+func cmdVersion(args []string, _ io.Reader, stdout, _ io.Writer) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	_, err := fmt.Fprintln(stdout, "runbook-bot", version)
+	return err
 }
 
 // errReported is a failure whose message was already printed.

@@ -45,6 +45,13 @@ var cliEN = catalogue{
 	"cli.flag.migrate-db.from":    "the SQLite database `FILE` (e.g. data/runbook.db)",
 	"cli.flag.migrate-db.to":      "the PostgreSQL database `URL` (postgres://…); it must be empty",
 	"cli.flag.migrate-db.logs":    "optional: the `DIR` of the run log files (RUNBOOK_DATA_DIR/logs) to copy too",
+
+	"cli.shell.start":          "runbook-bot {version} — {jobs} job(s) from {file}. Type :help for help, /runbook help for commands.",
+	"cli.shell.as_contact":     "You act as {name} ({user}), the runbook's first contact; act as someone else with :as {other} (or start with --as).",
+	"cli.shell.as":             "You act as {user}; act as someone else with :as {other} (or start with --as).",
+	"cli.shell.copies":         "This is the repository's own runbook ({file}): so that no tracked file changes, its records go to copies — {where}. Set RUNBOOK_FILE (and RUNBOOK_CHECKINS_FILE) to write to your own files.",
+	"cli.shell.copy.delay_log": "the delay log to {copy} (a copy of {file})",
+	"cli.shell.copy.checkins":  "the check-ins to {copy} (a copy of {file})",
 }
 
 func init() {

@@ -43,6 +43,13 @@ var cliPT = catalogue{
 	"cli.flag.migrate-db.from":    "o `ARQUIVO` do banco SQLite (por exemplo, data/runbook.db)",
 	"cli.flag.migrate-db.to":      "a `URL` do banco PostgreSQL (postgres://…); ele precisa estar vazio",
 	"cli.flag.migrate-db.logs":    "opcional: o `DIRETÓRIO` dos logs das execuções (RUNBOOK_DATA_DIR/logs), para copiá-los também",
+
+	"cli.shell.start":          "runbook-bot {version} — {jobs} job(s) de {file}. Digite :help para ajuda e /runbook help para os comandos.",
+	"cli.shell.as_contact":     "Você age como {name} ({user}), o primeiro contato do runbook; para agir como outra pessoa, use :as {other} (ou inicie com --as).",
+	"cli.shell.as":             "Você age como {user}; para agir como outra pessoa, use :as {other} (ou inicie com --as).",
+	"cli.shell.copies":         "Este é o runbook do próprio repositório ({file}): para que nenhum arquivo versionado mude, os registros vão para cópias — {where}. Defina RUNBOOK_FILE (e RUNBOOK_CHECKINS_FILE) para gravar nos seus próprios arquivos.",
+	"cli.shell.copy.delay_log": "o log de atrasos em {copy} (cópia de {file})",
+	"cli.shell.copy.checkins":  "os check-ins em {copy} (cópia de {file})",
 }
 
 func init() {

@@ -24,6 +24,9 @@ type appEnv struct {
 	metrics *loopMetrics
 	git     *gitEnv  // nil when the runbook is a local file
 	changed lateHook // told after every state change (serve: the App Home)
+	// delayLog is the file the delay log is appended to: "" means the runbook
+	// itself (cfg.File); the terminal shell may point it at a copy.
+	delayLog string
 
 	workers sync.WaitGroup // outbox loops started by startWorkers
 }

@@ -1,6 +1,11 @@
 package bot
 
-import "github.com/runbook-bot/runbook-bot/runbook"
+import (
+	"strconv"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
 
 // CLILang is the language of the operator command line: want when there is a
 // catalogue for it, else the runbook's language, else English (as Bot.Lang).
@@ -36,4 +41,9 @@ func HasText(lang runbook.Lang, id string) bool {
 // StateName is the name of an occurrence's state in lang, for people.
 func StateName(lang runbook.Lang, s runbook.State) string {
 	return CLIText(lang, "state."+string(s))
+}
+
+// Weekday is the short name of t's weekday in lang ("Mon", "seg").
+func Weekday(lang runbook.Lang, t time.Time) string {
+	return CLIText(lang, "weekday."+strconv.Itoa(int(t.Weekday())))
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/runbook-bot/runbook-bot/bot"
 	"github.com/runbook-bot/runbook-bot/runbook"
@@ -74,4 +75,9 @@ func helpLang() runbook.Lang {
 // else the runbook's, else English; --json output never changes with it.
 func cliLang(cfg Config, rb *runbook.Runbook) runbook.Lang {
 	return bot.CLILang(runbook.Lang(cfg.Lang), rb)
+}
+
+// cliTime is t as "Mon 2006-01-02 15:04" (layout after the weekday) with the weekday in lang.
+func cliTime(lang runbook.Lang, t time.Time, layout string) string {
+	return bot.Weekday(lang, t) + " " + t.Format(layout)
 }

@@ -57,6 +57,7 @@ func TestShell_GivenTheShippedRunbook_WhenRescheduledAndDelayed_ThenNoTrackedFil
 	assert.Contains(t, out, "os check-ins em data/check-ins.md (cópia de docs/observabilidade/check-ins.md)")
 	assert.Contains(t, out, "provision-dev movido para", "the first contact owns provision-dev: not refused")
 	assert.NotContains(t, out, "Somente o responsável")
+	assert.NotContains(t, out, "Enviado com atraso", "the first start's requests are not late: the bot was never down")
 	// And the tracked files are as shipped
 	for p, data := range shipped {
 		got, err := os.ReadFile(filepath.Join(dir, p))

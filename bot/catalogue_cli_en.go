@@ -9,6 +9,19 @@ var cliEN = catalogue{
 	"cli.help.no_flags": "This command takes no flags.",
 	"cli.help.default":  "(default {value})",
 
+	"cli.help.main": "usage: runbook-bot <command> [flags]\n\ncommands:",
+	"cli.help.more": "runbook-bot <command> --help (or runbook-bot help <command>): that command's flags.",
+
+	"cli.short.serve":      "run the bot in Slack (socket mode)",
+	"cli.short.shell":      "run the same bot in the terminal",
+	"cli.short.validate":   "check the runbook and print what was understood",
+	"cli.short.schedule":   "list the upcoming windows",
+	"cli.short.status":     "current and next occurrence of every job",
+	"cli.short.evidence":   "the evidence of one occurrence (--log: its latest run's full log)",
+	"cli.short.migrate-db": "copy a SQLite database (and its run logs) into an empty PostgreSQL database",
+	"cli.short.simulate":   "the next days on a fake clock: every message, state change and record",
+	"cli.short.version":    "print the version",
+
 	"cli.usage.serve":      "runbook-bot serve",
 	"cli.usage.shell":      "runbook-bot shell [--as U123]",
 	"cli.usage.validate":   "runbook-bot validate [FILE]",

@@ -7,6 +7,19 @@ var cliPT = catalogue{
 	"cli.help.no_flags": "Este comando não tem opções.",
 	"cli.help.default":  "(padrão: {value})",
 
+	"cli.help.main": "uso: runbook-bot <comando> [opções]\n\ncomandos:",
+	"cli.help.more": "runbook-bot <comando> --help (ou runbook-bot help <comando>): as opções desse comando.",
+
+	"cli.short.serve":      "roda o bot no Slack (socket mode)",
+	"cli.short.shell":      "roda o mesmo bot no terminal",
+	"cli.short.validate":   "verifica o runbook e mostra o que foi entendido",
+	"cli.short.schedule":   "lista as próximas janelas",
+	"cli.short.status":     "ocorrência atual e próxima de cada job",
+	"cli.short.evidence":   "as evidências de uma ocorrência (--log: o log completo da última execução)",
+	"cli.short.migrate-db": "copia um banco SQLite (e os logs das execuções) para um banco PostgreSQL vazio",
+	"cli.short.simulate":   "os próximos dias num relógio simulado: cada mensagem, mudança de estado e registro",
+	"cli.short.version":    "mostra a versão",
+
 	"cli.usage.serve":      "runbook-bot serve",
 	"cli.usage.shell":      "runbook-bot shell [--as U123]",
 	"cli.usage.validate":   "runbook-bot validate [ARQUIVO]",

@@ -81,3 +81,17 @@ func cliLang(cfg Config, rb *runbook.Runbook) runbook.Lang {
 func cliTime(lang runbook.Lang, t time.Time, layout string) string {
 	return bot.Weekday(lang, t) + " " + t.Format(layout)
 }
+
+// commandOrder is the order commands are listed in the usage.
+var commandOrder = []string{"serve", "shell", "validate", "schedule", "status", "evidence", "migrate-db", "simulate", "version"}
+
+// usageText is the command line's usage in lang: every command with what it does.
+func usageText(lang runbook.Lang) string {
+	var b strings.Builder
+	b.WriteString(bot.CLIText(lang, "cli.help.main") + "\n")
+	for _, name := range commandOrder {
+		fmt.Fprintf(&b, "  %s\n      %s\n", bot.CLIText(lang, "cli.usage."+name), bot.CLIText(lang, "cli.short."+name))
+	}
+	b.WriteString("\n" + bot.CLIText(lang, "cli.help.more") + "\n")
+	return b.String()
+}

@@ -53,3 +53,23 @@ func TestHelp_GivenAJobBeforeTheFlag_WhenEvidenceIsAskedForHelp_ThenItsHelp(t *t
 	assert.Contains(t, out.String(), "--window TIME")
 	assert.Contains(t, out.String(), "--log\n")
 }
+
+func TestHelp_GivenNoCommand_WhenHelpIsAsked_ThenEveryCommandIsListedInTheBotsLanguage(t *testing.T) {
+	for _, tc := range []struct{ lang, want string }{{"en", "commands:"}, {"pt-BR", "comandos:"}} {
+		t.Run(tc.lang, func(t *testing.T) {
+			t.Setenv(envLang, tc.lang)
+			var out, errOut strings.Builder
+			require.Equal(t, exitOK, run([]string{"help"}, strings.NewReader(""), &out, &errOut))
+			assert.Contains(t, out.String(), tc.want)
+			assert.NotContains(t, out.String(), "cli.")
+			for name := range commands() {
+				assert.Contains(t, out.String(), "  runbook-bot "+name, "every command is listed")
+			}
+			// And help COMMAND is that command's --help
+			var one, viaFlag strings.Builder
+			require.Equal(t, exitOK, run([]string{"help", "status"}, strings.NewReader(""), &one, &errOut))
+			require.Equal(t, exitOK, run([]string{"status", "--help"}, strings.NewReader(""), &viaFlag, &errOut))
+			assert.Equal(t, viaFlag.String(), one.String())
+		})
+	}
+}

@@ -18,26 +18,6 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-const usage = `usage: runbook-bot <command> [flags]
-
-commands:
-  serve                      run the bot in Slack (socket mode)
-  shell [--as U123]          run the same bot in the terminal
-  validate [FILE]            check the runbook and print what was understood
-  schedule [--from RFC3339] [--count N]
-                             list the upcoming windows
-  status [--json]            current and next occurrence of every job
-  evidence JOB [--window TIME] [--json | --log]
-                             the evidence of one occurrence (--log: its
-                             latest run's full log)
-  migrate-db --from FILE --to postgres://… [--logs DIR]
-                             copy a SQLite database (and its run logs) into
-                             an empty PostgreSQL database
-  simulate [--from RFC3339] [--days N] [--fail JOB] [--no-answer JOB] [--decline JOB] [--json]
-                             the next days on a fake clock: every message, state change and record
-  version                    print the version
-`
-
 // Exit codes.
 const (
 	exitOK      = 0
@@ -52,16 +32,19 @@ func (e usageError) Error() string { return e.msg }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usageText(helpLang()))
 		return exitUsage
 	}
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(stdout, usage)
+		if len(args) > 1 && commands()[args[1]] != nil { // help COMMAND: that command's help
+			return run([]string{args[1], "--help"}, stdin, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usageText(helpLang()))
 		return exitOK
 	}
 	cmd, ok := commands()[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "runbook-bot: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "runbook-bot: unknown command %q\n\n%s", args[0], usageText(helpLang()))
 		return exitUsage
 	}
 	err := cmd(args[1:], stdin, stdout, stderr)

@@ -61,6 +61,7 @@ var cliEN = catalogue{
 
 	"cli.shell.start":          "runbook-bot {version} — {jobs} job(s) from {file}. Type :help for help, /runbook help for commands.",
 	"cli.shell.as_contact":     "You act as {name} ({user}), the runbook's first contact; act as someone else with :as {other} (or start with --as).",
+	"cli.shell.as_named":       "You act as {name} ({user}); act as someone else with :as {other}.",
 	"cli.shell.as":             "You act as {user}; act as someone else with :as {other} (or start with --as).",
 	"cli.shell.copies":         "This is the repository's own runbook ({file}): so that no tracked file changes, its records go to copies — {where}. Set RUNBOOK_FILE (and RUNBOOK_CHECKINS_FILE) to write to your own files.",
 	"cli.shell.copy.delay_log": "the delay log to {copy} (a copy of {file})",

@@ -59,6 +59,7 @@ var cliPT = catalogue{
 
 	"cli.shell.start":          "runbook-bot {version} — {jobs} job(s) de {file}. Digite :help para ajuda e /runbook help para os comandos.",
 	"cli.shell.as_contact":     "Você age como {name} ({user}), o primeiro contato do runbook; para agir como outra pessoa, use :as {other} (ou inicie com --as).",
+	"cli.shell.as_named":       "Você age como {name} ({user}); para agir como outra pessoa, use :as {other}.",
 	"cli.shell.as":             "Você age como {user}; para agir como outra pessoa, use :as {other} (ou inicie com --as).",
 	"cli.shell.copies":         "Este é o runbook do próprio repositório ({file}): para que nenhum arquivo versionado mude, os registros vão para cópias — {where}. Defina RUNBOOK_FILE (e RUNBOOK_CHECKINS_FILE) para gravar nos seus próprios arquivos.",
 	"cli.shell.copy.delay_log": "o log de atrasos em {copy} (cópia de {file})",

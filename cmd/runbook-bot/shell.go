@@ -71,9 +71,12 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 func shellGreeting(w io.Writer, b *bot.Bot, e *appEnv, user, name string, copies []recordCopy) {
 	t := func(id string, kv ...string) string { return bot.CLIText(b.Lang(), id, kv...) }
 	fmt.Fprintln(w, t("cli.shell.start", "version", version, "jobs", strconv.Itoa(len(e.rb.Jobs)), "file", e.cfg.File))
-	if name != "" {
+	switch c, known := contactByRef(e.rb, user); {
+	case name != "":
 		fmt.Fprintln(w, t("cli.shell.as_contact", "name", name, "user", user, "other", otherUser(e.rb, user)))
-	} else {
+	case known:
+		fmt.Fprintln(w, t("cli.shell.as_named", "name", c.Name, "user", user, "other", otherUser(e.rb, user)))
+	default:
 		fmt.Fprintln(w, t("cli.shell.as", "user", user, "other", otherUser(e.rb, user)))
 	}
 	if len(copies) == 0 {

@@ -97,3 +97,17 @@ func TestShell_GivenRUNBOOK_FILESet_WhenRescheduled_ThenThatFileGetsTheRecordAnd
 	assert.NotEqual(t, string(shipped["docs/runbook.md"]), string(got))
 	assert.NoFileExists(t, filepath.Join(dir, "data", "runbook.md"))
 }
+
+func TestShell_GivenAsAnotherContact_WhenStarted_ThenItNamesThemAndHowToSwitch(t *testing.T) {
+	t.Parallel()
+	// Given the shipped runbook and --as naming its second contact
+	dir, _ := shippedLayout(t)
+	cmd := exec.Command(binPath, "shell", "--as", "U0LUCASLIMA")
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "RUNBOOK_HTTP_ADDR="}
+	// When it starts
+	out, err := cmd.CombinedOutput()
+	// Then it names who that is and how to switch
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "Você age como Lucas Lima (U0LUCASLIMA); para agir como outra pessoa, use :as U0ANASOUZA.")
+}

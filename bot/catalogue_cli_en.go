@@ -151,6 +151,21 @@ var cliEN = catalogue{
 	"cli.evidence.log_incomplete":   "log incomplete: {error}",
 	"cli.evidence.audit":            "Audit log",
 	"cli.evidence.audit_header":     "at (UTC) | event | actor | details",
+
+	"cli.err.hint":                "runbook-bot {cmd} --help shows its usage and flags.",
+	"cli.err.unexpected_argument": "unexpected argument {arg}",
+	"cli.err.unknown_flag":        "unknown flag --{flag}",
+	"cli.err.flag_argument":       "flag --{flag} needs a value",
+	"cli.err.flag":                "{error}",
+	"cli.err.from":                "--from {value} is not an RFC 3339 time (e.g. 2026-12-04T12:00:00Z)",
+	"cli.err.count":               "--count must be between 1 and 10000",
+	"cli.err.days":                "--days must be between 1 and 366",
+	"cli.err.sim_unknown_job":     "{flag} {job}: unknown job (jobs: {jobs})",
+	"cli.err.evidence_usage":      "usage: evidence JOB [--window TIME] [--json | --log]",
+	"cli.err.window":              "--window {value}: use RFC 3339 (2026-12-04T22:00:00Z) or \"YYYY-MM-DD HH:MM\" (UTC)",
+	"cli.err.one_file":            "at most one FILE",
+	"cli.err.migrate_usage":       "usage: migrate-db --from data/runbook.db --to postgres://USER:PASSWORD@HOST:5432/DATABASE [--logs data/logs]",
+	"cli.err.migrate_to":          "--to {url}: not a postgres:// or postgresql:// URL\nusage: migrate-db --from data/runbook.db --to postgres://USER:PASSWORD@HOST:5432/DATABASE [--logs data/logs]",
 }
 
 func init() {

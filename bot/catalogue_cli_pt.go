@@ -149,6 +149,21 @@ var cliPT = catalogue{
 	"cli.evidence.log_incomplete":   "log incompleto: {error}",
 	"cli.evidence.audit":            "Registro de auditoria",
 	"cli.evidence.audit_header":     "em (UTC) | evento | autor | detalhes",
+
+	"cli.err.hint":                "runbook-bot {cmd} --help mostra o uso e as opções.",
+	"cli.err.unexpected_argument": "argumento inesperado {arg}",
+	"cli.err.unknown_flag":        "opção desconhecida --{flag}",
+	"cli.err.flag_argument":       "a opção --{flag} precisa de um valor",
+	"cli.err.flag":                "{error}",
+	"cli.err.from":                "--from {value} não é um horário RFC 3339 (por exemplo, 2026-12-04T12:00:00Z)",
+	"cli.err.count":               "--count precisa estar entre 1 e 10000",
+	"cli.err.days":                "--days precisa estar entre 1 e 366",
+	"cli.err.sim_unknown_job":     "{flag} {job}: job desconhecido (jobs: {jobs})",
+	"cli.err.evidence_usage":      "uso: evidence JOB [--window HORÁRIO] [--json | --log]",
+	"cli.err.window":              "--window {value}: use RFC 3339 (2026-12-04T22:00:00Z) ou \"AAAA-MM-DD HH:MM\" (UTC)",
+	"cli.err.one_file":            "no máximo um ARQUIVO",
+	"cli.err.migrate_usage":       "uso: migrate-db --from data/runbook.db --to postgres://USUÁRIO:SENHA@HOST:5432/BANCO [--logs data/logs]",
+	"cli.err.migrate_to":          "--to {url}: não é uma URL postgres:// nem postgresql://\nuso: migrate-db --from data/runbook.db --to postgres://USUÁRIO:SENHA@HOST:5432/BANCO [--logs data/logs]",
 }
 
 func init() {

@@ -167,7 +167,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return helpRequested{fs}
 	} else if err != nil {
-		return usageError{err.Error()}
+		return flagError(err)
 	}
 	return nil
 }

@@ -95,3 +95,15 @@ func usageText(lang runbook.Lang) string {
 	b.WriteString("\n" + bot.CLIText(lang, "cli.help.more") + "\n")
 	return b.String()
 }
+
+// flagError is the flag package's complaint as a usage error the catalogue words.
+func flagError(err error) usageError {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return usageErr("cli.err.unknown_flag", "flag", strings.TrimLeft(name, "-"))
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return usageErr("cli.err.flag_argument", "flag", strings.TrimLeft(name, "-"))
+	}
+	return usageErr("cli.err.flag", "error", msg)
+}

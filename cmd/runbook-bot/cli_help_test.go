@@ -73,3 +73,35 @@ func TestHelp_GivenNoCommand_WhenHelpIsAsked_ThenEveryCommandIsListedInTheBotsLa
 		})
 	}
 }
+
+func TestHelp_GivenABadCommandLine_WhenRun_ThenExit2WithTheProblemAndTheHelpHintInTheBotsLanguage(t *testing.T) {
+	tests := []struct {
+		lang string
+		args []string
+		want []string
+	}{
+		{"en", []string{"status", "--nope"}, []string{"runbook-bot status: unknown flag --nope", "runbook-bot status --help shows its usage and flags."}},
+		{"pt-BR", []string{"status", "--nope"}, []string{"runbook-bot status: opção desconhecida --nope", "runbook-bot status --help mostra o uso e as opções."}},
+		{"en", []string{"schedule", "--count"}, []string{"flag --count needs a value"}},
+		{"pt-BR", []string{"schedule", "extra"}, []string{`argumento inesperado "extra"`}},
+		{"pt-BR", []string{"schedule", "--count", "0"}, []string{"--count precisa estar entre 1 e 10000"}},
+		{"en", []string{"evidence", "job", "--window", "soon"}, []string{`--window "soon": use RFC 3339`}},
+		{"pt-BR", []string{"validate", "a.md", "b.md"}, []string{"no máximo um ARQUIVO"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+" "+strings.Join(tt.args, " "), func(t *testing.T) {
+			// Given the bot's language
+			t.Setenv(envLang, tt.lang)
+			// When the command line is bad
+			var out, errOut strings.Builder
+			code := run(tt.args, strings.NewReader(""), &out, &errOut)
+			// Then exit 2, the problem and how to get help on stderr
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out.String())
+			for _, want := range tt.want {
+				assert.Contains(t, errOut.String(), want)
+			}
+			assert.NotContains(t, errOut.String(), "cli.")
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -21,18 +22,18 @@ func cmdSchedule(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+		return usageErr("cli.err.unexpected_argument", "arg", strconv.Quote(fs.Arg(0)))
 	}
 	start := time.Now()
 	if *from != "" {
 		t, err := time.Parse(time.RFC3339, *from)
 		if err != nil {
-			return usageError{fmt.Sprintf("--from %q is not an RFC 3339 time (e.g. 2026-12-04T12:00:00Z)", *from)}
+			return usageErr("cli.err.from", "value", strconv.Quote(*from))
 		}
 		start = t
 	}
 	if *count < 1 || *count > 10000 {
-		return usageError{"--count must be between 1 and 10000"}
+		return usageErr("cli.err.count")
 	}
 	e, err := loadEnv(stderr)
 	if err != nil {

@@ -39,7 +39,7 @@ func cmdStatus(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+		return usageErr("cli.err.unexpected_argument", "arg", strconv.Quote(fs.Arg(0)))
 	}
 	e, err := loadEnv(stderr)
 	if err != nil {
@@ -157,13 +157,13 @@ func cmdEvidence(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		job = fs.Arg(0)
 	}
 	if job == "" || fs.NArg() > 1 || (fs.NArg() == 1 && job != fs.Arg(0)) {
-		return usageError{"usage: evidence JOB [--window TIME] [--json | --log]"}
+		return usageErr("cli.err.evidence_usage")
 	}
 	var at time.Time
 	if *window != "" {
 		t, err := parseWindow(*window)
 		if err != nil {
-			return usageError{err.Error()}
+			return usageErr("cli.err.window", "value", strconv.Quote(*window))
 		}
 		at = t
 	}

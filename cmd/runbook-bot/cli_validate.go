@@ -23,7 +23,7 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 1 {
-		return usageError{"at most one FILE"}
+		return usageErr("cli.err.one_file")
 	}
 	if err := loadDotEnv(".env"); err != nil {
 		return err

@@ -9,6 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+
+	"github.com/runbook-bot/runbook-bot/bot"
+	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -25,10 +29,20 @@ const (
 	exitUsage   = 2
 )
 
-// usageError is a bad command line: exit code 2.
-type usageError struct{ msg string }
+// usageError is a bad command line: exit code 2. Its message is the
+// catalogue's id with its arguments, printed in the command line's language.
+type usageError struct {
+	id   string
+	args []string // name, value pairs
+}
 
-func (e usageError) Error() string { return e.msg }
+// usageErr is the usage error id with its arguments as name, value pairs.
+func usageErr(id string, kv ...string) usageError { return usageError{id: id, args: kv} }
+
+// Error is the message in English.
+func (e usageError) Error() string { return e.text(runbook.LangEN) }
+
+func (e usageError) text(lang runbook.Lang) string { return bot.CLIText(lang, e.id, e.args...) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -52,12 +66,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		printHelp(stdout, args[0], help.fs)
 		return exitOK
 	}
-	switch err.(type) {
+	if use := (usageError{}); errors.As(err, &use) {
+		lang := helpLang()
+		fmt.Fprintf(stderr, "runbook-bot %s: %s\n%s\n", args[0], use.text(lang), bot.CLIText(lang, "cli.err.hint", "cmd", args[0]))
+		return exitUsage
+	}
+	switch err {
 	case nil:
 		return exitOK
-	case usageError:
-		fmt.Fprintf(stderr, "runbook-bot %s: %v\n", args[0], err)
-		return exitUsage
 	default:
 		if err != errReported {
 			fmt.Fprintf(stderr, "runbook-bot %s: %v\n", args[0], err)
@@ -82,7 +98,7 @@ func cmdVersion(args []string, _ io.Reader, stdout, _ io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+		return usageErr("cli.err.unexpected_argument", "arg", strconv.Quote(fs.Arg(0)))
 	}
 	_, err := fmt.Fprintln(stdout, "runbook-bot", version)
 	return err

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"strconv"
 	"sync"
 	"syscall"
 
@@ -25,7 +26,7 @@ func cmdServe(args []string, _ io.Reader, _, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+		return usageErr("cli.err.unexpected_argument", "arg", strconv.Quote(fs.Arg(0)))
 	}
 	e, err := loadEnv(stderr, true)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +24,9 @@ type appEnv struct {
 	metrics *loopMetrics
 	git     *gitEnv  // nil when the runbook is a local file
 	changed lateHook // told after every state change (serve: the App Home)
+	// delayLog is the file the delay log is appended to: "" means the runbook
+	// itself (cfg.File); the terminal shell may point it at a copy.
+	delayLog string
 
 	workers sync.WaitGroup // outbox loops started by startWorkers
 }
@@ -156,11 +160,14 @@ func (e *appEnv) openService(ctx context.Context, dir runbook.Directory) (*runbo
 	return svc, db, nil
 }
 
-// parseFlags parses a subcommand's flags; a bad flag is a usage error.
+// parseFlags parses a subcommand's flags; a bad flag is a usage error, -h or
+// --help asks for the subcommand's help (helpRequested).
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return helpRequested{fs}
+	} else if err != nil {
+		return flagError(err)
 	}
 	return nil
 }

@@ -4,9 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
+	"github.com/runbook-bot/runbook-bot/bot"
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
@@ -18,35 +20,39 @@ func cmdSchedule(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return usageErr("cli.err.unexpected_argument", "arg", strconv.Quote(fs.Arg(0)))
+	}
 	start := time.Now()
 	if *from != "" {
 		t, err := time.Parse(time.RFC3339, *from)
 		if err != nil {
-			return usageError{fmt.Sprintf("--from %q is not an RFC 3339 time (e.g. 2026-12-04T12:00:00Z)", *from)}
+			return usageErr("cli.err.from", "value", strconv.Quote(*from))
 		}
 		start = t
 	}
 	if *count < 1 || *count > 10000 {
-		return usageError{"--count must be between 1 and 10000"}
+		return usageErr("cli.err.count")
 	}
 	e, err := loadEnv(stderr)
 	if err != nil {
 		return err
 	}
 	pol := runbook.EffectivePolicy(e.rb.Policy, settings(e.cfg))
+	lang := cliLang(e.cfg, e.rb)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	header := "WINDOW (LOCAL)\tWINDOW (UTC)\tJOB\tCONFIRM BY (UTC)\tPRIMARY\tBACKUP"
+	header := bot.CLIText(lang, "cli.schedule.header")
 	if len(e.rb.Freezes) > 0 { // the runbook's own freezes (those set from chat: status, /runbook schedule)
-		header += "\tFREEZE"
+		header += "\t" + bot.CLIText(lang, "cli.schedule.freeze")
 	}
 	fmt.Fprintln(tw, header)
 	for _, s := range e.rb.Upcoming(start, *count, pol.ConfirmLead, e.cfg.Reminders) {
 		j, _ := e.rb.Job(s.Job)
 		local := s.Window.In(j.Window.Location)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s", local.Format("Mon 2006-01-02 15:04 MST"), s.Window.UTC().Format("Mon 2006-01-02 15:04"),
-			s.Job, s.ConfirmAt.UTC().Format("Mon 2006-01-02 15:04"), j.Primary.Name(), j.Backup.Name())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s", cliTime(lang, local, "2006-01-02 15:04 MST"), cliTime(lang, s.Window.UTC(), "2006-01-02 15:04"),
+			s.Job, cliTime(lang, s.ConfirmAt.UTC(), "2006-01-02 15:04"), j.Primary.Name(), j.Backup.Name())
 		if f := runbook.FreezeAt(e.rb.Freezes, s.Window); f != nil {
-			fmt.Fprintf(tw, "\tfrozen: %s", f.Reason)
+			fmt.Fprintf(tw, "\t%s", bot.CLIText(lang, "cli.schedule.frozen", "reason", f.Reason))
 		}
 		fmt.Fprintln(tw)
 	}

@@ -52,12 +52,12 @@ func cmdSimulate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if *from != "" {
 		t, err := time.Parse(time.RFC3339, *from)
 		if err != nil {
-			return usageError{fmt.Sprintf("--from %q is not an RFC 3339 time (e.g. 2026-12-04T12:00:00Z)", *from)}
+			return usageErr("cli.err.from", "value", strconv.Quote(*from))
 		}
 		start = t.UTC()
 	}
 	if *days < 1 || *days > 366 {
-		return usageError{"--days must be between 1 and 366"}
+		return usageErr("cli.err.days")
 	}
 	e, err := loadEnv(stderr)
 	if err != nil {
@@ -67,7 +67,7 @@ func cmdSimulate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	for flagName, l := range map[string]jobList{"--fail": fail, "--no-answer": noAnswer, "--decline": decline} {
 		for j := range l {
 			if _, ok := e.rb.Job(j); !ok {
-				return usageError{fmt.Sprintf("%s %s: unknown job (jobs: %s)", flagName, j, strings.Join(e.rb.JobIDs(), ", "))}
+				return usageErr("cli.err.sim_unknown_job", "flag", flagName, "job", j, "jobs", strings.Join(e.rb.JobIDs(), ", "))
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/runbook-bot/runbook-bot/bot"
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
@@ -59,28 +60,31 @@ func cmdStatus(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		doc.Commit = e.rb.Commit()
 		return enc.Encode(doc)
 	}
+	lang := cliLang(e.cfg, e.rb)
+	t := func(id string, kv ...string) string { return bot.CLIText(lang, id, kv...) }
 	if r := e.rb.Revision; r != nil {
-		fmt.Fprintf(stdout, "runbook %s in force from commit %s by %s (%s)\n\n", e.rb.File, r.Short(), r.Author, r.When.UTC().Format("2006-01-02 15:04 UTC"))
+		fmt.Fprintf(stdout, "%s\n\n", t("cli.status.commit", "file", e.rb.File, "commit", r.Short(), "author", r.Author, "when", r.When.UTC().Format("2006-01-02 15:04 UTC")))
 	}
 	freezes, err := svc.Freezes(ctx)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "WINDOW (UTC)\tJOB\tSTATE\tAPPROVED BY\tRUN BY\tEXIT\tNOTES")
+	fmt.Fprintln(tw, t("cli.status.header"))
 	for _, o := range os {
-		n := notes(o)
+		n := notes(o, lang)
 		if f := runbook.FreezeAt(freezes, o.Window); f != nil {
-			n = strings.TrimSpace(n + " frozen=" + strconv.Quote(f.Reason))
+			n = append(n, t("cli.status.note.frozen", "reason", f.Reason))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Window.UTC().Format("Mon 2006-01-02 15:04"), o.Job, o.State,
-			dash(o.ApprovedBy), dash(o.RunBy), exitText(o.ExitCode), n)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cliTime(lang, o.Window.UTC(), "2006-01-02 15:04"), o.Job, bot.StateName(lang, o.State),
+			dash(o.ApprovedBy), dash(o.RunBy), exitText(o.ExitCode), strings.Join(n, "; "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if lead != nil {
-		fmt.Fprintf(stdout, "\nleader: %s (epoch %d, lease %.0f s left)\n", dash(lead.Replica), lead.Epoch, max(lead.ExpiresIn, 0))
+		fmt.Fprintf(stdout, "\n%s\n", t("cli.status.leader", "replica", dash(lead.Replica), "epoch", strconv.FormatInt(lead.Epoch, 10),
+			"left", fmt.Sprintf("%.0f", max(lead.ExpiresIn, 0))))
 	}
 	return nil
 }
@@ -99,27 +103,33 @@ func exitText(c *int) string {
 	return fmt.Sprint(*c)
 }
 
-func notes(o runbook.Occurrence) string {
+// notes are what status says of an occurrence besides its state, in lang.
+func notes(o runbook.Occurrence, lang runbook.Lang) []string {
+	t := func(id string, kv ...string) string { return bot.CLIText(lang, id, kv...) }
 	var n []string
 	if o.Reason != "" {
-		n = append(n, "reason="+o.Reason)
+		reason := o.Reason
+		if bot.HasText(lang, "reason."+o.Reason) {
+			reason = t("reason." + o.Reason)
+		}
+		n = append(n, t("cli.status.note.reason", "reason", reason))
 	}
 	if o.LogError != "" {
-		n = append(n, "log_incomplete")
+		n = append(n, t("cli.status.note.log_incomplete"))
 	}
 	if o.Delayed {
-		n = append(n, "delayed")
+		n = append(n, t("cli.status.note.delayed"))
 	}
 	if o.Justification != "" {
-		n = append(n, "justified")
+		n = append(n, t("cli.status.note.justified"))
 	}
 	if o.IncidentRef != "" {
-		n = append(n, "incident="+o.IncidentRef)
+		n = append(n, t("cli.status.note.incident", "ref", o.IncidentRef))
 	}
 	if o.Escalated {
-		n = append(n, "escalated")
+		n = append(n, t("cli.status.note.escalated"))
 	}
-	return strings.Join(n, " ")
+	return n
 }
 
 // cmdEvidence prints the evidence bundle of one occurrence as Markdown or JSON.
@@ -140,13 +150,13 @@ func cmdEvidence(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		job = fs.Arg(0)
 	}
 	if job == "" || fs.NArg() > 1 || (fs.NArg() == 1 && job != fs.Arg(0)) {
-		return usageError{"usage: evidence JOB [--window TIME] [--json | --log]"}
+		return usageErr("cli.err.evidence_usage")
 	}
 	var at time.Time
 	if *window != "" {
 		t, err := parseWindow(*window)
 		if err != nil {
-			return usageError{err.Error()}
+			return usageErr("cli.err.window", "value", strconv.Quote(*window))
 		}
 		at = t
 	}
@@ -173,29 +183,7 @@ func cmdEvidence(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			Records    []runbook.Record `json:"records"`
 		}{runbook.ViewOf(ev.Occurrence), ev.Job.Command, ev.Occurrence.Approved, ev.Records})
 	}
-	o := ev.Occurrence
-	approved, digest := "—", "—"
-	if o.Approved != nil {
-		approved, digest = "`"+o.Approved.Command()+"`", o.Approved.Digest
-	}
-	fmt.Fprintf(stdout, "# Evidence: %s, window %s\n\n", o.Job, o.Window.UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintf(stdout, "- state: %s\n- command: `%s`\n- approved by: %s\n- approved command: %s\n- approval digest: %s\n- run by: %s\n- attempts: %d\n- exit code: %s\n- log SHA-256: %s\n- incident: %s\n- escalated: %v\n- justification: %s\n- learnings: %s\n\n",
-		o.State, strings.Join(ev.Job.Command, " "), dash(o.ApprovedBy), approved, digest, dash(o.RunBy), o.Attempts, exitText(o.ExitCode), dash(o.LogSHA256),
-		dash(o.IncidentRef), o.Escalated, dash(o.Justification), dash(o.Learnings))
-	if o.LogError != "" { // the log SHA-256 is of the part that reached the file
-		fmt.Fprintf(stdout, "**log incomplete: %s**\n\n", o.LogError)
-	}
-	fmt.Fprintln(stdout, "## Audit log")
-	fmt.Fprintln(stdout)
-	fmt.Fprintln(stdout, "| at (UTC) | event | actor | details |")
-	fmt.Fprintln(stdout, "| --- | --- | --- | --- |")
-	for _, r := range ev.Records {
-		var kv []string
-		for k, v := range r.Fields {
-			kv = append(kv, k+"="+v)
-		}
-		fmt.Fprintf(stdout, "| %s | %s | %s | %s |\n", r.At.UTC().Format("2006-01-02 15:04:05"), r.Kind, dash(r.Actor), mdCell(strings.Join(sorted(kv), ", ")))
-	}
+	printEvidence(stdout, ev, cliLang(e.cfg, e.rb))
 	return nil
 }
 

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
+	"github.com/runbook-bot/runbook-bot/bot"
 	"github.com/runbook-bot/runbook-bot/runbook"
 	"github.com/runbook-bot/runbook-bot/runbook/gitrepo"
 	"github.com/runbook-bot/runbook-bot/runbook/runner"
@@ -21,7 +23,7 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 1 {
-		return usageError{"at most one FILE"}
+		return usageErr("cli.err.one_file")
 	}
 	if err := loadDotEnv(".env"); err != nil {
 		return err
@@ -47,7 +49,7 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", envGitURL, err)
 		}
-		printCommit(stdout, cfg, rb.Revision, inForce)
+		printCommit(stdout, cfg, rb.Revision, inForce, cliLang(cfg, rb))
 	} else if rb, problems, err = readRunbook(file, cfg.TZ); err != nil {
 		return err
 	}
@@ -57,7 +59,7 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "%s: %d problem(s)\n", file, len(problems))
 		if rb != nil && len(rb.Jobs) > 0 { // what was understood all the same, to help fix the rest
-			printRunbook(stdout, rb, runbook.EffectivePolicy(rb.Policy, settings(cfg)), cfg.ScriptEnv, false)
+			printRunbook(stdout, rb, cfg, cliLang(cfg, rb), false)
 		}
 		return errReported
 	}
@@ -65,59 +67,79 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if _, err := ticketSource(cfg); err != nil {
 		return err
 	}
-	printRunbook(stdout, rb, pol, cfg.ScriptEnv, true)
-	for _, w := range cfg.ReminderWarnings(pol.ConfirmLead) {
-		fmt.Fprintln(stdout, "warning:", w)
+	lang := cliLang(cfg, rb)
+	t := func(id string, kv ...string) string { return bot.CLIText(lang, id, kv...) }
+	printRunbook(stdout, rb, cfg, lang, true)
+	for _, r := range cfg.NeverSentReminders(pol.ConfirmLead) {
+		fmt.Fprintln(stdout, t("cli.validate.warning", "text", t("cli.validate.reminder_never_sent",
+			"var", envReminders, "reminder", formatDuration(r), "lead", formatDuration(pol.ConfirmLead))))
 	}
-	for _, w := range modeWarnings(rb) {
-		fmt.Fprintln(stdout, "warning:", w)
+	for _, w := range modeWarnings(rb, lang) {
+		fmt.Fprintln(stdout, t("cli.validate.warning", "text", w))
 	}
-	fmt.Fprintf(stdout, "\nticket source: %s\n", ticketSourceText(cfg))
-	fmt.Fprintf(stdout, "state store: %s\n", storeText(cfg))
+	tickets := ticketSourceText(cfg)
+	if cfg.Tickets == "" {
+		tickets = t("cli.validate.tickets_none")
+	}
+	fmt.Fprintf(stdout, "\n%s\n", t("cli.validate.tickets", "source", tickets))
+	fmt.Fprintln(stdout, t("cli.validate.store", "store", storeText(cfg)))
 	return nil
 }
 
-// printRunbook prints what was understood of rb: each job with the variables
-// its script may get (by name), then the effective policy. scriptEnv is
-// RUNBOOK_SCRIPT_ENV; ok is false when rb had problems (then only its good rows are shown).
-func printRunbook(w io.Writer, rb *runbook.Runbook, pol runbook.Policy, scriptEnv []string, ok bool) {
-	if ok {
-		fmt.Fprintf(w, "%s: OK — %d job(s), language %s\n\n", rb.File, len(rb.Jobs), rb.Lang)
-	} else {
-		fmt.Fprintf(w, "%s: NOT VALID — understood all the same: %d job(s), language %s\n\n", rb.File, len(rb.Jobs), rb.Lang)
+// printRunbook prints what was understood of rb in lang: each job with the
+// variables its script may get (by name), then the whole effective policy
+// under cfg and the change freezes. ok is false when rb had problems (then
+// only its good rows are shown).
+func printRunbook(w io.Writer, rb *runbook.Runbook, cfg Config, lang runbook.Lang, ok bool) {
+	t := func(id string, kv ...string) string { return bot.CLIText(lang, id, kv...) }
+	head := "cli.validate.ok"
+	if !ok {
+		head = "cli.validate.not_valid"
+	}
+	fmt.Fprintf(w, "%s\n\n", t(head, "file", rb.File, "jobs", strconv.Itoa(len(rb.Jobs)), "lang", string(rb.Lang)))
+	labels := map[string]string{}
+	width := 11
+	for _, k := range []string{"window", "command", "primary", "backup", "check", "env"} {
+		labels[k] = t("cli.validate." + k)
+		width = max(width, utf8.RuneCountInString(labels[k])+2)
+	}
+	line := func(k, v string) {
+		fmt.Fprintf(w, "  %s%s%s\n", labels[k], strings.Repeat(" ", width-utf8.RuneCountInString(labels[k])), v)
+	}
+	kinds := map[runbook.CheckKind]string{}
+	kindWidth := 0
+	for _, k := range []runbook.CheckKind{runbook.CheckEnv, runbook.CheckTool, runbook.CheckPath, runbook.CheckManual} {
+		kinds[k] = t("cli.validate.check." + string(k))
+		kindWidth = max(kindWidth, utf8.RuneCountInString(kinds[k]))
 	}
 	for _, j := range rb.Jobs {
-		fmt.Fprintf(w, "%s  (line %d)\n", j.ID, j.Line)
-		fmt.Fprintf(w, "  window:    %s (%s)\n", j.Window, j.Frequency)
-		fmt.Fprintf(w, "  command:   %s\n", strings.Join(j.Command, " "))
-		fmt.Fprintf(w, "  primary:   %s\n", ownerText(rb, j.Primary))
-		fmt.Fprintf(w, "  backup:    %s\n", ownerText(rb, j.Backup))
+		fmt.Fprintln(w, t("cli.validate.job", "job", j.ID, "line", strconv.Itoa(j.Line)))
+		line("window", fmt.Sprintf("%s (%s)", j.Window, j.Frequency))
+		line("command", strings.Join(j.Command, " "))
+		line("primary", ownerText(rb, j.Primary))
+		line("backup", ownerText(rb, j.Backup))
 		for _, c := range j.Checks {
-			fmt.Fprintf(w, "  check:     %-6s %s\n", c.Kind, checkText(c))
+			k := kinds[c.Kind]
+			line("check", k+strings.Repeat(" ", kindWidth-utf8.RuneCountInString(k)+1)+checkText(c, lang))
 		}
-		fmt.Fprintf(w, "  env:       %s\n", strings.Join(runner.AllowedNames(append(jobDependencyVars(j), scriptEnv...)), ", "))
+		line("env", strings.Join(runner.AllowedNames(append(jobDependencyVars(j), cfg.ScriptEnv...)), ", "))
 		fmt.Fprintln(w)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "policy\tvalue\tfrom")
-	fmt.Fprintf(tw, "incident channel\t%s\t%s\n", pol.IncidentChannel, pol.IncidentChannelSource)
-	fmt.Fprintf(tw, "incident deadline\t%s\t%s\n", pol.IncidentDeadline, pol.IncidentDeadlineSrc)
-	fmt.Fprintf(tw, "delay threshold\t%s\t%s\n", pol.DelayThreshold, pol.DelayThresholdSrc)
-	fmt.Fprintf(tw, "confirmation lead\t%s\t%s\n", pol.ConfirmLead, pol.ConfirmLeadSrc)
-	_ = tw.Flush()
+	printPolicy(w, policyRows(rb, cfg, os.LookupEnv, lang), lang)
 	for _, f := range rb.Freezes {
-		fmt.Fprintf(w, "change freeze (line %d): %s until %s UTC — %s\n", f.Line, f.Start.UTC().Format("2006-01-02 15:04"), f.End.UTC().Format("2006-01-02 15:04"), f.Reason)
+		fmt.Fprintln(w, t("cli.validate.freeze", "line", strconv.Itoa(f.Line), "from", f.Start.UTC().Format("2006-01-02 15:04"),
+			"until", f.End.UTC().Format("2006-01-02 15:04"), "reason", f.Reason))
 	}
 }
 
 // modeWarnings names each job whose command gives the script's mode more than
 // once: which one counts is up to the script, so the runbook is ambiguous.
-func modeWarnings(rb *runbook.Runbook) []string {
+func modeWarnings(rb *runbook.Runbook, lang runbook.Lang) []string {
 	var out []string
 	for _, j := range rb.Jobs {
 		if n := runbook.ModeFlags(j.Command); n > 1 {
-			out = append(out, fmt.Sprintf("%s (line %d): its command gives --mode %d times (%s); give it once: which one counts is up to the script (a dry run replaces them all with one --mode %s)",
-				j.ID, j.Line, n, strings.Join(j.Command, " "), runbook.DryRunMode))
+			out = append(out, bot.CLIText(lang, "cli.validate.mode_repeated", "job", j.ID, "line", strconv.Itoa(j.Line), "n", strconv.Itoa(n),
+				"command", strings.Join(j.Command, " "), "mode", runbook.DryRunMode))
 		}
 	}
 	return out
@@ -138,10 +160,10 @@ func ownerText(rb *runbook.Runbook, o runbook.Owner) string {
 	return strings.Join(parts, " / ")
 }
 
-func checkText(c runbook.Check) string {
+func checkText(c runbook.Check, lang runbook.Lang) string {
 	switch c.Kind {
 	case runbook.CheckTool:
-		return strings.Join(c.Names, " or ")
+		return strings.Join(c.Names, bot.CLIText(lang, "cli.validate.or"))
 	case runbook.CheckManual:
 		return "☐ " + c.Text
 	}
@@ -149,15 +171,17 @@ func checkText(c runbook.Check) string {
 }
 
 // printCommit says which commit of the branch was validated and which one the bot has in force.
-func printCommit(w io.Writer, cfg Config, rev *runbook.Revision, inForce string) {
-	fmt.Fprintf(w, "branch %s at commit %s by %s (%s): %s\n", cfg.Git.Branch, rev.Short(), rev.Author, rev.When.UTC().Format("2006-01-02 15:04 UTC"), rev.Subject)
+func printCommit(w io.Writer, cfg Config, rev *runbook.Revision, inForce string, lang runbook.Lang) {
+	t := func(id string, kv ...string) string { return bot.CLIText(lang, id, kv...) }
+	fmt.Fprintln(w, t("cli.validate.commit", "branch", cfg.Git.Branch, "commit", rev.Short(), "author", rev.Author,
+		"when", rev.When.UTC().Format("2006-01-02 15:04 UTC"), "subject", rev.Subject))
 	switch {
 	case inForce == "":
-		fmt.Fprintln(w, "in force: no commit yet (the bot has not started on this data directory)")
+		fmt.Fprintln(w, t("cli.validate.in_force_none"))
 	case inForce == rev.Commit:
-		fmt.Fprintf(w, "in force: %s (this commit)\n", rev.Short())
+		fmt.Fprintln(w, t("cli.validate.in_force_this", "commit", rev.Short()))
 	default:
-		fmt.Fprintf(w, "in force: %s (the bot puts a newer good commit in force within %s)\n", inForce[:min(7, len(inForce))], formatDuration(cfg.Git.Poll))
+		fmt.Fprintln(w, t("cli.validate.in_force_other", "commit", inForce[:min(7, len(inForce))], "poll", formatDuration(cfg.Git.Poll)))
 	}
 	fmt.Fprintln(w)
 }

@@ -274,10 +274,20 @@ func (c Config) SlackMode() bool {
 // a 2 h lead that way; that is worth a warning, not a refusal to start.
 func (c Config) ReminderWarnings(lead time.Duration) []string {
 	var out []string
+	for _, r := range c.NeverSentReminders(lead) {
+		out = append(out, fmt.Sprintf("%s: %s is not shorter than the confirmation lead %s: it would come before the request, so it is never sent",
+			envReminders, formatDuration(r), formatDuration(lead)))
+	}
+	return out
+}
+
+// NeverSentReminders are the reminders not shorter than the confirmation
+// lead: they would fall before the request goes out, so they are never sent.
+func (c Config) NeverSentReminders(lead time.Duration) []time.Duration {
+	var out []time.Duration
 	for _, r := range c.Reminders {
 		if r >= lead {
-			out = append(out, fmt.Sprintf("%s: %s is not shorter than the confirmation lead %s: it would come before the request, so it is never sent",
-				envReminders, formatDuration(r), formatDuration(lead)))
+			out = append(out, r)
 		}
 	}
 	return out

@@ -4,9 +4,15 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+
+	"github.com/runbook-bot/runbook-bot/bot"
+	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -16,26 +22,6 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-const usage = `usage: runbook-bot <command> [flags]
-
-commands:
-  serve                      run the bot in Slack (socket mode)
-  shell [--as U123]          run the same bot in the terminal
-  validate [FILE]            check the runbook and print what was understood
-  schedule [--from RFC3339] [--count N]
-                             list the upcoming windows
-  status [--json]            current and next occurrence of every job
-  evidence JOB [--window TIME] [--json | --log]
-                             the evidence of one occurrence (--log: its
-                             latest run's full log)
-  migrate-db --from FILE --to postgres://… [--logs DIR]
-                             copy a SQLite database (and its run logs) into
-                             an empty PostgreSQL database
-  simulate [--from RFC3339] [--days N] [--fail JOB] [--no-answer JOB] [--decline JOB] [--json]
-                             the next days on a fake clock: every message, state change and record
-  version                    print the version
-`
-
 // Exit codes.
 const (
 	exitOK      = 0
@@ -43,46 +29,79 @@ const (
 	exitUsage   = 2
 )
 
-// usageError is a bad command line: exit code 2.
-type usageError struct{ msg string }
+// usageError is a bad command line: exit code 2. Its message is the
+// catalogue's id with its arguments, printed in the command line's language.
+type usageError struct {
+	id   string
+	args []string // name, value pairs
+}
 
-func (e usageError) Error() string { return e.msg }
+// usageErr is the usage error id with its arguments as name, value pairs.
+func usageErr(id string, kv ...string) usageError { return usageError{id: id, args: kv} }
+
+// Error is the message in English.
+func (e usageError) Error() string { return e.text(runbook.LangEN) }
+
+func (e usageError) text(lang runbook.Lang) string { return bot.CLIText(lang, e.id, e.args...) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usageText(helpLang()))
 		return exitUsage
 	}
-	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
-		"serve": cmdServe, "shell": cmdShell, "validate": cmdValidate, "schedule": cmdSchedule,
-		"status": cmdStatus, "evidence": cmdEvidence, "simulate": cmdSimulate, "migrate-db": cmdMigrateDB,
-		"version": func(_ []string, _ io.Reader, out, _ io.Writer) error {
-			_, err := fmt.Fprintln(out, "runbook-bot", version)
-			return err
-		},
-	}
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(stdout, usage)
+		if len(args) > 1 && commands()[args[1]] != nil { // help COMMAND: that command's help
+			return run([]string{args[1], "--help"}, stdin, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usageText(helpLang()))
 		return exitOK
 	}
-	cmd, ok := cmds[args[0]]
+	cmd, ok := commands()[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "runbook-bot: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "runbook-bot: unknown command %q\n\n%s", args[0], usageText(helpLang()))
 		return exitUsage
 	}
 	err := cmd(args[1:], stdin, stdout, stderr)
-	switch err.(type) {
+	if help := (helpRequested{}); errors.As(err, &help) {
+		printHelp(stdout, args[0], help.fs)
+		return exitOK
+	}
+	if use := (usageError{}); errors.As(err, &use) {
+		lang := helpLang()
+		fmt.Fprintf(stderr, "runbook-bot %s: %s\n%s\n", args[0], use.text(lang), bot.CLIText(lang, "cli.err.hint", "cmd", args[0]))
+		return exitUsage
+	}
+	switch err {
 	case nil:
 		return exitOK
-	case usageError:
-		fmt.Fprintf(stderr, "runbook-bot %s: %v\n", args[0], err)
-		return exitUsage
 	default:
 		if err != errReported {
 			fmt.Fprintf(stderr, "runbook-bot %s: %v\n", args[0], err)
 		}
 		return exitFailure
 	}
+}
+
+// commands are the subcommands by name.
+func commands() map[string]func([]string, io.Reader, io.Writer, io.Writer) error {
+	return map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
+		"serve": cmdServe, "shell": cmdShell, "validate": cmdValidate, "schedule": cmdSchedule,
+		"status": cmdStatus, "evidence": cmdEvidence, "simulate": cmdSimulate, "migrate-db": cmdMigrateDB,
+		"version": cmdVersion,
+	}
+}
+
+// cmdVersion prints the version.
+func cmdVersion(args []string, _ io.Reader, stdout, _ io.Writer) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("cli.err.unexpected_argument", "arg", strconv.Quote(fs.Arg(0)))
+	}
+	_, err := fmt.Fprintln(stdout, "runbook-bot", version)
+	return err
 }
 
 // errReported is a failure whose message was already printed.

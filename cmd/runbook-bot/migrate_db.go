@@ -28,12 +28,11 @@ func cmdMigrateDB(args []string, _ io.Reader, stdout, _ io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	const use = "usage: migrate-db --from data/runbook.db --to postgres://USER:PASSWORD@HOST:5432/DATABASE [--logs data/logs]"
 	if fs.NArg() > 0 || *from == "" || *to == "" {
-		return usageError{use}
+		return usageErr("cli.err.migrate_usage")
 	}
 	if !postgres.IsURL(*to) {
-		return usageError{fmt.Sprintf("--to %s: not a postgres:// or postgresql:// URL\n%s", postgres.Redact(*to), use)}
+		return usageErr("cli.err.migrate_to", "url", postgres.Redact(*to))
 	}
 	if st, err := os.Stat(*from); err != nil || st.IsDir() {
 		return fmt.Errorf("--from %s: no SQLite database there", *from)

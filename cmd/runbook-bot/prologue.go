@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
@@ -15,7 +15,7 @@ func parseNoArgs(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+		return usageErr("cli.err.unexpected_argument", "arg", strconv.Quote(fs.Arg(0)))
 	}
 	return nil
 }

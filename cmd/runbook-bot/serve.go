@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -79,7 +80,7 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 	sinks := map[string]runbook.SinkFunc{
 		runbook.SinkChat:     chat,
 		runbook.SinkCheckin:  checkinSink(&records.Checkins{Path: e.cfg.CheckinsFile, Lang: lang}),
-		runbook.SinkDelayLog: delayLogSink(e.cfg.File, lang, e.log),
+		runbook.SinkDelayLog: delayLogSink(cmp.Or(e.delayLog, e.cfg.File), lang, e.log),
 	}
 	if e.git != nil {
 		e.gitSinks(sinks, svc, lang)

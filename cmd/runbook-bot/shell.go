@@ -5,7 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/runbook-bot/runbook-bot/bot"
@@ -25,6 +28,10 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	e.quiet(stderr) // the terminal is the chat: only warnings and errors are logged beside it
+	copies, err := shellRecordCopies(e, os.LookupEnv)
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	svc, db, err := e.openService(ctx, nil)
@@ -33,16 +40,16 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	defer e.shutdown(stop, svc, db)
 	b := bot.New(svc, bot.Options{Lang: runbook.Lang(e.cfg.Lang), Channel: e.cfg.Channel, Log: e.log})
-	user := *as
+	user, name := *as, ""
 	if user == "" {
-		user = "U0SHELLUSER"
+		user, name = shellUser(e.rb)
 	}
 	sh := shell.New(b, stdout, user)
 	outs, err := e.startWorkers(ctx, svc, db, sh.Deliver, nil, b)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "runbook-bot %s — %d job(s) from %s. Type :help for help, /runbook help for commands.\n", version, len(e.rb.Jobs), e.cfg.File)
+	shellGreeting(stdout, b, e, user, name, copies)
 	if err := sh.Run(ctx, stdin); err != nil {
 		return err
 	}
@@ -54,4 +61,27 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// shellGreeting says, in the bot's language, what the shell runs, who the user
+// is and how to change it, and where the records go when they go to copies.
+func shellGreeting(w io.Writer, b *bot.Bot, e *appEnv, user, name string, copies []recordCopy) {
+	t := func(id string, kv ...string) string { return bot.CLIText(b.Lang(), id, kv...) }
+	fmt.Fprintln(w, t("cli.shell.start", "version", version, "jobs", strconv.Itoa(len(e.rb.Jobs)), "file", e.cfg.File))
+	switch c, known := contactByRef(e.rb, user); {
+	case name != "":
+		fmt.Fprintln(w, t("cli.shell.as_contact", "name", name, "user", user, "other", otherUser(e.rb, user)))
+	case known:
+		fmt.Fprintln(w, t("cli.shell.as_named", "name", c.Name, "user", user, "other", otherUser(e.rb, user)))
+	default:
+		fmt.Fprintln(w, t("cli.shell.as", "user", user, "other", otherUser(e.rb, user)))
+	}
+	if len(copies) == 0 {
+		return
+	}
+	var where []string
+	for _, c := range copies {
+		where = append(where, t("cli.shell.copy."+c.what, "copy", c.to, "file", c.from))
+	}
+	fmt.Fprintln(w, t("cli.shell.copies", "file", e.cfg.File, "where", strings.Join(where, "; ")))
 }

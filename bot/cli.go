@@ -1,0 +1,49 @@
+package bot
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
+)
+
+// CLILang is the language of the operator command line: want when there is a
+// catalogue for it, else the runbook's language, else English (as Bot.Lang).
+func CLILang(want runbook.Lang, rb *runbook.Runbook) runbook.Lang {
+	if _, ok := catalogues[want]; ok {
+		return want
+	}
+	if rb != nil {
+		if _, ok := catalogues[rb.Lang]; ok {
+			return rb.Lang
+		}
+	}
+	return runbook.LangEN
+}
+
+// CLIText is the catalogue message id in lang with its arguments given as
+// name, value pairs, for the operator command line (which has no Bot).
+func CLIText(lang runbook.Lang, id string, kv ...string) string {
+	args := make(map[string]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		args[kv[i]] = kv[i+1]
+	}
+	tmpl, _ := lookup(lang, id)
+	return expand(tmpl, args)
+}
+
+// HasText reports whether the catalogue of lang has the message id.
+func HasText(lang runbook.Lang, id string) bool {
+	_, ok := catalogues[lang][id]
+	return ok
+}
+
+// StateName is the name of an occurrence's state in lang, for people.
+func StateName(lang runbook.Lang, s runbook.State) string {
+	return CLIText(lang, "state."+string(s))
+}
+
+// Weekday is the short name of t's weekday in lang ("Mon", "seg").
+func Weekday(lang runbook.Lang, t time.Time) string {
+	return CLIText(lang, "weekday."+strconv.Itoa(int(t.Weekday())))
+}

@@ -211,8 +211,8 @@ type labels struct {
 }
 
 var checkinLabels = map[runbook.Lang]labels{
-	runbook.LangPT: {"Data", "Job", "Janela", "Resultado", "Duração", "Código de saída", "Aprovado por", "Executado por", "Incidente", "Aprendizados"},
-	runbook.LangEN: {"Date", "Job", "Window", "Result", "Duration", "Exit code", "Approved by", "Run by", "Incident", "Learnings"},
+	runbook.LangPT: {"Data", "Job", "Janela", "Resultado", "Duração", "Código de saída", "Confirmado por", "Executado por", "Incidente", "Aprendizados"},
+	runbook.LangEN: {"Date", "Job", "Window", "Result", "Duration", "Exit code", "Confirmed by", "Run by", "Incident", "Learnings"},
 }
 
 var resultNames = map[runbook.Lang]map[string]string{
@@ -222,14 +222,16 @@ var resultNames = map[runbook.Lang]map[string]string{
 
 var reasonNames = map[runbook.Lang]map[string]string{
 	runbook.LangPT: {
-		"exit": "código de saída diferente de zero", "timeout": "tempo limite excedido",
-		"interrupted": "interrompida (o bot parou durante a execução)", "preflight": "pré-verificação falhou",
-		"cancelled": "cancelada", "start": "o script não pôde ser iniciado",
+		"exit": "código de saída diferente de zero", "timeout": "tempo esgotado",
+		"interrupted": "interrompida (o bot parou durante a execução)", "preflight": "a verificação pré-execução falhou",
+		"cancelled": "cancelada", "start": "não foi possível iniciar o script",
+		"replica_lost": "perdida (a réplica que a executava parou de responder)",
 	},
 	runbook.LangEN: {
 		"exit": "non-zero exit code", "timeout": "timed out",
-		"interrupted": "interrupted (the bot stopped during the run)", "preflight": "pre-flight check failed",
-		"cancelled": "cancelled", "start": "the script could not be started",
+		"interrupted": "interrupted (the bot stopped while it ran)", "preflight": "pre-flight failed",
+		"cancelled": "cancelled", "start": "could not start the script",
+		"replica_lost": "lost (the replica running it stopped answering)",
 	},
 }
 
@@ -267,16 +269,27 @@ func utc(t time.Time, layout string) string {
 	return t.UTC().Format(layout) + " UTC"
 }
 
-// duration formats d to the second (to the millisecond under one second).
+// duration formats d as people read it, to the second (to the millisecond
+// under one second): "11 ms", "40 s", "3 min 12 s", "1 h 5 min 3 s".
 func duration(d time.Duration) string {
 	switch {
 	case d <= 0:
 		return "—"
 	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	default:
-		return d.Round(time.Second).String()
+		return strconv.Itoa(int(d.Round(time.Millisecond)/time.Millisecond)) + " ms"
 	}
+	d = d.Round(time.Second)
+	var parts []string
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "min"}, {time.Second, "s"}} {
+		if n := d / u.d; n > 0 {
+			parts = append(parts, strconv.Itoa(int(n))+" "+u.name)
+			d -= n * u.d
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // renderEntry renders e as its Markdown block, "\n"-terminated lines.

@@ -93,9 +93,9 @@ func TestCheckinsPut_EntryFormat(t *testing.T) {
 				"- **Job:** seed-dev-data\n" +
 				"- **Janela:** 2026-12-04 22:00 UTC\n" +
 				"- **Resultado:** falhou (código de saída diferente de zero)\n" +
-				"- **Duração:** 3m12s\n" +
+				"- **Duração:** 3 min 12 s\n" +
 				"- **Código de saída:** 2\n" +
-				"- **Aprovado por:** <@U111>\n" +
+				"- **Confirmado por:** <@U111>\n" +
 				"- **Executado por:** <@U222>\n" +
 				"- **Incidente:** —\n" +
 				"- **Aprendizados:** —\n\n" +
@@ -112,9 +112,9 @@ func TestCheckinsPut_EntryFormat(t *testing.T) {
 				"- **Job:** deploy-staging\n" +
 				"- **Window:** 2026-12-05 12:30 UTC\n" +
 				"- **Result:** succeeded (dry run)\n" +
-				"- **Duration:** 450ms\n" +
+				"- **Duration:** 450 ms\n" +
 				"- **Exit code:** 0\n" +
-				"- **Approved by:** —\n" +
+				"- **Confirmed by:** —\n" +
 				"- **Run by:** <@U9>\n" +
 				"- **Incident:** INC-1\n" +
 				"- **Learnings:** all good\n\n" +
@@ -126,7 +126,7 @@ func TestCheckinsPut_EntryFormat(t *testing.T) {
 			e:    Entry{Key: "1-1", Job: "j", Result: "weird", Reason: "oom-killed"},
 			want: "### — · j · weird <!-- runbook-bot:checkin 1-1 -->\n\n" +
 				"- **Date:** —\n- **Job:** j\n- **Window:** —\n- **Result:** weird (oom-killed)\n- **Duration:** —\n" +
-				"- **Exit code:** —\n- **Approved by:** —\n- **Run by:** —\n- **Incident:** —\n- **Learnings:** —\n\n" +
+				"- **Exit code:** —\n- **Confirmed by:** —\n- **Run by:** —\n- **Incident:** —\n- **Learnings:** —\n\n" +
 				"<!-- /runbook-bot:checkin 1-1 -->\n",
 		},
 	}
@@ -396,4 +396,22 @@ func TestCheckinsPut_GivenATemporaryFileLeftByAKilledWriter_WhenPut_ThenItIsRemo
 	left, err := filepath.Glob(filepath.Join(dir, ".*"))
 	require.NoError(t, err)
 	require.Empty(t, left, "no temporary file is left beside the check-ins")
+}
+
+func TestDuration_GivenSpans_ThenTheyReadInUnitsPeopleUse(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "—"},
+		{11 * time.Millisecond, "11 ms"},
+		{40 * time.Second, "40 s"},
+		{90 * time.Second, "1 min 30 s"},
+		{3*time.Minute + 12*time.Second + 400*time.Millisecond, "3 min 12 s"},
+		{2 * time.Hour, "2 h"},
+		{time.Hour + 5*time.Minute + 3*time.Second, "1 h 5 min 3 s"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, duration(tt.d), tt.d.String())
+	}
 }

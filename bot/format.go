@@ -37,10 +37,10 @@ func (b *Bot) when(t time.Time, loc *time.Location) string {
 	}
 	lt, ut := t.In(loc), t.UTC()
 	day := b.t("weekday." + strconv.Itoa(int(lt.Weekday())))
-	local := b.t("fmt.when", "day", day, "date", b.date(lt), "time", lt.Format("15:04"), "zone", zoneLabel(lt))
 	if zoneLabel(lt) == "UTC" {
-		return local
+		return day + " " + b.date(lt) + " " + lt.Format("15:04") + " UTC"
 	}
+	local := b.t("fmt.when", "day", day, "date", b.date(lt), "time", lt.Format("15:04"), "zone", zoneLabel(lt))
 	if lt.Format("2006-01-02") == ut.Format("2006-01-02") {
 		return local + " · " + ut.Format("15:04") + " UTC"
 	}

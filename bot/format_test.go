@@ -18,7 +18,7 @@ func TestWhen_GivenATimeAndAZone_ThenItReadsAsPeopleWriteDatesInTheLanguage(t *t
 	}{
 		{runbook.LangPT, time.Date(2026, 12, 2, 2, 5, 0, 0, time.UTC), saoPaulo, "ter 01/12/2026 23:05 (UTC-03) · 02/12/2026 02:05 UTC"},
 		{runbook.LangPT, time.Date(2025, 1, 10, 22, 0, 0, 0, time.UTC), saoPaulo, "sex 10/01/2025 19:00 (UTC-03) · 22:00 UTC"},
-		{runbook.LangPT, time.Date(2025, 1, 10, 5, 0, 0, 0, time.UTC), time.UTC, "sex 10/01/2025 05:00 (UTC)"},
+		{runbook.LangPT, time.Date(2025, 1, 10, 5, 0, 0, 0, time.UTC), time.UTC, "sex 10/01/2025 05:00 UTC"},
 		{runbook.LangEN, time.Date(2025, 1, 10, 22, 0, 0, 0, time.UTC), saoPaulo, "Fri 2025-01-10 19:00 UTC-03 · 22:00 UTC"},
 		{runbook.LangEN, time.Date(2025, 1, 10, 5, 0, 0, 0, time.UTC), time.UTC, "Fri 2025-01-10 05:00 UTC"},
 		{runbook.LangPT, time.Time{}, time.UTC, "—"},

@@ -15,13 +15,13 @@ var planPT = catalogue{
 	"who.freeze":      "um operador do runbook ou quem é responsável por todos os jobs",
 
 	"err.not_allowed_nojob":      "Só {who} pode {action}.",
-	"err.frozen":                 "Congelamento de mudanças em vigor até {until} (“{freeze}”): {job} não pode ser confirmado nem executado até lá. /runbook check, status e run --dry-run continuam funcionando.",
+	"err.frozen":                 "Congelamento de mudanças em vigor até {until} (“{freeze}”): {job} não pode ser confirmado nem executado até lá. /runbook check, /runbook status e /runbook run --dry-run continuam funcionando.",
 	"err.window_frozen":          "A janela de {job} em {window} cai no congelamento “{freeze}” (até {until}): não pode ser confirmada.",
 	"err.freeze_in_past":         "O fim do congelamento, {until}, não está no futuro.",
 	"err.freeze_reason_required": "Informe um motivo: /runbook freeze <AAAA-MM-DD HH:MM ou DD/MM/AAAA HH:MM> <motivo>.",
 	"err.not_frozen":             "Nenhum congelamento em vigor: nada a encerrar.",
 
-	"reply.freeze":   "❄ Congelamento de mudanças até {until}: {reason}. Confirmar e executar ficam recusados até lá; check, status e --dry-run continuam funcionando.",
+	"reply.freeze":   "❄ Congelamento de mudanças até {until}: {reason}. Confirmar e executar ficam recusados até lá; /runbook check, /runbook status e /runbook run --dry-run continuam funcionando.",
 	"reply.unfreeze": "Congelamento encerrado:",
 
 	"freeze.text":     "“{reason}” de {from} até {until}",

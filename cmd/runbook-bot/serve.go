@@ -81,8 +81,8 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 	}
 	sinks := map[string]runbook.SinkFunc{
 		runbook.SinkChat:     chat,
-		runbook.SinkCheckin:  checkinSink(&records.Checkins{Path: e.cfg.CheckinsFile, Lang: lang}, peopleOf(svc)),
-		runbook.SinkDelayLog: delayLogSink(e.cfg.File, lang, peopleOf(svc), e.log),
+		runbook.SinkCheckin:  checkinSink(&records.Checkins{Path: e.cfg.CheckinsFile, Lang: lang}, readableOf(svc)),
+		runbook.SinkDelayLog: delayLogSink(e.cfg.File, lang, readableOf(svc), e.log),
 	}
 	if e.git != nil {
 		e.gitSinks(sinks, svc, lang)

@@ -13,19 +13,20 @@ import (
 
 // Entry is one execution as recorded in the check-ins file.
 type Entry struct {
-	Key         string        // unique per execution, e.g. "42-1" (occurrence id - attempt); letters, digits and ._:- only
-	Job         string        // job id
-	Window      time.Time     // the occurrence's window, shown in UTC
-	Result      string        // succeeded | failed | cancelled (state names), shown translated
-	Reason      string        // failure reason (exit, timeout, interrupted, preflight, cancelled, start), optional
-	Date        time.Time     // when the execution finished
-	Duration    time.Duration // how long it ran
-	ExitCode    *int          // nil when the script never exited (pre-flight failure, interruption)
-	ApprovedBy  string        // Slack user ID(s) or display text; written as given
-	RunBy       string        // Slack user ID or display text; written as given
-	IncidentRef string        // incident id or URL, when recorded
-	Learnings   string        // what the runner learnt, when given
-	DryRun      bool          // the script ran in its plan/validate mode
+	Key         string         // unique per execution, e.g. "42-1" (occurrence id - attempt); letters, digits and ._:- only
+	Job         string         // job id
+	Window      time.Time      // the occurrence's window, shown in Zone and in UTC
+	Zone        *time.Location // the job's zone; nil: times are shown in UTC only
+	Result      string         // succeeded | failed | cancelled (state names), shown translated
+	Reason      string         // failure reason (exit, timeout, interrupted, preflight, cancelled, start), optional
+	Date        time.Time      // when the execution finished
+	Duration    time.Duration  // how long it ran
+	ExitCode    *int           // nil when the script never exited (pre-flight failure, interruption)
+	ApprovedBy  string         // Slack user ID(s) or display text; written as given
+	RunBy       string         // Slack user ID or display text; written as given
+	IncidentRef string         // incident id or URL, when recorded
+	Learnings   string         // what the runner learnt, when given
+	DryRun      bool           // the script ran in its plan/validate mode
 }
 
 // Checkins writes entries into the observability check-ins Markdown file.
@@ -261,14 +262,6 @@ func field(s string) string {
 	return s
 }
 
-// utc formats t in UTC, or "—" when zero.
-func utc(t time.Time, layout string) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.UTC().Format(layout) + " UTC"
-}
-
 // duration formats d as people read it, to the second (to the millisecond
 // under one second): "11 ms", "40 s", "3 min 12 s", "1 h 5 min 3 s".
 func duration(d time.Duration) string {
@@ -315,11 +308,11 @@ func renderEntry(lang runbook.Lang, e Entry) string {
 	job := field(e.Job)
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "### %s · %s · %s %s\n\n", utc(e.Window, "2006-01-02 15:04"), job, orDash(result), openMarker(e.Key))
+	fmt.Fprintf(&b, "### %s · %s · %s %s\n\n", When(lang, e.Window, e.Zone, "15:04"), job, orDash(result), openMarker(e.Key))
 	item := func(label, value string) { fmt.Fprintf(&b, "- **%s:** %s\n", label, orDash(value)) }
-	item(lb.date, utc(e.Date, "2006-01-02 15:04:05"))
+	item(lb.date, When(lang, e.Date, e.Zone, "15:04:05"))
 	item(lb.job, job)
-	item(lb.window, utc(e.Window, "2006-01-02 15:04"))
+	item(lb.window, When(lang, e.Window, e.Zone, "15:04"))
 	item(lb.result, resultLine)
 	item(lb.duration, duration(e.Duration))
 	item(lb.exit, exit)

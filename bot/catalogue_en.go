@@ -219,7 +219,7 @@ var catalogueEN = catalogue{
 	"prompt.justify.label":    "Justification",
 	"prompt.justify.hint":     "Agreed with the platform team because…",
 	"prompt.reschedule.title": "Reschedule",
-	"prompt.reschedule.label": "New time (job's zone: YYYY-MM-DD HH:MM) and justification",
+	"prompt.reschedule.label": "New time (job's zone) and justification",
 	"prompt.reschedule.hint":  "2025-01-10 21:00 platform asked for a later time",
 	"prompt.learnings.title":  "Learnings",
 	"prompt.learnings.label":  "What did this run teach us?",

@@ -219,7 +219,7 @@ var cataloguePT = catalogue{
 	"prompt.justify.label":    "Justificativa",
 	"prompt.justify.hint":     "Combinado com a plataforma porque…",
 	"prompt.reschedule.title": "Reagendar",
-	"prompt.reschedule.label": "Novo horário (fuso do job: AAAA-MM-DD HH:MM ou DD/MM/AAAA HH:MM) e justificativa",
+	"prompt.reschedule.label": "Novo horário (fuso do job) e justificativa",
 	"prompt.reschedule.hint":  "10/01/2025 21:00 a plataforma pediu outro horário",
 	"prompt.learnings.title":  "Aprendizados",
 	"prompt.learnings.label":  "O que esta execução nos ensinou?",

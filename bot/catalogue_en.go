@@ -80,7 +80,7 @@ var catalogueEN = catalogue{
 	"err.reason_required":           "A reason is required: /runbook decline {job} <reason>.",
 	"err.already_declined":          "{job} was already declined by {by}.",
 	"err.already_running":           "{job} is already running (started by {by} at {at}).",
-	"err.dry_run_in_progress":       "A dry run of {job} is in progress, so this one was refused: one execution per job at a time. Try again when it has finished (see its thread).",
+	"err.dry_run_in_progress":       "A dry run of {job} is in progress, so the request was refused: one execution per job at a time. Try again when it has finished (see its thread).",
 	"err.run_in_progress":           "{job} is running, so the dry run was refused: one execution per job at a time. Try again when the run has finished.",
 	"err.next_window_passed":        "The job's next window ({next}) has passed: this occurrence of {job} can no longer be run again.",
 	"err.already_succeeded":         "{job} already ran successfully (run by {by}); nothing to run until the next window.",

@@ -80,7 +80,7 @@ var cataloguePT = catalogue{
 	"err.reason_required":           "Informe um motivo: /runbook decline {job} <motivo>.",
 	"err.already_declined":          "{job} já foi recusado por {by}.",
 	"err.already_running":           "{job} já está em execução (iniciado por {by} em {at}).",
-	"err.dry_run_in_progress":       "Uma simulação de {job} está em andamento e esta foi recusada: uma execução por job de cada vez. Tente de novo quando ela terminar (veja a thread dela).",
+	"err.dry_run_in_progress":       "Uma simulação de {job} está em andamento, então o pedido foi recusado: uma execução por job de cada vez. Tente de novo quando ela terminar (veja a thread dela).",
 	"err.run_in_progress":           "{job} está em execução e a simulação foi recusada: uma execução por job de cada vez. Tente de novo quando a execução terminar.",
 	"err.next_window_passed":        "A próxima janela do job ({next}) já passou: esta ocorrência de {job} não pode mais ser executada de novo.",
 	"err.already_succeeded":         "{job} já foi executado com sucesso (por {by}); nada a executar até a próxima janela.",

@@ -9,6 +9,8 @@ import (
 )
 
 // catalogue maps a message id to its template; "{name}" is replaced by the argument name.
+// A message that counts has two ids, ID.one and ID.other (see tn); every entry uses
+// the Glossary's term for each concept (TestGlossary).
 type catalogue map[string]string
 
 // catalogues holds every user-facing string, one catalogue per language.

@@ -3,11 +3,14 @@ package bot
 import (
 	"regexp"
 	"sort"
+	"strconv"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
 // catalogue maps a message id to its template; "{name}" is replaced by the argument name.
+// A message that counts has two ids, ID.one and ID.other (see tn); every entry uses
+// the Glossary's term for each concept (TestGlossary).
 type catalogue map[string]string
 
 // catalogues holds every user-facing string, one catalogue per language.
@@ -59,6 +62,30 @@ func placeholders(tmpl string) []string {
 func (b *Bot) Text(id string, args map[string]string) string {
 	tmpl, _ := lookup(b.Lang(), id)
 	return expand(tmpl, args)
+}
+
+// Plural forms: a message that counts has the ids ID.one and ID.other; tn picks one.
+const (
+	pluralOne   = ".one"
+	pluralOther = ".other"
+)
+
+// isOne reports whether n takes the singular form in lang: pt-BR counts 0
+// and 1 as singular ("0 linha", "1 linha"), English only 1.
+func isOne(lang runbook.Lang, n int) bool {
+	if lang == runbook.LangPT {
+		return n == 0 || n == 1
+	}
+	return n == 1
+}
+
+// tn is t for a message that counts n: ID.one or ID.other, with "{n}" set to n.
+func (b *Bot) tn(id string, n int, kv ...string) string {
+	form := pluralOther
+	if isOne(b.Lang(), n) {
+		form = pluralOne
+	}
+	return b.t(id+form, append([]string{"n", strconv.Itoa(n)}, kv...)...)
 }
 
 // t is Text with arguments given as name, value pairs.

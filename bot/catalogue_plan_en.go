@@ -15,13 +15,13 @@ var planEN = catalogue{
 	"who.freeze":      "a runbook operator or whoever owns every job",
 
 	"err.not_allowed_nojob":      "Only {who} may {action}.",
-	"err.frozen":                 "Change freeze in force until {until} (“{freeze}”): {job} cannot be confirmed or run until then. /runbook check, status and run --dry-run still work.",
+	"err.frozen":                 "Change freeze in force until {until} (“{freeze}”): {job} cannot be confirmed or run until then. /runbook check, /runbook status and /runbook run --dry-run still work.",
 	"err.window_frozen":          "The {job} window of {window} falls in the change freeze “{freeze}” (until {until}): it cannot be confirmed.",
 	"err.freeze_in_past":         "The end of the freeze, {until}, is not in the future.",
 	"err.freeze_reason_required": "A reason is required: /runbook freeze <YYYY-MM-DD HH:MM> <reason>.",
 	"err.not_frozen":             "No change freeze is in force: nothing to lift.",
 
-	"reply.freeze":   "❄ Change freeze set until {until}: {reason}. Confirm and run are refused until then; check, status and --dry-run still work.",
+	"reply.freeze":   "❄ Change freeze set until {until}: {reason}. Confirm and run are refused until then; /runbook check, /runbook status and /runbook run --dry-run still work.",
 	"reply.unfreeze": "Change freeze lifted:",
 
 	"freeze.text":     "“{reason}” from {from} until {until}",
@@ -61,7 +61,8 @@ var planEN = catalogue{
 	"home.upcoming.empty":    "No window in the next days.",
 	"home.results":           "Latest results ({n})",
 	"home.results.empty":     "No run yet.",
-	"home.more":              "… and {n} more windows (/runbook schedule, the calendar feed).",
+	"home.more.one":          "… and {n} more window (/runbook schedule, the calendar feed).",
+	"home.more.other":        "… and {n} more windows (/runbook schedule, the calendar feed).",
 	"home.preflight.pending": "Pre-flight: with the confirmation request.",
 	"home.preflight.ok":      "Pre-flight passed.",
 	"home.preflight.failed":  "Pre-flight failed: {failed}.",

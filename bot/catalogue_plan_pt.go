@@ -3,7 +3,7 @@ package bot
 // As entradas do planejamento (congelamentos, App Home, calendário, simulate),
 // num bloco próprio: juntadas ao cataloguePT quando o pacote inicia.
 var planPT = catalogue{
-	"usage.freeze":     "/runbook freeze <AAAA-MM-DD HH:MM> <motivo>",
+	"usage.freeze":     "/runbook freeze <AAAA-MM-DD HH:MM ou DD/MM/AAAA HH:MM> <motivo>",
 	"usage.unfreeze":   "/runbook unfreeze <motivo>",
 	"desc.freeze":      "Congela mudanças de agora até lá (no fuso do runbook, {zone}): confirmar e executar ficam recusados nesse meio-tempo. Operadores e quem é responsável por todos os jobs.",
 	"desc.unfreeze":    "Encerra os congelamentos em vigor (definidos aqui ou declarados no runbook). Operadores e quem é responsável por todos os jobs.",
@@ -15,13 +15,13 @@ var planPT = catalogue{
 	"who.freeze":      "um operador do runbook ou quem é responsável por todos os jobs",
 
 	"err.not_allowed_nojob":      "Só {who} pode {action}.",
-	"err.frozen":                 "Congelamento de mudanças em vigor até {until} (“{freeze}”): {job} não pode ser confirmado nem executado até lá. /runbook check, status e run --dry-run continuam funcionando.",
+	"err.frozen":                 "Congelamento de mudanças em vigor até {until} (“{freeze}”): {job} não pode ser confirmado nem executado até lá. /runbook check, /runbook status e /runbook run --dry-run continuam funcionando.",
 	"err.window_frozen":          "A janela de {job} em {window} cai no congelamento “{freeze}” (até {until}): não pode ser confirmada.",
 	"err.freeze_in_past":         "O fim do congelamento, {until}, não está no futuro.",
-	"err.freeze_reason_required": "Informe um motivo: /runbook freeze <AAAA-MM-DD HH:MM> <motivo>.",
+	"err.freeze_reason_required": "Informe um motivo: /runbook freeze <AAAA-MM-DD HH:MM ou DD/MM/AAAA HH:MM> <motivo>.",
 	"err.not_frozen":             "Nenhum congelamento em vigor: nada a encerrar.",
 
-	"reply.freeze":   "❄ Congelamento de mudanças até {until}: {reason}. Confirmar e executar ficam recusados até lá; check, status e --dry-run continuam funcionando.",
+	"reply.freeze":   "❄ Congelamento de mudanças até {until}: {reason}. Confirmar e executar ficam recusados até lá; /runbook check, /runbook status e /runbook run --dry-run continuam funcionando.",
 	"reply.unfreeze": "Congelamento encerrado:",
 
 	"freeze.text":     "“{reason}” de {from} até {until}",
@@ -61,7 +61,8 @@ var planPT = catalogue{
 	"home.upcoming.empty":    "Nenhuma janela nos próximos dias.",
 	"home.results":           "Últimos resultados ({n})",
 	"home.results.empty":     "Nenhuma execução ainda.",
-	"home.more":              "… e mais {n} janelas (/runbook schedule, o feed de calendário).",
+	"home.more.one":          "… e mais {n} janela (/runbook schedule, o feed de calendário).",
+	"home.more.other":        "… e mais {n} janelas (/runbook schedule, o feed de calendário).",
 	"home.preflight.pending": "Verificação pré-execução: junto com o pedido de confirmação.",
 	"home.preflight.ok":      "Verificação pré-execução ok.",
 	"home.preflight.failed":  "Verificação pré-execução falhou: {failed}.",

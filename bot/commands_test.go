@@ -224,7 +224,7 @@ func TestCommand_GivenReadCommands_ThenTheyAnswerFromTheService(t *testing.T) {
 		ExitCode: &code, Attempts: 1, Reason: runbook.ReasonExit, IncidentRef: "INC-9"},
 		Next: &runbook.Occurrence{Job: j.ID, Window: win, State: runbook.Confirmed, ApprovedBy: "U04BIANCA"}, NextAt: win}}
 	text := allText(b.Command(context.Background(), in("status seed-dev-data")).Message)
-	for _, w := range []string{"Status of seed-dev-data", "Current: failed", "Exit code: 3", "Incident: INC-9", "Next: confirmed", "Approved by: @Bianca Ramos"} {
+	for _, w := range []string{"Status of seed-dev-data", "seed-dev-data — current occurrence, state: failed", "Exit code: 3", "Incident: INC-9", "seed-dev-data — next occurrence, state: confirmed", "Confirmed by: @Bianca Ramos"} {
 		assert.Contains(t, text, w)
 	}
 	text = allText(b.Command(context.Background(), in("schedule")).Message)
@@ -236,12 +236,16 @@ func TestCommand_GivenReadCommands_ThenTheyAnswerFromTheService(t *testing.T) {
 	require.Len(t, rep.Sections, 3)
 	assert.Equal(t, []Check{{OK: true, Text: "psql", Detail: "tool: psql — psql 16"}, {OK: false, Text: "DEV_RELATIONAL_URL", Detail: "environment variable: DEV_RELATIONAL_URL — not set"}}, rep.Sections[0].Checks)
 	assert.Equal(t, []Check{{Manual: true, Text: "Acesso à VPN de dev"}}, rep.Sections[1].Checks)
-	assert.Equal(t, "1 automated check(s) failed.", rep.Sections[2].Text)
+	assert.Equal(t, "1 automated check failed.", rep.Sections[2].Text)
+
+	f.pf = runbook.Preflight{Results: []runbook.CheckResult{{Check: j.Checks[3]}}}
+	rep = b.Command(context.Background(), in("check seed-dev-data"))
+	assert.Equal(t, "This job has no automated checks, only the checklist items above.", rep.Sections[len(rep.Sections)-1].Text, "manual items only: nothing automated passed")
 
 	f.hist = []runbook.Occurrence{*f.sts[0].Next, *f.sts[0].Current}
 	text = allText(b.Command(context.Background(), in("history seed-dev-data")).Message)
 	assert.Contains(t, text, "History of seed-dev-data (last 10)")
-	assert.Contains(t, text, "• Fri 2025-01-03 19:00 UTC-03 · 22:00 UTC: failed · run by @Marcos Paulo · exit 3 · incident INC-9")
+	assert.Contains(t, text, "• Fri 2025-01-03 19:00 UTC-03 · 22:00 UTC: failed · run by @Marcos Paulo · exit code 3 · incident INC-9")
 
 	assert.Contains(t, allText(b.Command(context.Background(), in("tickets seed-dev-data")).Message), "No ticket source configured")
 	help := allText(b.Command(context.Background(), in("help")).Message)

@@ -29,44 +29,57 @@ func zoneLabel(t time.Time) string {
 	return abbr
 }
 
-// when formats t in the job's zone and in UTC: "Fri 2025-01-10 19:00 UTC-03 · 22:00 UTC".
+// when formats t in the job's zone and in UTC, as the language writes dates:
+// "sex 10/01/2025 19:00 (UTC-03) · 22:00 UTC", "Fri 2025-01-10 19:00 UTC-03 · 22:00 UTC".
 func (b *Bot) when(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "—"
 	}
 	lt, ut := t.In(loc), t.UTC()
 	day := b.t("weekday." + strconv.Itoa(int(lt.Weekday())))
-	local := day + " " + lt.Format("2006-01-02 15:04") + " " + zoneLabel(lt)
 	if zoneLabel(lt) == "UTC" {
-		return local
+		return day + " " + b.date(lt) + " " + lt.Format("15:04") + " UTC"
 	}
+	local := b.t("fmt.when", "day", day, "date", b.date(lt), "time", lt.Format("15:04"), "zone", zoneLabel(lt))
 	if lt.Format("2006-01-02") == ut.Format("2006-01-02") {
 		return local + " · " + ut.Format("15:04") + " UTC"
 	}
-	return local + " · " + ut.Format("2006-01-02 15:04") + " UTC"
+	return local + " · " + b.date(ut) + " " + ut.Format("15:04") + " UTC"
 }
 
-// clock formats t as "19:27 UTC-03 / 22:27 UTC".
-func clock(t time.Time, loc *time.Location) string {
+// date is t's calendar day as the language writes it: "10/01/2025", "2025-01-10".
+func (b *Bot) date(t time.Time) string {
+	return b.t("fmt.date", "yyyy", t.Format("2006"), "mm", t.Format("01"), "dd", t.Format("02"))
+}
+
+// clock formats t as "19:27 (UTC-03) / 22:27 UTC" (pt-BR) or "19:27 UTC-03 / 22:27 UTC".
+func (b *Bot) clock(t time.Time, loc *time.Location) string {
 	lt := t.In(loc)
 	if zoneLabel(lt) == "UTC" {
 		return lt.Format("15:04") + " UTC"
 	}
-	return lt.Format("15:04") + " " + zoneLabel(lt) + " / " + t.UTC().Format("15:04") + " UTC"
+	return b.t("fmt.clock", "time", lt.Format("15:04"), "zone", zoneLabel(lt)) + " / " + t.UTC().Format("15:04") + " UTC"
 }
 
-// duration formats d as "1 h 5 min", "12 min" or "40 s".
+// duration formats d as "11 ms", "40 s", "1 min 30 s", "12 min", "1 h 5 min" or "2 h".
 func (b *Bot) duration(d time.Duration) string {
 	if d < 0 {
 		d = 0
 	}
+	h, m, s := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
 	switch {
+	case d >= time.Hour && m == 0:
+		return b.t("dur.h", "h", strconv.Itoa(h))
 	case d >= time.Hour:
-		return b.t("dur.hm", "h", strconv.Itoa(int(d/time.Hour)), "m", strconv.Itoa(int(d%time.Hour/time.Minute)))
+		return b.t("dur.hm", "h", strconv.Itoa(h), "m", strconv.Itoa(m))
+	case d >= time.Minute && s == 0:
+		return b.t("dur.m", "m", strconv.Itoa(m))
 	case d >= time.Minute:
-		return b.t("dur.m", "m", strconv.Itoa(int(d/time.Minute)))
+		return b.t("dur.ms", "m", strconv.Itoa(m), "s", strconv.Itoa(s))
+	case d > 0 && d < time.Second:
+		return b.t("dur.milli", "ms", strconv.Itoa(int(d/time.Millisecond)))
 	}
-	return b.t("dur.s", "s", strconv.Itoa(int(d/time.Second)))
+	return b.t("dur.s", "s", strconv.Itoa(s))
 }
 
 // minutesCeil is d in whole minutes, rounded up.

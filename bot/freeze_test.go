@@ -71,7 +71,7 @@ func TestCommand_GivenAFreezeRefusal_ThenTheReplySaysWhyWhoMayAndUntilWhen(t *te
 		{runbook.LangEN, "confirm seed-dev-data", runbook.NewError(runbook.KindConflict, "frozen", map[string]any{"freeze": "year-end", "until": until, "window": window}),
 			"Change freeze in force until Sat 2025-01-11 00:00 UTC-03 · 03:00 UTC (“year-end”): seed-dev-data cannot be confirmed or run until then."},
 		{runbook.LangPT, "run seed-dev-data", runbook.NewError(runbook.KindConflict, "frozen", map[string]any{"freeze": "fim de ano", "until": until}),
-			"Congelamento de mudanças em vigor até sáb 2025-01-11 00:00 UTC-03 · 03:00 UTC (“fim de ano”)"},
+			"Congelamento de mudanças em vigor até sáb 11/01/2025 00:00 (UTC-03) · 03:00 UTC (“fim de ano”)"},
 		{runbook.LangEN, "confirm seed-dev-data", runbook.NewError(runbook.KindConflict, "window_frozen", map[string]any{"freeze": "year-end", "until": until, "window": window}),
 			"The seed-dev-data window of Fri 2025-01-10 19:00 UTC-03 · 22:00 UTC falls in the change freeze “year-end”"},
 		{runbook.LangEN, "freeze 2025-01-10 23:00 x", runbook.NewError(runbook.KindNotAllowed, "not_allowed", map[string]any{"action": "freeze"}),

@@ -133,7 +133,7 @@ func (b *Bot) fitHome(parts *[3]HomePart, fit HomeFit) {
 		}
 		if left := len(p.Items) - n; left > 0 {
 			p.Items = p.Items[:n]
-			p.More = b.t("home.more", "n", strconv.Itoa(left))
+			p.More = b.tn("home.more", left)
 		}
 		return used
 	}
@@ -180,7 +180,7 @@ func (b *Bot) homeResult(o runbook.Occurrence) HomeItem {
 		parts = append(parts, b.t("part.run_by", "by", b.who(o.RunBy)))
 	}
 	if o.Attempts > 1 {
-		parts = append(parts, b.t("part.attempts", "n", strconv.Itoa(o.Attempts)))
+		parts = append(parts, b.tn("part.attempts", o.Attempts))
 	}
 	if o.IncidentRef != "" {
 		parts = append(parts, b.t("part.incident", "ref", o.IncidentRef))

@@ -94,13 +94,13 @@ func (b *Bot) chatLines(lines []string) []string {
 		}
 		n, _ := strconv.ParseInt(l[m[2]:m[3]], 10, 64)
 		text := l[:m[0]]
-		room := maxSectionChars - escapedLen(b.t("output.cut", "n", strconv.FormatInt(n+int64(len(text)), 10))) - 1
+		room := maxSectionChars - escapedLen(b.tn("output.cut", int(n)+len(text))) - 1
 		if escapedLen(text) > room {
 			kept := strings.TrimSuffix(cut(text, room), ellipsis)
 			n += int64(len(text) - len(kept))
 			text = kept
 		}
-		out[i] = text + b.t("output.cut", "n", strconv.FormatInt(n, 10))
+		out[i] = text + b.tn("output.cut", int(n))
 	}
 	return out
 }

@@ -49,6 +49,9 @@ const MaxText = 1000
 // RescheduleLayout is how a reschedule target is written, in the job's zone.
 const RescheduleLayout = "2006-01-02 15:04"
 
+// RescheduleLayoutBR is the other way a reschedule target may be written: day first, as in Brazil.
+const RescheduleLayoutBR = "2/1/2006 15:04"
+
 // Command is a parsed "/runbook" command. It carries data only: there is no argv
 // in it, free text is never executed.
 type Command struct {
@@ -314,6 +317,9 @@ func parseWhen(v Verb, s string, rb *runbook.Runbook, job string) (time.Time, st
 		}
 	}
 	at, err := time.ParseInLocation(RescheduleLayout, date+" "+clock, loc)
+	if err != nil {
+		at, err = time.ParseInLocation(RescheduleLayoutBR, date+" "+clock, loc)
+	}
 	if err != nil {
 		return time.Time{}, rest, perr("bad_time", map[string]any{"verb": string(v), "value": echo(date + " " + clock)})
 	}

@@ -39,6 +39,10 @@ func TestParseCommand_GivenDocumentedCommands_WhenParsed_ThenTheCommandIsData(t 
 		{"delay seed-dev-data waiting for $PLATFORM `ok`", Command{Verb: VerbDelay, Job: "seed-dev-data", Text: "waiting for $PLATFORM `ok`"}},
 		{"reschedule seed-dev-data 2025-01-10 21:30 platform asked", Command{Verb: VerbReschedule, Job: "seed-dev-data",
 			At: time.Date(2025, 1, 11, 0, 30, 0, 0, time.UTC), Text: "platform asked"}},
+		{"reschedule seed-dev-data 10/01/2025 21:30 a plataforma pediu", Command{Verb: VerbReschedule, Job: "seed-dev-data",
+			At: time.Date(2025, 1, 11, 0, 30, 0, 0, time.UTC), Text: "a plataforma pediu"}},
+		{"reschedule seed-dev-data 1/2/2025 9:05 cedo", Command{Verb: VerbReschedule, Job: "seed-dev-data",
+			At: time.Date(2025, 2, 1, 12, 5, 0, 0, time.UTC), Text: "cedo"}},
 		{"reschedule reset-staging 2025-01-11 06:00 later", Command{Verb: VerbReschedule, Job: "reset-staging",
 			At: time.Date(2025, 1, 11, 6, 0, 0, 0, time.UTC), Text: "later"}},
 		{"incident seed-dev-data https://itsm.example.com/INC-1?a=b&c=<!here>", Command{Verb: VerbIncident, Job: "seed-dev-data", Text: "https://itsm.example.com/INC-1?a=b&c=<!here>"}},
@@ -124,6 +128,8 @@ func TestParseCommand_GivenBadInput_WhenParsed_ThenItIsRefusedPrecisely(t *testi
 		{"reschedule seed-dev-data 2025-01-10", "time_required", nil},
 		{"reschedule seed-dev-data tomorrow 21:00 why", "bad_time", map[string]any{"value": "tomorrow 21:00"}},
 		{"reschedule seed-dev-data 2025-01-10 25:00 why", "bad_time", nil},
+		{"reschedule seed-dev-data 31/02/2025 21:00 why", "bad_time", nil},
+		{"reschedule seed-dev-data 01/13/2025 21:00 why", "bad_time", map[string]any{"value": "01/13/2025 21:00"}},
 		{"reschedule seed-dev-data 2025-01-10 21:00", "text_required", nil},
 	} {
 		t.Run(tc.in, func(t *testing.T) {

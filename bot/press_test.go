@@ -83,8 +83,8 @@ func TestPress_GivenAStaleButton_ThenTheReplyNamesItsWindowStateAndTheCurrentMes
 		{name: "superseded, in Portuguese", lang: runbook.LangPT,
 			args: map[string]any{"window": last, "state": "succeeded", "current": next, "current_key": "occ/8/request/0"},
 			want: []string{
-				"Esta mensagem é sobre a janela de seed-dev-data de sex 2025-01-03 19:00 UTC-03 · 22:00 UTC (estado: sucesso)",
-				"A janela sobre a qual agir agora é sex 2025-01-10 19:00 UTC-03 · 22:00 UTC",
+				"Esta mensagem é sobre a janela de seed-dev-data de sex 03/01/2025 19:00 (UTC-03) · 22:00 UTC (estado: sucesso)",
+				"A janela sobre a qual agir agora é sex 10/01/2025 19:00 (UTC-03) · 22:00 UTC",
 			}, key: "occ/8/request/0"},
 		{name: "rescheduled, no window late now", lang: runbook.LangEN,
 			args: map[string]any{"window": last, "state": "scheduled", "moved": next},

@@ -181,6 +181,9 @@ func (b *Bot) requestState(o runbook.Occurrence, loc *time.Location) string {
 	case runbook.Running:
 		return b.t("notice.request.running", "by", b.who(o.RunBy), "at", at(o.StartedAt), "attempt", att)
 	case runbook.Succeeded, runbook.Failed, runbook.Cancelled:
+		if o.FinishedAt == nil {
+			return b.t("notice.request.finished_noat", "state", b.state(o.State), "attempt", att)
+		}
 		return b.t("notice.request.finished", "state", b.state(o.State), "at", at(o.FinishedAt), "attempt", att)
 	}
 	return b.t("notice.request.scheduled", "state", b.state(o.State))
@@ -278,7 +281,7 @@ func (b *Bot) renderRunStarted(n runbook.Notice) Message {
 func (b *Bot) renderRunOutput(n runbook.Notice) Message {
 	m := Message{Fallback: b.t("notice.output.fallback", "job", n.Occ.Job)}
 	if n.Omitted > 0 { // batches merged by the outbox: say what the thread leaves out
-		m.Sections = []Section{{Text: b.t("notice.output.omitted", "n", strconv.Itoa(n.Omitted))}}
+		m.Sections = []Section{{Text: b.tn("notice.output.omitted", n.Omitted)}}
 	}
 	m.Sections = append(m.Sections, outputSections(b.chatLines(n.Lines), maxBlocks-len(m.Sections))...)
 	return m

@@ -46,18 +46,18 @@ func (b *Bot) renderIncident(n runbook.Notice, now time.Time) Message {
 		}
 		at := "—"
 		if o.IncidentAt != nil {
-			at = clock(*o.IncidentAt, loc)
+			at = b.clock(*o.IncidentAt, loc)
 		}
 		text := b.t("notice.incident.recorded", "ref", o.IncidentRef, "by", b.who(o.IncidentBy), "at", at, "min", after)
 		if n.Text != "" { // the reference replaced another (incident --replace)
-			text += "\n" + b.t("notice.incident.replaced", "old", n.Text, "by", b.who(n.Actor), "at", clock(n.At, loc))
+			text += "\n" + b.t("notice.incident.replaced", "old", n.Text, "by", b.who(n.Actor), "at", b.clock(n.At, loc))
 		}
 		m.Sections = append(m.Sections, Section{Text: text})
 	case o.Escalated:
 		m.Sections = append(m.Sections, Section{Text: b.t("notice.incident.escalated")})
 	case o.IncidentDeadline != nil:
 		left := minutesCeil(o.IncidentDeadline.Sub(now))
-		m.Sections = append(m.Sections, Section{Text: b.t("notice.incident.countdown", "min", strconv.Itoa(left), "deadline", clock(*o.IncidentDeadline, loc))})
+		m.Sections = append(m.Sections, Section{Text: b.t("notice.incident.countdown", "min", strconv.Itoa(left), "deadline", b.clock(*o.IncidentDeadline, loc))})
 		m.Buttons = bound(o, Button{ID: "incident", Label: b.t("button.incident"), Style: "primary", Prompt: b.prompt("incident")})
 	}
 	if n.Update {
@@ -73,11 +73,11 @@ func (b *Bot) renderEscalation(n runbook.Notice) Message {
 	failed, deadline := "—", "—"
 	fields := []Field{b.timeField("label.window", o.Window, loc)}
 	if o.FailedAt != nil {
-		failed = clock(*o.FailedAt, loc)
+		failed = b.clock(*o.FailedAt, loc)
 		fields = append(fields, b.timeField("label.failed_at", *o.FailedAt, loc))
 	}
 	if o.IncidentDeadline != nil {
-		deadline = clock(*o.IncidentDeadline, loc)
+		deadline = b.clock(*o.IncidentDeadline, loc)
 		fields = append(fields, b.timeField("label.deadline", *o.IncidentDeadline, loc))
 	}
 	return Message{

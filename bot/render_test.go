@@ -33,7 +33,10 @@ func seedPreflight(t testing.TB) *runbook.Preflight {
 }
 
 // seedTickets is a report of seven open tickets of seed-dev-data, one of them a blocker.
-func seedTickets() *runbook.TicketReport {
+func seedTickets() *runbook.TicketReport { return seedTicketsIn(runbook.LangEN) }
+
+// seedTicketsIn is seedTickets with titles and statuses written in lang.
+func seedTicketsIn(lang runbook.Lang) *runbook.TicketReport {
 	all := []runbook.Ticket{
 		{Key: "#41", Title: "Seed fails on empty <users> table", Status: "open", Assignee: "marcos", URL: "https://github.com/acme/infra/issues/41"},
 		{Key: "#40", Title: "Blocker: dev database migration pending", Status: "open", URL: "https://github.com/acme/infra/issues/40"},
@@ -42,6 +45,17 @@ func seedTickets() *runbook.TicketReport {
 		{Key: "#37", Title: "Non-blocker: log colours", Status: "open", URL: "https://github.com/acme/infra/issues/37"},
 		{Key: "#36", Title: "Rotate the seed credentials", Status: "open", Labels: []string{"security"}, URL: "https://github.com/acme/infra/issues/36"},
 		{Key: "#35", Title: "Old ticket", Status: "open", URL: "https://github.com/acme/infra/issues/35"},
+	}
+	if lang == runbook.LangPT {
+		all = []runbook.Ticket{
+			{Key: "#41", Title: "Seed falha com a tabela <users> vazia", Status: "aberto", Assignee: "marcos", URL: "https://github.com/acme/infra/issues/41"},
+			{Key: "#40", Title: "Migração do banco de dev pendente", Status: "aberto", Labels: []string{runbook.BlockerLabel}, URL: "https://github.com/acme/infra/issues/40"},
+			{Key: "#39", Title: "Acelerar o mongoimport", Status: "aberto", Assignee: "bianca", URL: "https://github.com/acme/infra/issues/39"},
+			{Key: "#38", Title: "Documentar o passo da VPN", Status: "aberto", URL: "https://github.com/acme/infra/issues/38"},
+			{Key: "#37", Title: "Cores do log", Status: "aberto", URL: "https://github.com/acme/infra/issues/37"},
+			{Key: "#36", Title: "Trocar as credenciais do seed", Status: "aberto", Labels: []string{"security"}, URL: "https://github.com/acme/infra/issues/36"},
+			{Key: "#35", Title: "Ticket antigo", Status: "aberto", URL: "https://github.com/acme/infra/issues/35"},
+		}
 	}
 	rep := runbook.TicketReport{Total: len(all), More: len(all) - runbook.MaxShownTickets}
 	for _, t := range all {
@@ -59,8 +73,18 @@ func seedTickets() *runbook.TicketReport {
 	return &rep
 }
 
-// notices is one notice of every kind (and the updates worth seeing), at testNow.
-func notices(t testing.TB) map[string]runbook.Notice {
+// notices is one notice of every kind (and the updates worth seeing), at testNow, with English user text.
+func notices(t testing.TB) map[string]runbook.Notice { return noticesIn(t, runbook.LangEN) }
+
+// noticesIn is notices with the text people type (reasons, justifications,
+// tickets) written in lang, as a team working in that language would.
+func noticesIn(t testing.TB, lang runbook.Lang) map[string]runbook.Notice {
+	tr := func(en, pt string) string {
+		if lang == runbook.LangPT {
+			return pt
+		}
+		return en
+	}
 	base := runbook.Occurrence{ID: 7, Job: "seed-dev-data", Slot: window, Window: window, RequestedAt: tp(window.Add(-24 * time.Hour))}
 	occ := func(f func(o *runbook.Occurrence)) runbook.Occurrence { o := base; f(&o); return o }
 	failedAt := window.Add(12 * time.Minute)
@@ -69,16 +93,16 @@ func notices(t testing.TB) map[string]runbook.Notice {
 		o.RunBy, o.StartedAt, o.FinishedAt, o.ExitCode, o.Reason, o.Attempts = "U03MARCOS", tp(window.Add(2*time.Minute)), tp(failedAt), ip(2), runbook.ReasonExit, 1
 		o.LogSHA256, o.FailedAt, o.IncidentDeadline = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", tp(failedAt), tp(failedAt.Add(15*time.Minute))
 	})
-	yearEnd := runbook.Freeze{Start: window.Add(-48 * time.Hour), End: window.Add(72 * time.Hour), Reason: "year-end freeze", Source: runbook.FreezeRunbook, Line: 48}
+	yearEnd := runbook.Freeze{Start: window.Add(-48 * time.Hour), End: window.Add(72 * time.Hour), Reason: tr("year-end freeze", "fim de ano"), Source: runbook.FreezeRunbook, Line: 48}
 	tail := []string{"importing users.json", "ERROR: connection refused to postgres://***@db:5432/dev", "<!channel> & done"}
 	return map[string]runbook.Notice{
 		"confirm_request": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Check: seedPreflight(t), At: testNow},
 		"confirm_request_tickets": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
-			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Tickets: seedTickets(), At: testNow},
+			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Tickets: seedTicketsIn(lang), At: testNow},
 		"confirm_request_tickets_unavailable": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
 			Occ:     occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }),
-			Tickets: &runbook.TicketReport{Unavailable: "GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)"}, At: testNow},
+			Tickets: &runbook.TicketReport{Unavailable: tr("GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)", "o GitHub respondeu 401 (verifique RUNBOOK_GITHUB_TOKEN)")}, At: testNow},
 		"confirm_request_confirmed": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) {
 				o.State, o.ApprovedBy, o.ApprovedAt = runbook.Confirmed, "U04BIANCA", tp(window.Add(-3*time.Hour))
@@ -86,14 +110,14 @@ func notices(t testing.TB) map[string]runbook.Notice {
 		"confirm_request_confirmed_tickets": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) {
 				o.State, o.ApprovedBy, o.ApprovedAt = runbook.Confirmed, "U04BIANCA", tp(window.Add(-3*time.Hour))
-			}), Tickets: seedTickets(), At: testNow},
+			}), Tickets: seedTicketsIn(lang), At: testNow},
 		"confirm_request_confirmed_early": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) {
 				o.State, o.ApprovedBy, o.ApprovedAt = runbook.Confirmed, "U04BIANCA", tp(window.Add(-48*time.Hour))
 			}), Check: seedPreflight(t), At: testNow},
 		"confirm_request_declined": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) {
-				o.State, o.DeclinedBy, o.DeclineReason = runbook.Declined, "U03MARCOS", "staging freeze <!here>"
+				o.State, o.DeclinedBy, o.DeclineReason = runbook.Declined, "U03MARCOS", tr("staging freeze <!here>", "congelamento do staging <!here>")
 			}), At: testNow},
 		"reminder": {Kind: runbook.NoticeReminder, Key: "occ/7/request/0/reminder/0", Thread: "occ/7/request/0", Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), At: testNow},
@@ -144,8 +168,8 @@ func notices(t testing.TB) map[string]runbook.Notice {
 		"escalation": {Kind: runbook.NoticeEscalation, Key: "occ/7/incident/escalation", Channel: runbook.ChannelIncident,
 			Occ: func() runbook.Occurrence { o := failed; o.Escalated = true; return o }(), At: testNow},
 		"rescheduled": {Kind: runbook.NoticeRescheduled, Key: "occ/7/request/0/rescheduled", Channel: runbook.ChannelRunbook, Actor: "U03MARCOS",
-			Text: "platform asked for 21:00", Occ: occ(func(o *runbook.Occurrence) {
-				o.Window, o.State, o.Reschedules, o.Justification = window.Add(2*time.Hour), runbook.Scheduled, 1, "platform asked for 21:00"
+			Text: tr("platform asked for 21:00", "a plataforma pediu 21:00"), Occ: occ(func(o *runbook.Occurrence) {
+				o.Window, o.State, o.Reschedules, o.Justification = window.Add(2*time.Hour), runbook.Scheduled, 1, tr("platform asked for 21:00", "a plataforma pediu 21:00")
 			}), At: testNow},
 		"confirm_request_frozen": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Freeze: &yearEnd, At: testNow},
@@ -153,10 +177,10 @@ func notices(t testing.TB) map[string]runbook.Notice {
 			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Freeze: &yearEnd, At: testNow},
 		"window_open_frozen": {Kind: runbook.NoticeWindowOpen, Key: "occ/7/request/0/open", Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Freeze: &yearEnd, At: window},
-		"freeze": {Kind: runbook.NoticeFreeze, Key: "freeze/freeze_set/1", Channel: runbook.ChannelRunbook, Actor: "U02LUCAS", Text: "cluster migration <!channel>",
-			Freeze: &runbook.Freeze{Start: testNow, End: testNow.Add(6 * time.Hour), Reason: "cluster migration <!channel>", Source: runbook.FreezeChat, By: "U02LUCAS"}, At: testNow},
-		"unfreeze": {Kind: runbook.NoticeFreeze, Key: "freeze/freeze_lifted/1", Channel: runbook.ChannelRunbook, Actor: "U02LUCAS", Text: "migration done",
-			Freeze: &runbook.Freeze{Start: testNow, End: testNow.Add(time.Hour), Reason: "cluster migration", Source: runbook.FreezeChat, Lifted: true, By: "U02LUCAS"}, At: testNow},
+		"freeze": {Kind: runbook.NoticeFreeze, Key: "freeze/freeze_set/1", Channel: runbook.ChannelRunbook, Actor: "U02LUCAS", Text: tr("cluster migration <!channel>", "migração do cluster <!channel>"),
+			Freeze: &runbook.Freeze{Start: testNow, End: testNow.Add(6 * time.Hour), Reason: tr("cluster migration <!channel>", "migração do cluster <!channel>"), Source: runbook.FreezeChat, By: "U02LUCAS"}, At: testNow},
+		"unfreeze": {Kind: runbook.NoticeFreeze, Key: "freeze/freeze_lifted/1", Channel: runbook.ChannelRunbook, Actor: "U02LUCAS", Text: tr("migration done", "migração concluída"),
+			Freeze: &runbook.Freeze{Start: testNow, End: testNow.Add(time.Hour), Reason: tr("cluster migration", "migração do cluster"), Source: runbook.FreezeChat, Lifted: true, By: "U02LUCAS"}, At: testNow},
 		"approval_withdrawn": {Kind: runbook.NoticeWithdrawn, Key: "occ/7/request/0/withdrawn/1", Thread: "occ/7/request/0", Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Change: seedChange(t), At: testNow},
 		"confirm_request_reasked": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
@@ -179,7 +203,7 @@ var renderNow = window.Add(15 * time.Minute)
 func TestRender_GivenEveryNoticeKind_ThenMessagesMatchTheGoldenFiles(t *testing.T) {
 	for _, lang := range []runbook.Lang{runbook.LangEN, runbook.LangPT} {
 		b, _, _ := newTestBot(t, lang)
-		for name, n := range notices(t) {
+		for name, n := range noticesIn(t, lang) {
 			t.Run(string(lang)+"/"+name, func(t *testing.T) {
 				got, err := json.MarshalIndent(b.Render(n, renderNow), "", "  ")
 				require.NoError(t, err)

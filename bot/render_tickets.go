@@ -106,7 +106,7 @@ func (b *Bot) checkTickets(ctx context.Context, job string) []Section {
 	case rep.Unavailable != "":
 		return []Section{{Text: b.t("tickets.unavailable", "reason", rep.Unavailable)}}
 	case rep.Total > 0:
-		return []Section{{Text: b.t("reply.check.tickets", "n", strconv.Itoa(rep.Total), "job", job)}}
+		return []Section{{Text: b.tn("reply.check.tickets", rep.Total, "job", job)}}
 	}
 	return nil
 }

@@ -45,7 +45,7 @@ func (b *Bot) schedule(ctx context.Context) Reply {
 	fs := b.freezes(ctx)
 	m.Sections = b.freezesSection(fs, b.svc.Now())
 	for _, st := range sts {
-		state := b.t("word.not_created")
+		state := b.t("reply.schedule.not_created")
 		if st.Next != nil {
 			state = b.state(st.Next.State)
 		}
@@ -77,14 +77,14 @@ func (b *Bot) status(ctx context.Context, job string) Reply {
 	m.Sections = b.freezesSection(fs, b.svc.Now())
 	for _, st := range sts {
 		loc := b.zoneOf(st.Job.ID)
-		cur := Section{Text: st.Job.ID + " — " + b.t("label.current") + ": " + b.t("word.none")}
+		cur := Section{Text: b.t("reply.status.current_none", "job", st.Job.ID)}
 		if st.Current != nil {
-			cur = Section{Text: st.Job.ID + " — " + b.t("label.current") + ": " + b.state(st.Current.State) + b.frozenMark(fs, st.Current.Window), Fields: b.occFields(*st.Current, loc)}
+			cur = Section{Text: b.t("reply.status.current", "job", st.Job.ID, "state", b.state(st.Current.State)) + b.frozenMark(fs, st.Current.Window), Fields: b.occFields(*st.Current, loc)}
 		}
-		next := Section{Text: st.Job.ID + " — " + b.t("label.next") + ": " + b.t("word.not_created") + b.frozenMark(fs, st.NextAt),
+		next := Section{Text: b.t("reply.status.next_none", "job", st.Job.ID) + b.frozenMark(fs, st.NextAt),
 			Fields: []Field{b.timeField("label.window", st.NextAt, loc)}}
 		if st.Next != nil {
-			next = Section{Text: st.Job.ID + " — " + b.t("label.next") + ": " + b.state(st.Next.State) + b.frozenMark(fs, st.Next.Window), Fields: b.occFields(*st.Next, loc)}
+			next = Section{Text: b.t("reply.status.next", "job", st.Job.ID, "state", b.state(st.Next.State)) + b.frozenMark(fs, st.Next.Window), Fields: b.occFields(*st.Next, loc)}
 		}
 		m.Sections = append(m.Sections, cur, next)
 	}
@@ -144,10 +144,12 @@ func (b *Bot) check(ctx context.Context, job string) Reply {
 	switch n := len(pf.Failed()); {
 	case len(pf.Results) == 0:
 		m.Sections = append(m.Sections, Section{Text: b.t("reply.check.none")})
+	case n == 0 && !hasAutomated(pf):
+		m.Sections = append(m.Sections, Section{Text: b.t("reply.check.manual_only")})
 	case n == 0:
 		m.Sections = append(m.Sections, Section{Text: b.t("reply.check.ok")})
 	default:
-		m.Sections = append(m.Sections, Section{Text: b.t("reply.check.failed", "n", strconv.Itoa(n))})
+		m.Sections = append(m.Sections, Section{Text: b.tn("reply.check.failed", n)})
 	}
 	if len(pf.Env) > 0 {
 		m.Sections = append(m.Sections, Section{Text: b.t("reply.check.env", "names", strings.Join(pf.Env, ", "))})
@@ -215,7 +217,7 @@ func (b *Bot) history(ctx context.Context, job string) Reply {
 			parts = append(parts, b.t("part.exit", "code", strconv.Itoa(*o.ExitCode)))
 		}
 		if o.Attempts > 1 {
-			parts = append(parts, b.t("part.attempts", "n", strconv.Itoa(o.Attempts)))
+			parts = append(parts, b.tn("part.attempts", o.Attempts))
 		}
 		if o.LogError != "" {
 			parts = append(parts, b.t("part.log_incomplete", "reason", o.LogError))
@@ -270,4 +272,14 @@ func (b *Bot) commits(ctx context.Context, os []runbook.Occurrence) map[int64][]
 		all[id] = cs
 	}
 	return all
+}
+
+// hasAutomated reports whether a pre-flight has a check other than a manual item.
+func hasAutomated(pf runbook.Preflight) bool {
+	for _, r := range pf.Results {
+		if r.Check.Kind != runbook.CheckManual {
+			return true
+		}
+	}
+	return false
 }

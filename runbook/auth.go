@@ -258,6 +258,26 @@ func (s *Service) ContactID(ctx context.Context, name string) string {
 	return s.userID(ctx, name)
 }
 
+// ContactName is the runbook's name for a Slack user or group ID ("Marcos Paulo"),
+// empty when no contact of the runbook has that ID.
+func (s *Service) ContactName(ctx context.Context, id string) string {
+	if id == "" {
+		return ""
+	}
+	contacts := s.Runbook().Contacts
+	for _, c := range contacts {
+		if (c.Kind == ContactUser || c.Kind == ContactGroup) && c.Ref == id {
+			return c.Name
+		}
+	}
+	for _, c := range contacts {
+		if c.Kind == ContactEmail && s.userID(ctx, c.Name) == id {
+			return c.Name
+		}
+	}
+	return ""
+}
+
 func (s *Service) userID(ctx context.Context, name string) string {
 	if name == "" {
 		return ""

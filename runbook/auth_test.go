@@ -161,3 +161,16 @@ func TestStep_GivenAnIncidentByWhoever_ThenTheRuleDecidesAndARefusalChangesNothi
 		})
 	}
 }
+
+func TestContactName_GivenAnID_ThenTheRunbooksNameForItIsFound(t *testing.T) {
+	s := NewService(testRunbook(t), Settings{}, Deps{Directory: &directory{}, Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))})
+	tests := []struct{ id, want string }{
+		{"U03MARCOSPAULO", "Marcos Paulo"},
+		{"U01ANASOUZA", "Ana Souza"},
+		{"U9UNKNOWN", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, s.ContactName(context.Background(), tt.id), tt.id)
+	}
+}

@@ -79,8 +79,8 @@ func (e *appEnv) startWorkers(ctx context.Context, svc *runbook.Service, db stat
 	}
 	sinks := map[string]runbook.SinkFunc{
 		runbook.SinkChat:     chat,
-		runbook.SinkCheckin:  checkinSink(&records.Checkins{Path: e.cfg.CheckinsFile, Lang: lang}),
-		runbook.SinkDelayLog: delayLogSink(cmp.Or(e.delayLog, e.cfg.File), lang, e.log),
+		runbook.SinkCheckin:  checkinSink(&records.Checkins{Path: e.cfg.CheckinsFile, Lang: lang}, readableOf(svc)),
+		runbook.SinkDelayLog: delayLogSink(cmp.Or(e.delayLog, e.cfg.File), lang, readableOf(svc), e.log),
 	}
 	if e.git != nil {
 		e.gitSinks(sinks, svc, lang)

@@ -178,7 +178,7 @@ func (r *gitRecorder) checkin(d runbook.Delivery) (record, error) {
 	if err := json.Unmarshal(d.Payload, &o); err != nil {
 		return record{}, fmt.Errorf("check-in payload: %w", err)
 	}
-	e := entryOf(o)
+	e := entryOf(o, readableOf(r.svc))
 	apply := func(old []byte) ([]byte, string, error) {
 		data, err := records.PutEntry(old, r.lang, e)
 		if err != nil {
@@ -209,7 +209,7 @@ func (r *gitRecorder) delay(d runbook.Delivery) (record, error) {
 	if err := json.Unmarshal(d.Payload, &l); err != nil {
 		return record{}, fmt.Errorf("delay log payload: %w", err)
 	}
-	line := delayLine(l, r.lang)
+	line := delayLine(l, r.lang, readableOf(r.svc))
 	apply := func(old []byte) ([]byte, string, error) {
 		if old == nil {
 			return nil, "", errors.New("the runbook is not in the branch's head")

@@ -13,19 +13,20 @@ import (
 
 // Entry is one execution as recorded in the check-ins file.
 type Entry struct {
-	Key         string        // unique per execution, e.g. "42-1" (occurrence id - attempt); letters, digits and ._:- only
-	Job         string        // job id
-	Window      time.Time     // the occurrence's window, shown in UTC
-	Result      string        // succeeded | failed | cancelled (state names), shown translated
-	Reason      string        // failure reason (exit, timeout, interrupted, preflight, cancelled, start), optional
-	Date        time.Time     // when the execution finished
-	Duration    time.Duration // how long it ran
-	ExitCode    *int          // nil when the script never exited (pre-flight failure, interruption)
-	ApprovedBy  string        // Slack user ID(s) or display text; written as given
-	RunBy       string        // Slack user ID or display text; written as given
-	IncidentRef string        // incident id or URL, when recorded
-	Learnings   string        // what the runner learnt, when given
-	DryRun      bool          // the script ran in its plan/validate mode
+	Key         string         // unique per execution, e.g. "42-1" (occurrence id - attempt); letters, digits and ._:- only
+	Job         string         // job id
+	Window      time.Time      // the occurrence's window, shown in Zone and in UTC
+	Zone        *time.Location // the job's zone; nil: times are shown in UTC only
+	Result      string         // succeeded | failed | cancelled (state names), shown translated
+	Reason      string         // failure reason (exit, timeout, interrupted, preflight, cancelled, start), optional
+	Date        time.Time      // when the execution finished
+	Duration    time.Duration  // how long it ran
+	ExitCode    *int           // nil when the script never exited (pre-flight failure, interruption)
+	ApprovedBy  string         // Slack user ID(s) or display text; written as given
+	RunBy       string         // Slack user ID or display text; written as given
+	IncidentRef string         // incident id or URL, when recorded
+	Learnings   string         // what the runner learnt, when given
+	DryRun      bool           // the script ran in its plan/validate mode
 }
 
 // Checkins writes entries into the observability check-ins Markdown file.
@@ -211,8 +212,8 @@ type labels struct {
 }
 
 var checkinLabels = map[runbook.Lang]labels{
-	runbook.LangPT: {"Data", "Job", "Janela", "Resultado", "Duração", "Código de saída", "Aprovado por", "Executado por", "Incidente", "Aprendizados"},
-	runbook.LangEN: {"Date", "Job", "Window", "Result", "Duration", "Exit code", "Approved by", "Run by", "Incident", "Learnings"},
+	runbook.LangPT: {"Data", "Job", "Janela", "Resultado", "Duração", "Código de saída", "Confirmado por", "Executado por", "Incidente", "Aprendizados"},
+	runbook.LangEN: {"Date", "Job", "Window", "Result", "Duration", "Exit code", "Confirmed by", "Run by", "Incident", "Learnings"},
 }
 
 var resultNames = map[runbook.Lang]map[string]string{
@@ -222,14 +223,16 @@ var resultNames = map[runbook.Lang]map[string]string{
 
 var reasonNames = map[runbook.Lang]map[string]string{
 	runbook.LangPT: {
-		"exit": "código de saída diferente de zero", "timeout": "tempo limite excedido",
-		"interrupted": "interrompida (o bot parou durante a execução)", "preflight": "pré-verificação falhou",
-		"cancelled": "cancelada", "start": "o script não pôde ser iniciado",
+		"exit": "código de saída diferente de zero", "timeout": "tempo esgotado",
+		"interrupted": "interrompida (o bot parou durante a execução)", "preflight": "a verificação pré-execução falhou",
+		"cancelled": "cancelada", "start": "não foi possível iniciar o script",
+		"replica_lost": "perdida (a réplica que a executava parou de responder)",
 	},
 	runbook.LangEN: {
 		"exit": "non-zero exit code", "timeout": "timed out",
-		"interrupted": "interrupted (the bot stopped during the run)", "preflight": "pre-flight check failed",
-		"cancelled": "cancelled", "start": "the script could not be started",
+		"interrupted": "interrupted (the bot stopped while it ran)", "preflight": "pre-flight failed",
+		"cancelled": "cancelled", "start": "could not start the script",
+		"replica_lost": "lost (the replica running it stopped answering)",
 	},
 }
 
@@ -259,24 +262,27 @@ func field(s string) string {
 	return s
 }
 
-// utc formats t in UTC, or "—" when zero.
-func utc(t time.Time, layout string) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.UTC().Format(layout) + " UTC"
-}
-
-// duration formats d to the second (to the millisecond under one second).
+// duration formats d as people read it, to the second (to the millisecond
+// under one second): "11 ms", "40 s", "3 min 12 s", "1 h 5 min 3 s".
 func duration(d time.Duration) string {
 	switch {
 	case d <= 0:
 		return "—"
 	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	default:
-		return d.Round(time.Second).String()
+		return strconv.Itoa(int(d.Round(time.Millisecond)/time.Millisecond)) + " ms"
 	}
+	d = d.Round(time.Second)
+	var parts []string
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "min"}, {time.Second, "s"}} {
+		if n := d / u.d; n > 0 {
+			parts = append(parts, strconv.Itoa(int(n))+" "+u.name)
+			d -= n * u.d
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // renderEntry renders e as its Markdown block, "\n"-terminated lines.
@@ -302,11 +308,11 @@ func renderEntry(lang runbook.Lang, e Entry) string {
 	job := field(e.Job)
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "### %s · %s · %s %s\n\n", utc(e.Window, "2006-01-02 15:04"), job, orDash(result), openMarker(e.Key))
+	fmt.Fprintf(&b, "### %s · %s · %s %s\n\n", When(lang, e.Window, e.Zone, "15:04"), job, orDash(result), openMarker(e.Key))
 	item := func(label, value string) { fmt.Fprintf(&b, "- **%s:** %s\n", label, orDash(value)) }
-	item(lb.date, utc(e.Date, "2006-01-02 15:04:05"))
+	item(lb.date, When(lang, e.Date, e.Zone, "15:04:05"))
 	item(lb.job, job)
-	item(lb.window, utc(e.Window, "2006-01-02 15:04"))
+	item(lb.window, When(lang, e.Window, e.Zone, "15:04"))
 	item(lb.result, resultLine)
 	item(lb.duration, duration(e.Duration))
 	item(lb.exit, exit)

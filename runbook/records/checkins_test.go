@@ -24,6 +24,7 @@ func sampleEntry(key string) Entry {
 		Key:        key,
 		Job:        "seed-dev-data",
 		Window:     time.Date(2026, 12, 4, 22, 0, 0, 0, time.UTC),
+		Zone:       time.FixedZone("-03", -3*3600),
 		Result:     "failed",
 		Reason:     "exit",
 		Date:       time.Date(2026, 12, 4, 22, 3, 12, 0, time.UTC),
@@ -50,7 +51,7 @@ func TestCheckinsPut_CreatesOrAppends(t *testing.T) {
 		{name: "given an empty file when put then header and entry are written", existing: new(string), lang: runbook.LangPT, mode: 0o600,
 			wantHead: "# Check-ins de observabilidade\n"},
 		{name: "given a hand-written file without trailing newline when put then it is kept as a prefix", existing: ptr(human), lang: runbook.LangPT, mode: 0o640,
-			wantHead: human + "\n\n### 2026-12-04 22:00 UTC · seed-dev-data · falhou"},
+			wantHead: human + "\n\n### sex 04/12/2026 19:00 (UTC-03) · 22:00 UTC · seed-dev-data · falhou"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,14 +89,14 @@ func TestCheckinsPut_EntryFormat(t *testing.T) {
 		{
 			name: "given a failed run in pt-BR when put then labels and result are Portuguese",
 			lang: runbook.LangPT, e: sampleEntry("42-1"),
-			want: "### 2026-12-04 22:00 UTC · seed-dev-data · falhou <!-- runbook-bot:checkin 42-1 -->\n\n" +
-				"- **Data:** 2026-12-04 22:03:12 UTC\n" +
+			want: "### sex 04/12/2026 19:00 (UTC-03) · 22:00 UTC · seed-dev-data · falhou <!-- runbook-bot:checkin 42-1 -->\n\n" +
+				"- **Data:** sex 04/12/2026 19:03:12 (UTC-03) · 22:03:12 UTC\n" +
 				"- **Job:** seed-dev-data\n" +
-				"- **Janela:** 2026-12-04 22:00 UTC\n" +
+				"- **Janela:** sex 04/12/2026 19:00 (UTC-03) · 22:00 UTC\n" +
 				"- **Resultado:** falhou (código de saída diferente de zero)\n" +
-				"- **Duração:** 3m12s\n" +
+				"- **Duração:** 3 min 12 s\n" +
 				"- **Código de saída:** 2\n" +
-				"- **Aprovado por:** <@U111>\n" +
+				"- **Confirmado por:** <@U111>\n" +
 				"- **Executado por:** <@U222>\n" +
 				"- **Incidente:** —\n" +
 				"- **Aprendizados:** —\n\n" +
@@ -107,14 +108,14 @@ func TestCheckinsPut_EntryFormat(t *testing.T) {
 			e: Entry{Key: "dry-7", Job: "deploy-staging", Window: time.Date(2026, 12, 5, 9, 30, 0, 0, time.FixedZone("BRT", -3*3600)),
 				Result: "succeeded", DryRun: true, ExitCode: intp(0), Duration: 450 * time.Millisecond, RunBy: "<@U9>",
 				IncidentRef: "INC-1", Learnings: "all good"},
-			want: "### 2026-12-05 12:30 UTC · deploy-staging · succeeded (dry run) <!-- runbook-bot:checkin dry-7 -->\n\n" +
+			want: "### Sat 2026-12-05 12:30 UTC · deploy-staging · succeeded (dry run) <!-- runbook-bot:checkin dry-7 -->\n\n" +
 				"- **Date:** —\n" +
 				"- **Job:** deploy-staging\n" +
-				"- **Window:** 2026-12-05 12:30 UTC\n" +
+				"- **Window:** Sat 2026-12-05 12:30 UTC\n" +
 				"- **Result:** succeeded (dry run)\n" +
-				"- **Duration:** 450ms\n" +
+				"- **Duration:** 450 ms\n" +
 				"- **Exit code:** 0\n" +
-				"- **Approved by:** —\n" +
+				"- **Confirmed by:** —\n" +
 				"- **Run by:** <@U9>\n" +
 				"- **Incident:** INC-1\n" +
 				"- **Learnings:** all good\n\n" +
@@ -126,7 +127,7 @@ func TestCheckinsPut_EntryFormat(t *testing.T) {
 			e:    Entry{Key: "1-1", Job: "j", Result: "weird", Reason: "oom-killed"},
 			want: "### — · j · weird <!-- runbook-bot:checkin 1-1 -->\n\n" +
 				"- **Date:** —\n- **Job:** j\n- **Window:** —\n- **Result:** weird (oom-killed)\n- **Duration:** —\n" +
-				"- **Exit code:** —\n- **Approved by:** —\n- **Run by:** —\n- **Incident:** —\n- **Learnings:** —\n\n" +
+				"- **Exit code:** —\n- **Confirmed by:** —\n- **Run by:** —\n- **Incident:** —\n- **Learnings:** —\n\n" +
 				"<!-- /runbook-bot:checkin 1-1 -->\n",
 		},
 	}
@@ -396,4 +397,43 @@ func TestCheckinsPut_GivenATemporaryFileLeftByAKilledWriter_WhenPut_ThenItIsRemo
 	left, err := filepath.Glob(filepath.Join(dir, ".*"))
 	require.NoError(t, err)
 	require.Empty(t, left, "no temporary file is left beside the check-ins")
+}
+
+func TestDuration_GivenSpans_ThenTheyReadInUnitsPeopleUse(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "—"},
+		{11 * time.Millisecond, "11 ms"},
+		{40 * time.Second, "40 s"},
+		{90 * time.Second, "1 min 30 s"},
+		{3*time.Minute + 12*time.Second + 400*time.Millisecond, "3 min 12 s"},
+		{2 * time.Hour, "2 h"},
+		{time.Hour + 5*time.Minute + 3*time.Second, "1 h 5 min 3 s"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, duration(tt.d), tt.d.String())
+	}
+}
+
+func TestWhen_GivenATimeAndAZone_ThenItReadsAsTheLanguageWritesDates(t *testing.T) {
+	sp := time.FixedZone("-03", -3*3600)
+	at := time.Date(2026, 12, 2, 2, 5, 0, 0, time.UTC)
+	tests := []struct {
+		lang  runbook.Lang
+		t     time.Time
+		loc   *time.Location
+		clock string
+		want  string
+	}{
+		{runbook.LangPT, at, sp, "15:04", "ter 01/12/2026 23:05 (UTC-03) · 02/12/2026 02:05 UTC"},
+		{runbook.LangPT, at.Add(3 * time.Hour), sp, "15:04", "qua 02/12/2026 02:05 (UTC-03) · 05:05 UTC"},
+		{runbook.LangPT, at, nil, "15:04:05", "qua 02/12/2026 02:05:00 UTC"},
+		{runbook.LangEN, at, sp, "15:04", "Tue 2026-12-01 23:05 UTC-03 · 2026-12-02 02:05 UTC"},
+		{runbook.LangEN, time.Time{}, sp, "15:04", "—"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, When(tt.lang, tt.t, tt.loc, tt.clock))
+	}
 }

@@ -48,7 +48,7 @@ func TestParse_GivenAChangeFreezesSection_WhenParsed_ThenEachRowIsAFreezeInTheRu
 func TestParse_GivenABrokenChangeFreeze_WhenParsed_ThenEachProblemHasItsLine(t *testing.T) {
 	for _, tc := range []struct {
 		name, row string
-		want runbook.Msg
+		want      runbook.Msg
 	}{
 		{"bad start", "| 20/12/2026 | 2027-01-04 09:00 | Fim de ano |", runbook.M(runbook.ProbFreezeStartNotTime, "value", "20/12/2026")},
 		{"bad end", "| 2026-12-20 00:00 | amanhã | Fim de ano |", runbook.M(runbook.ProbFreezeEndNotTime, "value", "amanhã")},

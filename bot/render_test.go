@@ -25,9 +25,9 @@ var window = time.Date(2025, 1, 10, 22, 0, 0, 0, time.UTC)
 func seedPreflight(t testing.TB) *runbook.Preflight {
 	j, _ := testRunbook(t, runbook.LangEN).Job("seed-dev-data")
 	return &runbook.Preflight{Results: []runbook.CheckResult{
-		{Check: j.Checks[0], OK: true, Detail: "psql (PostgreSQL) 16.2"},
-		{Check: j.Checks[1], OK: true, Detail: "mongosh 2.1"},
-		{Check: j.Checks[2], OK: false, Detail: "not set"},
+		{Check: j.Checks[0], OK: true, Detail: runbook.TextMsg("psql (PostgreSQL) 16.2")},
+		{Check: j.Checks[1], OK: true, Detail: runbook.TextMsg("mongosh 2.1")},
+		{Check: j.Checks[2], OK: false, Detail: runbook.M(runbook.PfNotSet)},
 		{Check: j.Checks[3]},
 	}}
 }
@@ -78,7 +78,7 @@ func notices(t testing.TB) map[string]runbook.Notice {
 			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Tickets: seedTickets(), At: testNow},
 		"confirm_request_tickets_unavailable": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
 			Occ:     occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }),
-			Tickets: &runbook.TicketReport{Unavailable: "GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)"}, At: testNow},
+			Tickets: &runbook.TicketReport{Unavailable: runbook.M(runbook.TkUnauthorized, "service", "GitHub", "vars", "RUNBOOK_GITHUB_TOKEN")}, At: testNow},
 		"confirm_request_confirmed": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) {
 				o.State, o.ApprovedBy, o.ApprovedAt = runbook.Confirmed, "U04BIANCA", tp(window.Add(-3*time.Hour))

@@ -74,24 +74,28 @@ const (
 	PfUnknownKind     = "preflight.unknown_kind"      // kind
 
 	// Why the tickets are unavailable (TicketReport.Unavailable).
-	TkCancelled    = "ticket.cancelled"      //
-	TkTimedOut     = "ticket.timed_out"      // timeout
-	TkFailed       = "ticket.failed"         //
-	TkError        = "ticket.error"          // error
-	TkUnreadable   = "ticket.unreadable"     // service
-	TkUnauthorized = "ticket.unauthorized"   // service, vars
-	TkRateLimited  = "ticket.rate_limited"   // service
-	TkLimitedUntil = "ticket.limited_until"  // service, until
-	TkForbiddenGH  = "ticket.forbidden_gh"   // repo
-	TkForbiddenJi  = "ticket.forbidden_jira" //
-	TkNotFoundGH   = "ticket.not_found_gh"   //
-	TkNotFoundJi   = "ticket.not_found_jira" // var
-	TkStatus       = "ticket.status"         // service, status
-	TkStatusText   = "ticket.status_text"    // service, status, text
-	TkUnreachable  = "ticket.unreachable"    // service, error
-	TkTimeout      = "ticket.timeout"        // service
-	TkVarUnset     = "ticket.var_unset"      // var
-	TkRepoForm     = "ticket.repo_form"      // var
+	TkCancelled    = "ticket.cancelled"         //
+	TkTimedOut     = "ticket.timed_out"         // timeout
+	TkFailed       = "ticket.failed"            //
+	TkError        = "ticket.error"             // error
+	TkRequest      = "ticket.request"           // service
+	TkUnreadable   = "ticket.unreadable"        // service
+	TkUnauthorized = "ticket.unauthorized"      // service, vars
+	TkRateLimited  = "ticket.rate_limited"      // service
+	TkLimitedUntil = "ticket.limited_until"     // service, until
+	TkForbiddenGH  = "ticket.forbidden_gh"      // repo
+	TkForbiddenJi  = "ticket.forbidden_jira"    //
+	TkNotFoundGH   = "ticket.not_found_gh"      //
+	TkNotFoundJi   = "ticket.not_found_jira"    // var
+	TkStatus       = "ticket.status"            // service, status
+	TkStatusText   = "ticket.status_text"       // service, status, text
+	TkJQLRejected  = "ticket.jql_rejected"      //
+	TkJQLRejectedT = "ticket.jql_rejected_text" // text
+	TkOtherHost    = "ticket.other_host"        // service
+	TkBadURL       = "ticket.bad_url"           // var
+	TkRepoForm     = "ticket.repo_form"         // var
+	TkUnreachable  = "ticket.unreachable"       // service, error
+	TkTimeout      = "ticket.timeout"           // service
 
 	// Lines the bot adds to a run's output.
 	RunDryInProgress = "run.dry_in_progress" // job

@@ -118,7 +118,7 @@ func (b *Bot) confirmButtons(o runbook.Occurrence) []Button {
 
 func (b *Bot) prompt(kind string) *Prompt {
 	return &Prompt{Title: b.t("prompt." + kind + ".title"), Label: b.t("prompt." + kind + ".label"),
-		Placeholder: b.t("prompt." + kind + ".hint"), Submit: b.t("prompt.submit")}
+		Placeholder: b.t("prompt." + kind + ".hint"), Submit: b.t("prompt.submit"), Empty: b.t("prompt.empty")}
 }
 
 // renderRequest is the confirmation request, or its update showing the new state.

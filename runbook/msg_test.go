@@ -2,6 +2,7 @@ package runbook_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
@@ -65,4 +66,25 @@ func TestNotice_GivenAnOldOutboxRow_WhenDecoded_ThenItsTextIsKept(t *testing.T) 
 	assert.Equal(t, runbook.TextMsg("not set"), r.Check.Results[0].Detail)
 	require.NotNil(t, r.Tickets)
 	assert.Equal(t, runbook.TextMsg("GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)"), r.Tickets.Unavailable)
+}
+
+func TestNoteLine_GivenAMsg_WhenMadeAndParsed_ThenItComesBackWholeAndNoOutputLineIsOne(t *testing.T) {
+	// Given a note with a long argument, and lines a script printed
+	m := runbook.M(runbook.RunStartFailed, "error", strings.Repeat("\x00é<", 1000))
+	line := runbook.NoteLine(m)
+
+	// Then the note fits a tail line whole and is read back
+	assert.Equal(t, line, runbook.ClipTail([]string{line})[0], "not clipped")
+	got, ok := runbook.ParseNoteLine(line)
+	require.True(t, ok)
+	assert.Equal(t, runbook.RunStartFailed, got.Code)
+
+	// And no cleaned output line is a note, even one that imitates it
+	forged := runbook.CleanText(line)
+	_, ok = runbook.ParseNoteLine(forged)
+	assert.False(t, ok)
+	for _, l := range []string{"", "plain output", `{"code":"run.no_executor"}`} {
+		_, ok := runbook.ParseNoteLine(l)
+		assert.False(t, ok, l)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/runbook-bot/runbook-bot/bot"
@@ -45,7 +46,7 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "runbook-bot %s — %d job(s) from %s. Type :help for help, /runbook help for commands.\n", version, len(e.rb.Jobs), e.cfg.File)
+	fmt.Fprintln(stdout, b.Text("shell.banner", map[string]string{"version": version, "n": strconv.Itoa(len(e.rb.Jobs)), "file": e.cfg.File}))
 	if err := sh.Run(ctx, stdin); err != nil {
 		return err
 	}

@@ -54,6 +54,7 @@ var ticketsRunEN = catalogue{
 
 	"run.dry_in_progress": "a dry run of {job} was in progress",
 	"run.no_executor":     "no executor: this bot cannot run scripts",
+	"run.busy":            "a run of this job is already in progress",
 	"run.empty_command":   "empty command",
 	"run.start_failed":    "the script could not be started: {error}",
 	"run.log_file":        "the run log could not be created: {error}",

@@ -54,6 +54,7 @@ var ticketsRunPT = catalogue{
 
 	"run.dry_in_progress": "uma simulação (dry run) de {job} estava em andamento",
 	"run.no_executor":     "sem executor: este bot não pode rodar scripts",
+	"run.busy":            "já há uma execução deste job em andamento",
 	"run.empty_command":   "comando vazio",
 	"run.start_failed":    "não foi possível iniciar o script: {error}",
 	"run.log_file":        "não foi possível criar o log da execução: {error}",

@@ -100,6 +100,7 @@ const (
 	// Lines the bot adds to a run's output.
 	RunDryInProgress = "run.dry_in_progress" // job
 	RunNoExecutor    = "run.no_executor"     //
+	RunBusy          = "run.busy"            //
 	RunEmptyCommand  = "run.empty_command"   //
 	RunStartFailed   = "run.start_failed"    // error
 	RunLogFile       = "run.log_file"        // error

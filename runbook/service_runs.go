@@ -2,6 +2,7 @@ package runbook
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -15,6 +16,16 @@ const (
 	batchLines = 40
 	maxBatches = 30
 )
+
+// startFailure says why a script could not be started: the error's own
+// explanation, else its text (redacted).
+func (s *Service) startFailure(err error) Msg {
+	var ex Explained
+	if errors.As(err, &ex) {
+		return ex.Explain()
+	}
+	return M(RunStartFailed, "error", s.redact(err.Error()))
+}
 
 // startExecution starts the script of an occurrence that just became running.
 // It owns the job's execution slot from here (Run took it; a run started by
@@ -41,7 +52,7 @@ func (s *Service) startExecution(o Occurrence) {
 		e, err := s.exec.Execute(context.Background(), j, o.Window, argv, out.add)
 		if err != nil {
 			s.slots.release(o.Job, slotRun)
-			s.finishOwnRun(o.ID, o.Attempts, RunResult{Reason: ReasonStart, Tail: []string{NoteLine(M(RunStartFailed, "error", s.redact(err.Error())))}})
+			s.finishOwnRun(o.ID, o.Attempts, RunResult{Reason: ReasonStart, Tail: []string{NoteLine(s.startFailure(err))}})
 			return
 		}
 		s.runs.Store(o.ID, &liveRun{Execution: e, attempt: o.Attempts})

@@ -45,7 +45,15 @@ const (
 )
 
 // ErrBusy reports that a run of the job is already in progress.
-var ErrBusy = errors.New("a run of this job is already in progress")
+var ErrBusy error = busyError{}
+
+// busyError is ErrBusy: it explains itself to people (runbook.Explained).
+type busyError struct{}
+
+func (busyError) Error() string { return "a run of this job is already in progress" }
+
+// Explain is why the script did not start, for people.
+func (busyError) Explain() runbook.Msg { return runbook.M(runbook.RunBusy) }
 
 // ErrEmptyCommand is why a run with no command did not start.
 var ErrEmptyCommand = errors.New("empty command")

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -202,4 +203,22 @@ func TestRenderProblem_GivenABrokenRunbook_WhenParsed_ThenEachProblemReadsInTheB
 		"docs/runbook.md:5: dia da semana desconhecido “Sextou” (esperado Segunda-feira…Domingo, Diária, Monday…Sunday ou Daily)",
 		"docs/runbook.md:5: nenhum contato para “Bianca Ramos” (acrescente-o à tabela Contatos)",
 	}, pt)
+}
+
+func TestRender_GivenAnOutboxRowWrittenBeforeCodes_WhenRenderedInPortuguese_ThenItsTextIsShownAsWritten(t *testing.T) {
+	// Given a confirmation request stored as older versions wrote it: details and reasons as English text
+	row := `{"kind":"confirm_request","key":"occ/7/request/0","channel":"runbook","at":"2025-01-10T21:00:00Z",
+		"occ":{"id":7,"job":"seed-dev-data","slot":"2025-01-10T22:00:00Z","window":"2025-01-10T22:00:00Z","state":"awaiting_confirmation"},
+		"preflight":{"results":[{"check":{"Kind":"env","Names":["DEV_RELATIONAL_URL"],"Text":"DEV_RELATIONAL_URL"},"ok":false,"detail":"not set"}]},
+		"tickets":{"Unavailable":"GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)"}}`
+	var n runbook.Notice
+	require.NoError(t, json.Unmarshal([]byte(row), &n))
+	b, _, _ := newTestBot(t, runbook.LangPT)
+
+	// When it is delivered now
+	text := allText(b.Render(n, testNow))
+
+	// Then nothing is lost: the old text is shown as it was written
+	assert.Contains(t, text, "DEV_RELATIONAL_URL — not set")
+	assert.Contains(t, text, "tickets indisponíveis: GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)")
 }

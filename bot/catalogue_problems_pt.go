@@ -42,7 +42,7 @@ var msgPT = catalogue{
 	"problem.deadline_zero":         "o prazo do incidente “{value}” precisa ser maior que zero",
 	"problem.threshold_zero":        "o limite de atraso “{value}” precisa ser maior que zero",
 	"problem.lead_zero":             "a antecedência da confirmação “{value}” precisa ser maior que zero",
-	"problem.freeze_columns":        "falta(m) a(s) coluna(s) {missing} na tabela de congelamentos (esperado Início | Fim | Motivo, ou Start | End | Reason)",
+	"problem.freeze_columns":        "a tabela de congelamentos não tem a(s) coluna(s) {missing} (esperado Início | Fim | Motivo, ou Start | End | Reason)",
 	"problem.freeze_no_reason":      "congelamento sem motivo (Motivo/Reason)",
 	"problem.freeze_ends_before":    "o congelamento termina ({end}) antes de começar ({start})",
 	"problem.freeze_start_not_time": "o início do congelamento “{value}” não é uma data e hora (esperado AAAA-MM-DD HH:MM, seguido ou não de um fuso como UTC ou America/Sao_Paulo)",

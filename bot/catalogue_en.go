@@ -204,7 +204,7 @@ var catalogueEN = catalogue{
 	"button.decline":          "Decline",
 	"button.run":              "Run",
 	"button.cancel":           "Cancel run",
-	"button.incident":         "Incident opened",
+	"button.incident":         "Record incident",
 	"button.justify":          "Justify",
 	"button.reschedule":       "Reschedule",
 	"button.learnings":        "Learnings",

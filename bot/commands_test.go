@@ -231,10 +231,10 @@ func TestCommand_GivenReadCommands_ThenTheyAnswerFromTheService(t *testing.T) {
 	assert.Contains(t, text, "seed-dev-data — confirmed")
 	assert.Contains(t, text, "Window: Fri 2025-01-10 19:00 UTC-03 · 22:00 UTC")
 
-	f.pf = runbook.Preflight{Results: []runbook.CheckResult{{Check: j.Checks[0], OK: true, Detail: "psql 16"}, {Check: j.Checks[2], OK: false, Detail: "not set"}, {Check: j.Checks[3]}}}
+	f.pf = runbook.Preflight{Results: []runbook.CheckResult{{Check: j.Checks[0], OK: true, Detail: runbook.M(runbook.PfToolVersion, "tool", "psql", "version", "psql 16")}, {Check: j.Checks[2], OK: false, Detail: runbook.M(runbook.PfNotSet)}, {Check: j.Checks[3]}}}
 	rep := b.Command(context.Background(), in("check seed-dev-data"))
 	require.Len(t, rep.Sections, 3)
-	assert.Equal(t, []Check{{OK: true, Text: "psql", Detail: "tool: psql — psql 16"}, {OK: false, Text: "DEV_RELATIONAL_URL", Detail: "environment variable: DEV_RELATIONAL_URL — not set"}}, rep.Sections[0].Checks)
+	assert.Equal(t, []Check{{OK: true, Text: "psql", Detail: "tool: psql — psql: psql 16"}, {OK: false, Text: "DEV_RELATIONAL_URL", Detail: "environment variable: DEV_RELATIONAL_URL — not set"}}, rep.Sections[0].Checks)
 	assert.Equal(t, []Check{{Manual: true, Text: "Acesso à VPN de dev"}}, rep.Sections[1].Checks)
 	assert.Equal(t, "1 automated check failed.", rep.Sections[2].Text)
 

@@ -99,6 +99,7 @@ type Prompt struct {
 	Label       string
 	Placeholder string
 	Submit      string
+	Empty       string `json:"-"` // the error shown when the text is left empty (not part of the message shown)
 }
 
 // Reply is the answer to a command or button press, for the user who asked.

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
 // Chat limits for preformatted output: a section's text holds at most 3000
@@ -80,13 +82,18 @@ func outputSections(lines []string, blocks int) []Section {
 // (runbook.ClipLine): "… 10481664 bytes cut".
 var clipMark = regexp.MustCompile(`… (\d+) bytes cut$`)
 
-// chatLines are output lines as the chat shows them: a clipped line says in
+// chatLines are output lines as the chat shows them: a line the bot added
+// (runbook.NoteLine) is rendered, a clipped line says in
 // the reader's language how many bytes were cut, and a line too long for a
 // section is cut to fit with that count kept (and grown by what the chat
 // leaves out).
 func (b *Bot) chatLines(lines []string) []string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
+		if note, ok := runbook.ParseNoteLine(l); ok { // a line the bot added: in the reader's language
+			out[i] = b.Msg(note)
+			continue
+		}
 		m := clipMark.FindStringSubmatchIndex(l)
 		if m == nil {
 			out[i] = l

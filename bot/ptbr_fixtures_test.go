@@ -19,26 +19,20 @@ type ptCase struct {
 	foreign []string // text that came from outside the bot and is shown as it came
 }
 
-// pendingCodes is English still produced outside the catalogues: runbook
-// problems and pre-flight details, which branch h-msg turns into codes. Once
-// they are codes, drop them here and add their fixtures to problemFixtures and
-// preflightFixtures.
-var pendingCodes = []string{"not set", "unknown weekday", "no contact for"}
-
 // problemFixtures are runbook problems as a broken-runbook notice lists them.
-var problemFixtures = []string{
-	`docs/runbook.md:9: unknown weekday "Sextou"`,
-	`docs/runbook.md:31: no contact for "Bianca Ramos"`,
+var problemFixtures = []runbook.Problem{
+	{File: "docs/runbook.md", Line: 9, Msg: runbook.M(runbook.ProbWeekdayUnknown, "day", "Sextou")},
+	{File: "docs/runbook.md", Line: 31, Msg: runbook.M(runbook.ProbNoContact, "name", "Bianca Ramos", "table", "Contatos")},
 }
 
 // preflightFixtures are pre-flight results with every kind of check and detail.
 func preflightFixtures(t testing.TB) runbook.Preflight {
 	j, _ := testRunbook(t, runbook.LangPT).Job("seed-dev-data")
 	return runbook.Preflight{Results: []runbook.CheckResult{
-		{Check: j.Checks[0], OK: true, Detail: "psql (PostgreSQL) 16.2"},
-		{Check: j.Checks[1], OK: false, Detail: "not set"},
-		{Check: j.Checks[2], OK: false, Detail: "not set"},
-		{Check: j.Checks[3]},
+		{Check: j.Checks[0], OK: true, Detail: runbook.M(runbook.PfToolVersion, "tool", "psql", "version", "psql (PostgreSQL) 16.2")},
+		{Check: j.Checks[1], OK: false, Detail: runbook.M(runbook.PfToolsMissing, "tools", "mongoimport, mongosh")},
+		{Check: j.Checks[2], OK: false, Detail: runbook.M(runbook.PfNotSet)},
+		{Check: j.Checks[3], Detail: runbook.M(runbook.PfManual)},
 	}, Env: []string{"DEV_RELATIONAL_URL"}}
 }
 
@@ -66,8 +60,9 @@ func ptNoticeCases(t testing.TB) []ptCase {
 		ns["incident_"+r] = n
 	}
 	problems := ns["runbook_invalid"]
-	problems.Lines = problemFixtures
+	problems.Problems, problems.Lines = problemFixtures, nil
 	ns["runbook_invalid"] = problems
+	delete(ns, "runbook_invalid_old_row") // stored before problems had codes: shown as they were written
 	pf := preflightFixtures(t)
 	withChecks := ns["confirm_request"]
 	withChecks.Check = &pf

@@ -118,7 +118,7 @@ func (b *Bot) confirmButtons(o runbook.Occurrence) []Button {
 
 func (b *Bot) prompt(kind string) *Prompt {
 	return &Prompt{Title: b.t("prompt." + kind + ".title"), Label: b.t("prompt." + kind + ".label"),
-		Placeholder: b.t("prompt." + kind + ".hint"), Submit: b.t("prompt.submit")}
+		Placeholder: b.t("prompt." + kind + ".hint"), Submit: b.t("prompt.submit"), Empty: b.t("prompt.empty")}
 }
 
 // renderRequest is the confirmation request, or its update showing the new state.
@@ -399,7 +399,14 @@ func (b *Bot) renderBroken(n runbook.Notice) Message {
 	if r := n.Revision; r != nil {
 		body = b.t("notice.broken.commit", "file", file, "commit", r.Short(), "author", r.Author, "in_force", n.InForce)
 	}
-	return Message{Title: b.t("notice.broken.title"), Sections: []Section{{Text: body}, {Lines: n.Lines}}}
+	lines := n.Lines // older rows carry their problems as English text
+	if len(n.Problems) > 0 {
+		lines = make([]string, len(n.Problems))
+		for i, p := range n.Problems {
+			lines[i] = RenderProblem(b.Lang(), p)
+		}
+	}
+	return Message{Title: b.t("notice.broken.title"), Sections: []Section{{Text: body}, {Lines: lines}}}
 }
 
 // renderRecordsPR says that the records go to a branch and a pull request (Lines: branch, reason).

@@ -25,9 +25,9 @@ var window = time.Date(2025, 1, 10, 22, 0, 0, 0, time.UTC)
 func seedPreflight(t testing.TB) *runbook.Preflight {
 	j, _ := testRunbook(t, runbook.LangEN).Job("seed-dev-data")
 	return &runbook.Preflight{Results: []runbook.CheckResult{
-		{Check: j.Checks[0], OK: true, Detail: "psql (PostgreSQL) 16.2"},
-		{Check: j.Checks[1], OK: true, Detail: "mongosh 2.1"},
-		{Check: j.Checks[2], OK: false, Detail: "not set"},
+		{Check: j.Checks[0], OK: true, Detail: runbook.TextMsg("psql (PostgreSQL) 16.2")},
+		{Check: j.Checks[1], OK: true, Detail: runbook.TextMsg("mongosh 2.1")},
+		{Check: j.Checks[2], OK: false, Detail: runbook.M(runbook.PfNotSet)},
 		{Check: j.Checks[3]},
 	}}
 }
@@ -102,7 +102,7 @@ func noticesIn(t testing.TB, lang runbook.Lang) map[string]runbook.Notice {
 			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Tickets: seedTicketsIn(lang), At: testNow},
 		"confirm_request_tickets_unavailable": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Channel: runbook.ChannelRunbook,
 			Occ:     occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }),
-			Tickets: &runbook.TicketReport{Unavailable: tr("GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)", "o GitHub respondeu 401 (verifique RUNBOOK_GITHUB_TOKEN)")}, At: testNow},
+			Tickets: &runbook.TicketReport{Unavailable: runbook.M(runbook.TkUnauthorized, "service", "GitHub", "vars", "RUNBOOK_GITHUB_TOKEN")}, At: testNow},
 		"confirm_request_confirmed": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) {
 				o.State, o.ApprovedBy, o.ApprovedAt = runbook.Confirmed, "U04BIANCA", tp(window.Add(-3*time.Hour))
@@ -186,10 +186,13 @@ func noticesIn(t testing.TB, lang runbook.Lang) map[string]runbook.Notice {
 		"confirm_request_reasked": {Kind: runbook.NoticeRequest, Key: "occ/7/request/0", Update: true, Channel: runbook.ChannelRunbook,
 			Occ: occ(func(o *runbook.Occurrence) { o.State = runbook.AwaitingConfirmation }), Change: seedChange(t), At: testNow},
 		"runbook_invalid": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/ab", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
+			Problems: runbook.Problems{{File: "docs/runbook.md", Line: 9, Msg: runbook.M(runbook.ProbWeekdayUnknown, "day", "Sextou")},
+				{File: "docs/runbook.md", Line: 31, Msg: runbook.M(runbook.ProbNoContact, "name", "Bianca Ramos", "table", "Contatos")}}, At: testNow},
+		"runbook_invalid_old_row": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/ab", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
 			Lines: []string{"docs/runbook.md:9: unknown weekday \"Sextou\"", "docs/runbook.md:31: no contact for \"Bianca Ramos\""}, At: testNow},
 		"runbook_invalid_commit": {Kind: runbook.NoticeRunbookBroken, Key: "runbook/invalid/cd", Channel: runbook.ChannelRunbook, Text: "docs/runbook.md",
 			Revision: &runbook.Revision{Commit: "9f3c2e1d0b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e", Author: "Bianca Ramos <bianca@example.com>", When: testNow},
-			InForce:  "4d5e6f7", Lines: []string{"docs/runbook.md:9: unknown weekday \"Sextou\""}, At: testNow},
+			InForce:  "4d5e6f7", Problems: runbook.Problems{{File: "docs/runbook.md", Line: 9, Msg: runbook.M(runbook.ProbWeekdayUnknown, "day", "Sextou")}}, At: testNow},
 		"records_pull_request": {Kind: runbook.NoticeRecordsPR, Key: "git/records-pull-request/x", Channel: runbook.ChannelRunbook,
 			Text: "https://github.com/acme/platform/pull/7", Lines: []string{"runbook-bot/records", "main is protected"}, At: testNow},
 		"records_pull_request_none": {Kind: runbook.NoticeRecordsPR, Key: "git/records-pull-request/y", Channel: runbook.ChannelRunbook,

@@ -20,8 +20,8 @@ func (b *Bot) ticketSections(rep runbook.TicketReport, job string) []Section {
 
 // ticketReport is ticketSections, with the --despite-tickets line only when confirming is still open.
 func (b *Bot) ticketReport(rep runbook.TicketReport, job string, confirming bool) []Section {
-	if rep.Unavailable != "" {
-		return []Section{{Text: b.t("tickets.unavailable", "reason", rep.Unavailable)}}
+	if !rep.Unavailable.IsZero() {
+		return []Section{{Text: b.t("tickets.unavailable", "reason", b.Msg(rep.Unavailable))}}
 	}
 	if rep.Total == 0 && len(rep.Tickets) == 0 {
 		return []Section{{Text: b.t("tickets.none")}}
@@ -67,8 +67,11 @@ func (b *Bot) ticketLine(t runbook.Ticket) Link {
 		assignee = b.t("tickets.unassigned")
 	}
 	status := t.Status
-	if status == "" {
+	switch status {
+	case "":
 		status = "—"
+	case runbook.TicketOpen:
+		status = b.t("tickets.status.open")
 	}
 	return Link{Prefix: mark, Label: t.Key, URL: t.URL,
 		Suffix: " " + b.t("tickets.line", "title", cut(oneLine(t.Title), maxTicketTitle), "status", status, "assignee", assignee)}
@@ -87,7 +90,7 @@ func (b *Bot) tickets(ctx context.Context, job string) Reply {
 	rep := b.svc.Tickets(ctx, job)
 	title := b.t("reply.tickets.title", "job", job)
 	m := Message{Fallback: title, Title: title}
-	if rep.Unavailable == "" && rep.Total == 0 && len(rep.Tickets) == 0 {
+	if rep.Unavailable.IsZero() && rep.Total == 0 && len(rep.Tickets) == 0 {
 		m.Sections = []Section{{Text: b.t("reply.tickets.none", "job", job)}}
 		return Reply{Message: m}
 	}
@@ -103,8 +106,8 @@ func (b *Bot) checkTickets(ctx context.Context, job string) []Section {
 	}
 	rep := b.svc.Tickets(ctx, job)
 	switch {
-	case rep.Unavailable != "":
-		return []Section{{Text: b.t("tickets.unavailable", "reason", rep.Unavailable)}}
+	case !rep.Unavailable.IsZero():
+		return []Section{{Text: b.t("tickets.unavailable", "reason", b.Msg(rep.Unavailable))}}
 	case rep.Total > 0:
 		return []Section{{Text: b.tn("reply.check.tickets", rep.Total, "job", job)}}
 	}

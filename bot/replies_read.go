@@ -181,8 +181,8 @@ func (b *Bot) preflightSections(pf runbook.Preflight, checklist string) []Sectio
 // checkDetail is "tool: docker" plus the checker's detail, never a value.
 func (b *Bot) checkDetail(r runbook.CheckResult) string {
 	d := b.t("check."+string(r.Check.Kind)) + ": " + strings.Join(r.Check.Names, " / ")
-	if r.Detail != "" {
-		d += " — " + r.Detail
+	if !r.Detail.IsZero() {
+		d += " — " + b.Msg(r.Detail)
 	}
 	return d
 }

@@ -32,7 +32,7 @@ func TestCommand_GivenTicketReports_WhenTicketsIsAsked_ThenTheReplyListsThemOrSa
 		{"given seven tickets in Portuguese when asked then e mais 2", runbook.LangPT, seedTickets(),
 			[]string{"Tickets abertos (7):", "sem responsável", "e mais 2", "Tickets bloqueantes abertos: #40"}, nil, true},
 		{"given the source failed when asked then tickets unavailable with the reason", runbook.LangEN,
-			&runbook.TicketReport{Unavailable: "timed out after 5s"}, []string{"tickets unavailable: timed out after 5s"}, []string{"Open tickets ("}, true},
+			&runbook.TicketReport{Unavailable: runbook.M(runbook.TkTimedOut, "timeout", "5s")}, []string{"tickets unavailable: timed out after 5s"}, []string{"Open tickets ("}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +81,7 @@ func TestCheck_GivenTickets_WhenChecked_ThenAWarningLineThatNeverBlocks(t *testi
 		{"given no open ticket when checked then no ticket line", &runbook.TicketReport{}, ""},
 		{"given open tickets when checked then N open tickets", seedTickets(),
 			"⚠ 7 open tickets related to seed-dev-data (/runbook tickets seed-dev-data lists them); they do not block the run."},
-		{"given the source failed when checked then tickets unavailable", &runbook.TicketReport{Unavailable: "GitHub answered 502"},
+		{"given the source failed when checked then tickets unavailable", &runbook.TicketReport{Unavailable: runbook.M(runbook.TkStatus, "service", "GitHub", "status", "502")},
 			"⚠ tickets unavailable: GitHub answered 502"},
 	}
 	for _, tt := range tests {

@@ -58,14 +58,16 @@ func KindOf(err error) Kind {
 	return KindInternal
 }
 
-// Problem is one thing wrong in the runbook document.
+// Problem is one thing wrong in the runbook document: where, and what as a Msg
+// the chat layer renders (Problem.String is for logs).
 type Problem struct {
-	File string
-	Line int
-	Msg  string
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Msg  Msg    `json:"msg"`
 }
 
-// String formats the problem as FILE:LINE: message.
+// String formats the problem as FILE:LINE: code name="value"…, for logs and
+// errors; people read it rendered by the chat layer's catalogue.
 func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
 
 // Problems is every problem found in a document; it is an error when non-empty.

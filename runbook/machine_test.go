@@ -85,7 +85,7 @@ func TestStep_GivenAnEvent_WhenApplied_ThenStateAndEffectsFollowTheLifecycle(t *
 				require.Equal(t, openTickets(), out.Occ.Tickets)
 				require.Equal(t, openTickets(), out.Notices[0].Tickets)
 			}},
-		{name: "the request edited after a confirmation keeps the confirmation's fresh look-up", given: withTickets(occ(AwaitingConfirmation), &TicketReport{Unavailable: "timed out"}),
+		{name: "the request edited after a confirmation keeps the confirmation's fresh look-up", given: withTickets(occ(AwaitingConfirmation), &TicketReport{Unavailable: M(TkTimedOut, "timeout", "5s")}),
 			ev: Event{Kind: EvConfirm, Actor: owner, Tickets: openTickets()}, at: t0.Add(-time.Hour),
 			wantState: Confirmed, check: func(t *testing.T, out Outcome) {
 				require.Len(t, out.Notices, 1)

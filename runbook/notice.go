@@ -32,22 +32,24 @@ const (
 // Notice is a chat-neutral message to deliver: the chat layer renders it. Notices
 // are stored in the outbox in the same transaction as the state change that made them.
 type Notice struct {
-	Kind    NoticeKind    `json:"kind"`
-	Key     string        `json:"key"`              // identity of the chat message; updates edit it in place
-	Update  bool          `json:"update,omitempty"` // edit the message with Key instead of posting
-	Thread  string        `json:"thread,omitempty"` // key of the message to reply under
-	After   string        `json:"after,omitempty"`  // key of a message that must be posted first
-	Channel string        `json:"channel"`          // ChannelRunbook or ChannelIncident
-	Occ     Occurrence    `json:"occ"`              // snapshot at the time of the change
-	Late    bool          `json:"late,omitempty"`   // fired after its time (the bot was down)
-	Last    bool          `json:"last,omitempty"`   // the last reminder (goes to the backup too)
-	Lines   []string      `json:"lines,omitempty"`  // run output, redacted; or runbook problems
-	Check   *Preflight    `json:"preflight,omitempty"`
-	Text    string        `json:"text,omitempty"` // redacted free text (reason, justification)
-	Actor   string        `json:"actor,omitempty"`
-	At      time.Time     `json:"at"` // when the notice was made
-	Tail    []string      `json:"tail,omitempty"`
-	Tickets *TicketReport `json:"tickets,omitempty"` // related open tickets, on confirmation requests
+	Kind    NoticeKind `json:"kind"`
+	Key     string     `json:"key"`              // identity of the chat message; updates edit it in place
+	Update  bool       `json:"update,omitempty"` // edit the message with Key instead of posting
+	Thread  string     `json:"thread,omitempty"` // key of the message to reply under
+	After   string     `json:"after,omitempty"`  // key of a message that must be posted first
+	Channel string     `json:"channel"`          // ChannelRunbook or ChannelIncident
+	Occ     Occurrence `json:"occ"`              // snapshot at the time of the change
+	Late    bool       `json:"late,omitempty"`   // fired after its time (the bot was down)
+	Last    bool       `json:"last,omitempty"`   // the last reminder (goes to the backup too)
+	Lines   []string   `json:"lines,omitempty"`  // run output, redacted (older runbook_invalid rows: their problems as text)
+	// Problems are the problems of a broken runbook (runbook_invalid).
+	Problems []Problem     `json:"problems,omitempty"`
+	Check    *Preflight    `json:"preflight,omitempty"`
+	Text     string        `json:"text,omitempty"` // redacted free text (reason, justification)
+	Actor    string        `json:"actor,omitempty"`
+	At       time.Time     `json:"at"` // when the notice was made
+	Tail     []string      `json:"tail,omitempty"`
+	Tickets  *TicketReport `json:"tickets,omitempty"` // related open tickets, on confirmation requests
 	// Change is the approval withdrawn because the runbook's row changed, on
 	// the withdrawal notice and on the request it edits to ask again.
 	Change *TermsChange `json:"change,omitempty"`

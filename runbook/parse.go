@@ -1,7 +1,6 @@
 package runbook
 
 import (
-	"fmt"
 	"sort"
 	"time"
 
@@ -64,7 +63,7 @@ func (p *parser) run() {
 	contacts := p.contactsTable()
 	sched := p.scheduleTable()
 	if sched == nil {
-		p.problemf(1, "no schedule table found (expected a table with the columns %s)", scheduleColumnList())
+		p.problem(1, ProbNoSchedule, "columns", scheduleColumnList())
 	} else {
 		p.parseSchedule(sched)
 	}
@@ -75,12 +74,12 @@ func (p *parser) run() {
 	sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Line < p.problems[j].Line })
 }
 
-// problemf records a problem at a line (at least 1).
-func (p *parser) problemf(line int, format string, args ...any) {
+// problem records a problem at a line (at least 1): a code and its arguments as name, value pairs.
+func (p *parser) problem(line int, code string, kv ...string) {
 	if line < 1 {
 		line = 1
 	}
-	p.problems = append(p.problems, Problem{File: p.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	p.problems = append(p.problems, Problem{File: p.file, Line: line, Msg: M(code, kv...)})
 }
 
 // lineAt converts a byte offset in the source to a 1-based line number.

@@ -2,6 +2,7 @@ package runbook
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -48,18 +49,18 @@ func (p *parser) parseContacts(ref *contactsRef) {
 		}
 		name, value := cellText(r, ref.nameCol), cellText(r, ref.slack)
 		if name == "" {
-			p.problemf(r.line, "contact without a name (Slack %q)", value)
+			p.problem(r.line, ProbContactNoName, "slack", value)
 			continue
 		}
 		if first, dup := seen[Fold(name)]; dup {
-			p.problemf(r.line, "duplicate contact %q (already at line %d)", name, first)
+			p.problem(r.line, ProbContactDuplicate, "name", name, "line", strconv.Itoa(first))
 			continue
 		}
 		seen[Fold(name)] = r.line
 		kind, ref, ok := classifyContact(value)
 		if !ok {
 			p.badContacts[Fold(name)] = true
-			p.problemf(r.line, "invalid Slack contact %q for %q (expected a user ID U…/W…, a user-group ID S… or an e-mail address)", value, name)
+			p.problem(r.line, ProbContactInvalid, "value", value, "name", name)
 			continue
 		}
 		p.rb.Contacts = append(p.rb.Contacts, Contact{Name: name, Kind: kind, Ref: ref, Line: r.line})
@@ -118,7 +119,7 @@ func (p *parser) checkOwnersHaveContacts(haveTable bool) {
 			for i, n := range names {
 				list[i] = n.name
 			}
-			p.problemf(1, "no contacts table (add a %s table with columns Nome/Name and Slack for %s)", table, strings.Join(list, ", "))
+			p.problem(1, ProbNoContactsTable, "table", table, "names", strings.Join(list, ", "))
 		}
 		return
 	}
@@ -128,7 +129,7 @@ func (p *parser) checkOwnersHaveContacts(haveTable bool) {
 			continue
 		}
 		reported[n] = true
-		p.problemf(n.line, "no contact for %q (add it to the %s table)", n.name, table)
+		p.problem(n.line, ProbNoContact, "name", n.name, "table", table)
 	}
 	for i := range p.rb.Jobs {
 		p.rb.Jobs[i].Primary = p.teamIfGroup(p.rb.Jobs[i].Primary)

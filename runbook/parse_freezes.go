@@ -57,7 +57,7 @@ func (p *parser) parseFreezes() {
 			}
 		}
 		if len(missing) > 0 {
-			p.problemf(t.line, "change freezes table is missing column(s) %s (expected Início | Fim | Motivo, or Start | End | Reason)", strings.Join(missing, ", "))
+			p.problem(t.line, ProbFreezeColumns, "missing", strings.Join(missing, ", "))
 			return
 		}
 		for _, r := range t.rows {
@@ -77,11 +77,11 @@ func (p *parser) parseFreezeRow(r mdRow, idx [3]int) {
 	reason := cellText(r, idx[2])
 	ok := okStart && okEnd
 	if reason == "" {
-		p.problemf(r.line, "change freeze without a reason (Motivo/Reason)")
+		p.problem(r.line, ProbFreezeNoReason)
 		ok = false
 	}
 	if okStart && okEnd && !end.After(start) {
-		p.problemf(r.line, "change freeze ends (%s) before it starts (%s)", end.Format(FreezeLayout+" MST"), start.Format(FreezeLayout+" MST"))
+		p.problem(r.line, ProbFreezeEndsBefore, "end", end.Format(FreezeLayout+" MST"), "start", start.Format(FreezeLayout+" MST"))
 		ok = false
 	}
 	if ok {
@@ -91,23 +91,27 @@ func (p *parser) parseFreezeRow(r mdRow, idx [3]int) {
 
 // freezeTime reads "YYYY-MM-DD HH:MM [zone]" in the runbook's zone unless one is named.
 func (p *parser) freezeTime(r mdRow, raw, what string) (time.Time, bool) {
+	notTime, badZone := ProbFreezeStartNotTime, ProbFreezeStartZone
+	if what == "end" {
+		notTime, badZone = ProbFreezeEndNotTime, ProbFreezeEndZone
+	}
 	fields := strings.Fields(raw)
 	if len(fields) < 2 || len(fields) > 3 {
-		p.problemf(r.line, "change freeze %s %q is not a time (expected YYYY-MM-DD HH:MM, optionally followed by a zone such as UTC or America/Sao_Paulo)", what, raw)
+		p.problem(r.line, notTime, "value", raw)
 		return time.Time{}, false
 	}
 	loc := p.opts.DefaultZone
 	if len(fields) == 3 {
 		z, err := ParseZone(fields[2])
 		if err != nil {
-			p.problemf(r.line, "unknown time zone %q in the change freeze %s (expected UTC, UTC±H[:MM] or an IANA name such as America/Sao_Paulo)", fields[2], what)
+			p.problem(r.line, badZone, "zone", fields[2])
 			return time.Time{}, false
 		}
 		loc = z
 	}
 	t, err := time.ParseInLocation(FreezeLayout, fields[0]+" "+fields[1], loc)
 	if err != nil {
-		p.problemf(r.line, "change freeze %s %q is not a time (expected YYYY-MM-DD HH:MM, optionally followed by a zone such as UTC or America/Sao_Paulo)", what, raw)
+		p.problem(r.line, notTime, "value", raw)
 		return time.Time{}, false
 	}
 	return t, true

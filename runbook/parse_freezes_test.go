@@ -47,13 +47,14 @@ func TestParse_GivenAChangeFreezesSection_WhenParsed_ThenEachRowIsAFreezeInTheRu
 
 func TestParse_GivenABrokenChangeFreeze_WhenParsed_ThenEachProblemHasItsLine(t *testing.T) {
 	for _, tc := range []struct {
-		name, row, want string
+		name, row string
+		want      runbook.Msg
 	}{
-		{"bad start", "| 20/12/2026 | 2027-01-04 09:00 | Fim de ano |", `change freeze start "20/12/2026" is not a time`},
-		{"bad end", "| 2026-12-20 00:00 | amanhã | Fim de ano |", `change freeze end "amanhã" is not a time`},
-		{"bad zone", "| 2026-12-20 00:00 Marte/Base | 2027-01-04 09:00 | Fim de ano |", `unknown time zone "Marte/Base"`},
-		{"end first", "| 2027-01-04 09:00 | 2026-12-20 00:00 | Fim de ano |", "change freeze ends (2026-12-20 00:00 UTC) before it starts (2027-01-04 09:00 UTC)"},
-		{"no reason", "| 2026-12-20 00:00 | 2027-01-04 09:00 |  |", "change freeze without a reason"},
+		{"bad start", "| 20/12/2026 | 2027-01-04 09:00 | Fim de ano |", runbook.M(runbook.ProbFreezeStartNotTime, "value", "20/12/2026")},
+		{"bad end", "| 2026-12-20 00:00 | amanhã | Fim de ano |", runbook.M(runbook.ProbFreezeEndNotTime, "value", "amanhã")},
+		{"bad zone", "| 2026-12-20 00:00 Marte/Base | 2027-01-04 09:00 | Fim de ano |", runbook.M(runbook.ProbFreezeStartZone, "zone", "Marte/Base")},
+		{"end first", "| 2027-01-04 09:00 | 2026-12-20 00:00 | Fim de ano |", runbook.M(runbook.ProbFreezeEndsBefore, "end", "2026-12-20 00:00 UTC", "start", "2027-01-04 09:00 UTC")},
+		{"no reason", "| 2026-12-20 00:00 | 2027-01-04 09:00 |  |", runbook.M(runbook.ProbFreezeNoReason)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := withFreezes(t, "## Congelamentos\n\n| Início | Fim | Motivo |\n| --- | --- | --- |\n"+tc.row+"\n")
@@ -62,12 +63,12 @@ func TestParse_GivenABrokenChangeFreeze_WhenParsed_ThenEachProblemHasItsLine(t *
 			require.Len(t, problems, 1, "%v", problems)
 			require.Equal(t, line, problems[0].Line)
 			require.Contains(t, problems[0].String(), "rb.md:")
-			require.Contains(t, problems[0].Msg, tc.want)
+			require.Equal(t, tc.want, problems[0].Msg)
 			require.Empty(t, rb.Freezes)
 		})
 	}
 	src := withFreezes(t, "## Congelamentos\n\n| Início | Quando | Motivo |\n| --- | --- | --- |\n| 2026-12-20 00:00 | x | y |\n")
 	_, problems := runbook.Parse("rb.md", src, runbook.ParseOptions{})
 	require.Len(t, problems, 1)
-	require.Contains(t, problems[0].Msg, "change freezes table is missing column(s) Fim/End")
+	require.Equal(t, runbook.M(runbook.ProbFreezeColumns, "missing", "Fim/End"), problems[0].Msg)
 }

@@ -3,6 +3,7 @@ package runbook
 import (
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -21,7 +22,7 @@ func (p *parser) parseSchedule(s *scheduleTableRef) {
 			continue
 		}
 		if first, dup := seen[job.ID]; dup {
-			p.problemf(r.line, "duplicate job %q (already defined at line %d; the job id is the script's file name without extension)", job.ID, first)
+			p.problem(r.line, ProbJobDuplicate, "job", job.ID, "line", strconv.Itoa(first))
 			continue
 		}
 		seen[job.ID] = r.line
@@ -30,7 +31,7 @@ func (p *parser) parseSchedule(s *scheduleTableRef) {
 		}
 	}
 	if rows == 0 {
-		p.problemf(s.table.line, "schedule table has no rows")
+		p.problem(s.table.line, ProbScheduleEmpty)
 	}
 }
 
@@ -49,12 +50,14 @@ func (p *parser) parseJobRow(s *scheduleTableRef, r mdRow) (Job, bool) {
 	job := Job{Line: r.line, Window: Window{Location: p.opts.DefaultZone}}
 	ok, windowOK := true, false
 
+	windowText := ""
 	if c, present := s.cell(r, colWindow); present {
+		windowText = c.text()
 		job.Window, windowOK = p.parseWindow(c)
 		ok = windowOK
 	}
 	if c, present := s.cell(r, colFrequency); present {
-		f, good := p.parseFrequency(c, job.Window, windowOK)
+		f, good := p.parseFrequency(c, job.Window, windowOK, windowText)
 		job.Frequency, ok = f, ok && good
 	} else if job.Window.Daily {
 		job.Frequency = Daily
@@ -69,11 +72,11 @@ func (p *parser) parseJobRow(s *scheduleTableRef, r mdRow) (Job, bool) {
 		}
 	}
 	if c, present := s.cell(r, colPrimary); present {
-		o, good := p.parseOwner(c, "primary owner")
+		o, good := p.parseOwner(c, primaryRole)
 		job.Primary, ok = o, ok && good
 	}
 	if c, present := s.cell(r, colBackup); present {
-		o, good := p.parseOwner(c, "backup owner")
+		o, good := p.parseOwner(c, backupRole)
 		job.Backup, ok = o, ok && good
 	}
 	if c, present := s.cell(r, colDeps); present {
@@ -91,18 +94,18 @@ func (p *parser) parseScript(c mdCell) ([]string, bool) {
 	codes := codeSpans(c.spans)
 	switch {
 	case c.text() == "":
-		p.problemf(c.line, "empty script cell (expected one backticked command, e.g. `scripts/infra/reset-staging.sh`)")
+		p.problem(c.line, ProbScriptCellEmpty)
 		return nil, false
 	case len(codes) == 0:
-		p.problemf(c.line, "script %q is not backticked (expected one backticked command, e.g. `scripts/infra/reset-staging.sh`)", c.text())
+		p.problem(c.line, ProbScriptNotBackticked, "script", c.text())
 		return nil, false
 	case len(codes) > 1:
-		p.problemf(c.line, "script cell holds %d backticked commands (expected exactly one)", len(codes))
+		p.problem(c.line, ProbScriptMany, "n", strconv.Itoa(len(codes)))
 		return nil, false
 	}
 	argv := strings.Fields(codes[0])
 	if len(argv) == 0 {
-		p.problemf(c.line, "empty script command (expected one backticked command, e.g. `scripts/infra/reset-staging.sh`)")
+		p.problem(c.line, ProbScriptEmpty)
 		return nil, false
 	}
 	var prose strings.Builder
@@ -113,13 +116,13 @@ func (p *parser) parseScript(c mdCell) ([]string, bool) {
 	}
 	if m := modeRE.FindStringSubmatch(prose.String()); m != nil {
 		if ModeFlags(argv) > 0 {
-			p.problemf(c.line, "script %q already has --mode; remove \"(%s)\" or the flag", codes[0], strings.Trim(m[0], "()"))
+			p.problem(c.line, ProbScriptModeTwice, "script", codes[0], "mode", strings.Trim(m[0], "()"))
 			return nil, false
 		}
 		argv = append(argv, "--mode", m[1])
 	}
 	if jobID(argv[0]) == "" {
-		p.problemf(c.line, "script %q has no file name to take the job id from", argv[0])
+		p.problem(c.line, ProbScriptNoName, "script", argv[0])
 		return nil, false
 	}
 	return argv, true
@@ -137,11 +140,19 @@ func jobID(script string) string {
 	return base
 }
 
+// ownerRole names an owner column by the codes of its problems.
+type ownerRole struct{ empty, unclear string }
+
+var (
+	primaryRole = ownerRole{ProbPrimaryEmpty, ProbPrimaryUnclear}
+	backupRole  = ownerRole{ProbBackupEmpty, ProbBackupUnclear}
+)
+
 // parseOwner reads "Team (Person)" or "Person".
-func (p *parser) parseOwner(c mdCell, role string) (Owner, bool) {
+func (p *parser) parseOwner(c mdCell, role ownerRole) (Owner, bool) {
 	t := c.text()
 	if t == "" {
-		p.problemf(c.line, "empty %s (expected \"Team (Person)\" or \"Person\")", role)
+		p.problem(c.line, role.empty)
 		return Owner{}, false
 	}
 	open := strings.Index(t, "(")
@@ -150,13 +161,13 @@ func (p *parser) parseOwner(c mdCell, role string) (Owner, bool) {
 		return Owner{Person: t}, true
 	}
 	if open < 0 || !strings.HasSuffix(t, ")") || strings.Count(t, "(") != 1 || strings.Count(t, ")") != 1 {
-		p.problemf(c.line, "%s %q is not understood (expected \"Team (Person)\" or \"Person\")", role, t)
+		p.problem(c.line, role.unclear, "owner", t)
 		return Owner{}, false
 	}
 	team := strings.TrimSpace(t[:open])
 	person := strings.TrimSpace(t[open+1 : len(t)-1])
 	if team == "" || person == "" {
-		p.problemf(c.line, "%s %q is not understood (expected \"Team (Person)\" or \"Person\")", role, t)
+		p.problem(c.line, role.unclear, "owner", t)
 		return Owner{}, false
 	}
 	p.owners = append(p.owners, ownerName{team, c.line}, ownerName{person, c.line})

@@ -39,16 +39,16 @@ func (p *parser) parsePolicy() {
 	if ch, ok := p.findChannel(escalation); ok {
 		pol.IncidentChannel, pol.IncidentChannelSource = ch, FromRunbook
 	}
-	if d, ok := p.findDuration(escalation, deadlineRE, "incident deadline"); ok {
+	if d, ok := p.findDuration(escalation, deadlineRE, ProbDeadlineZero); ok {
 		pol.IncidentDeadline, pol.IncidentDeadlineSrc = d, FromRunbook
 	}
-	if d, ok := p.findDuration(escalation, thresholdRE, "delay threshold"); ok {
+	if d, ok := p.findDuration(escalation, thresholdRE, ProbThresholdZero); ok {
 		pol.DelayThreshold, pol.DelayThresholdSrc = d, FromRunbook
 	}
 	prep := p.proseIn(func(t string) bool {
 		return strings.Contains(t, "preparacao") || strings.Contains(t, "preparation")
 	})
-	if d, ok := p.findDuration(prep, leadRE, "confirmation lead"); ok {
+	if d, ok := p.findDuration(prep, leadRE, ProbLeadZero); ok {
 		pol.ConfirmLead, pol.ConfirmLeadSrc = d, FromRunbook
 	}
 }
@@ -80,7 +80,7 @@ func (p *parser) findChannel(blocks []mdBlock) (string, bool) {
 				continue
 			}
 			if !channelRE.MatchString(c) {
-				p.problemf(b.line, "invalid incident channel %q (expected a Slack channel name such as #infra-incident)", c)
+				p.problem(b.line, ProbIncidentChannel, "channel", c)
 				return "", false
 			}
 			return c, true
@@ -89,7 +89,7 @@ func (p *parser) findChannel(blocks []mdBlock) (string, bool) {
 	return "", false
 }
 
-// findDuration returns the first duration re matches in the blocks.
+// findDuration returns the first duration re matches in the blocks; what is the code of its problem when it is not more than zero.
 func (p *parser) findDuration(blocks []mdBlock, re *regexp.Regexp, what string) (time.Duration, bool) {
 	for _, b := range blocks {
 		m := re.FindStringSubmatch(Fold(plainText(b.spans)))
@@ -99,7 +99,7 @@ func (p *parser) findDuration(blocks []mdBlock, re *regexp.Regexp, what string) 
 		n, _ := strconv.Atoi(m[1])
 		d := time.Duration(n) * unitDuration(m[2])
 		if d <= 0 {
-			p.problemf(b.line, "%s %q must be more than zero", what, m[0])
+			p.problem(b.line, what, "value", m[0])
 			return 0, false
 		}
 		return d, true

@@ -217,9 +217,9 @@ func (p *parser) scheduleTable() *scheduleTableRef {
 				name, other = def.pt, def.en
 			}
 			if name == other {
-				p.problemf(partial.table.line, "schedule table is missing column %q", name)
+				p.problem(partial.table.line, ProbColumnMissing, "column", name)
 			} else {
-				p.problemf(partial.table.line, "schedule table is missing column %q (or %q)", name, other)
+				p.problem(partial.table.line, ProbColumnMissingOr, "column", name, "other", other)
 			}
 		}
 	}

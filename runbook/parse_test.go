@@ -207,38 +207,38 @@ func TestParse_GivenOneFault_WhenParsed_ThenExactlyOneProblemAtItsLine(t *testin
 		name string
 		src  string
 		line int
-		msg  string
+		msg  Msg
 	}{
 		{"misspelled weekday", doc(strings.Replace(goodRow, "Segunda-feira", "Segnda-feira", 1)), 5,
-			`unknown weekday "Segnda-feira" (expected Segunda-feira…Domingo, Diária, Monday…Sunday or Daily)`},
-		{"weekly row with a daily window", doc(strings.Replace(goodRow, "Segunda-feira", "Diária", 1)), 5, `frequency "Semanal" needs a weekday window`},
-		{"daily row with a weekday window", doc(strings.Replace(goodRow, "Semanal", "Diária", 1)), 5, `frequency "Diária" needs a daily window`},
-		{"unknown frequency", doc(strings.Replace(goodRow, "Semanal", "Mensal", 1)), 5, `unknown frequency "Mensal"`},
+			M(ProbWeekdayUnknown, "day", "Segnda-feira")},
+		{"weekly row with a daily window", doc(strings.Replace(goodRow, "Segunda-feira", "Diária", 1)), 5, M(ProbFrequencyNeedsDay, "frequency", "Semanal")},
+		{"daily row with a weekday window", doc(strings.Replace(goodRow, "Semanal", "Diária", 1)), 5, M(ProbFrequencyNeedsDaily, "frequency", "Diária", "window", "Segunda-feira 09:00")},
+		{"unknown frequency", doc(strings.Replace(goodRow, "Semanal", "Mensal", 1)), 5, M(ProbFrequencyUnknown, "frequency", "Mensal")},
 		{"missing column", "# Runbook\n\n| Janela | Frequência | Scripts | Responsável Principal | Backup |\n| --- | --- | --- | --- | --- |\n| Segunda 09:00 | Semanal | `a.sh` | Ana Souza | Lucas Lima |\n" + contacts,
-			3, `schedule table is missing column "Dependências"`},
-		{"unknown person", doc(strings.Replace(goodRow, "Ana Souza", "Joana Dias", 1)), 5, `no contact for "Joana Dias" (add it to the Contatos table)`},
-		{"unknown person on a later row", doc(goodRow, strings.Replace(strings.Replace(goodRow, "a.sh", "b.sh", 1), "Lucas Lima", "Rui", 1)), 6, `no contact for "Rui"`},
-		{"empty script cell", doc(strings.Replace(goodRow, "`scripts/a.sh`", " ", 1)), 5, "empty script cell"},
-		{"script not backticked", doc(strings.Replace(goodRow, "`scripts/a.sh`", "scripts/a.sh", 1)), 5, `script "scripts/a.sh" is not backticked`},
-		{"two commands", doc(strings.Replace(goodRow, "`scripts/a.sh`", "`a.sh` e `b.sh`", 1)), 5, "holds 2 backticked commands"},
-		{"bad zone", doc(strings.Replace(goodRow, "09:00", "09:00 America/Sao_Pablo", 1)), 5, `unknown time zone "America/Sao_Pablo"`},
-		{"bad offset", doc(strings.Replace(goodRow, "09:00", "09:00 UTC+15", 1)), 5, `unknown time zone "UTC+15"`},
-		{"bad time", doc(strings.Replace(goodRow, "09:00", "25:00", 1)), 5, `invalid time "25:00" (expected HH:MM between 00:00 and 23:59)`},
-		{"no time", doc(strings.Replace(goodRow, "09:00", "de manhã", 1)), 5, `window "Segunda-feira de manhã" has no time`},
-		{"duplicate job", doc(goodRow, strings.Replace(goodRow, "`scripts/a.sh`", "`other/a.py`", 1)), 6, `duplicate job "a" (already defined at line 5`},
-		{"bad owner", doc(strings.Replace(goodRow, "Plataforma (Ana Souza)", "Plataforma (Ana Souza", 1)), 5, `primary owner "Plataforma (Ana Souza" is not understood`},
-		{"contact with a bad Slack id", strings.Replace(doc(goodRow), "U02LUCAS", "lucas", 1), 11, `invalid Slack contact "lucas" for "Lucas Lima"`},
-		{"mode given twice", doc(strings.Replace(goodRow, "`scripts/a.sh`", "`scripts/a.sh --mode x` (modo y)", 1)), 5, "already has --mode"},
-		{"mode given twice, one as --mode=", doc(strings.Replace(goodRow, "`scripts/a.sh`", "`scripts/a.sh --mode=apply` (modo plan)", 1)), 5, "already has --mode"},
-		{"no schedule table", "# Runbook\n\nNada aqui.\n", 1, "no schedule table found"},
-		{"empty schedule table", doc(), 3, "schedule table has no rows"},
+			3, M(ProbColumnMissingOr, "column", "Dependências", "other", "Dependencies")},
+		{"unknown person", doc(strings.Replace(goodRow, "Ana Souza", "Joana Dias", 1)), 5, M(ProbNoContact, "name", "Joana Dias", "table", "Contatos")},
+		{"unknown person on a later row", doc(goodRow, strings.Replace(strings.Replace(goodRow, "a.sh", "b.sh", 1), "Lucas Lima", "Rui", 1)), 6, M(ProbNoContact, "name", "Rui", "table", "Contatos")},
+		{"empty script cell", doc(strings.Replace(goodRow, "`scripts/a.sh`", " ", 1)), 5, M(ProbScriptCellEmpty)},
+		{"script not backticked", doc(strings.Replace(goodRow, "`scripts/a.sh`", "scripts/a.sh", 1)), 5, M(ProbScriptNotBackticked, "script", "scripts/a.sh")},
+		{"two commands", doc(strings.Replace(goodRow, "`scripts/a.sh`", "`a.sh` e `b.sh`", 1)), 5, M(ProbScriptMany, "n", "2")},
+		{"bad zone", doc(strings.Replace(goodRow, "09:00", "09:00 America/Sao_Pablo", 1)), 5, M(ProbZoneUnknown, "zone", "America/Sao_Pablo")},
+		{"bad offset", doc(strings.Replace(goodRow, "09:00", "09:00 UTC+15", 1)), 5, M(ProbZoneUnknown, "zone", "UTC+15")},
+		{"bad time", doc(strings.Replace(goodRow, "09:00", "25:00", 1)), 5, M(ProbTimeInvalid, "time", "25:00")},
+		{"no time", doc(strings.Replace(goodRow, "09:00", "de manhã", 1)), 5, M(ProbWindowNoTime, "window", "Segunda-feira de manhã")},
+		{"duplicate job", doc(goodRow, strings.Replace(goodRow, "`scripts/a.sh`", "`other/a.py`", 1)), 6, M(ProbJobDuplicate, "job", "a", "line", "5")},
+		{"bad owner", doc(strings.Replace(goodRow, "Plataforma (Ana Souza)", "Plataforma (Ana Souza", 1)), 5, M(ProbPrimaryUnclear, "owner", "Plataforma (Ana Souza")},
+		{"contact with a bad Slack id", strings.Replace(doc(goodRow), "U02LUCAS", "lucas", 1), 11, M(ProbContactInvalid, "value", "lucas", "name", "Lucas Lima")},
+		{"mode given twice", doc(strings.Replace(goodRow, "`scripts/a.sh`", "`scripts/a.sh --mode x` (modo y)", 1)), 5, M(ProbScriptModeTwice, "script", "scripts/a.sh --mode x", "mode", "modo y")},
+		{"mode given twice, one as --mode=", doc(strings.Replace(goodRow, "`scripts/a.sh`", "`scripts/a.sh --mode=apply` (modo plan)", 1)), 5, M(ProbScriptModeTwice, "script", "scripts/a.sh --mode=apply", "mode", "modo plan")},
+		{"no schedule table", "# Runbook\n\nNada aqui.\n", 1, M(ProbNoSchedule, "columns", scheduleColumnList())},
+		{"empty schedule table", doc(), 3, M(ProbScheduleEmpty)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, probs := Parse("r.md", []byte(tc.src), ParseOptions{})
 			require.Len(t, probs, 1, "problems:\n%v", probs)
 			assert.Equal(t, tc.line, probs[0].Line)
 			assert.Equal(t, "r.md", probs[0].File)
-			assert.Contains(t, probs[0].Msg, tc.msg)
+			assert.Equal(t, tc.msg, probs[0].Msg)
 		})
 	}
 }
@@ -265,13 +265,13 @@ func TestParse_GivenSeveralFaults_WhenParsed_ThenAllAreReportedInLineOrder(t *te
 		got = append(got, p.String())
 	}
 	assert.Equal(t, []string{
-		`r.md:5: unknown weekday "Segnda" (expected Segunda-feira…Domingo, Diária, Monday…Sunday or Daily)`,
-		`r.md:6: invalid time "25:00" (expected HH:MM between 00:00 and 23:59)`,
-		`r.md:6: no contact for "Joana" (add it to the Contatos table)`,
-		"r.md:7: empty script cell (expected one backticked command, e.g. `scripts/infra/reset-staging.sh`)",
-		`r.md:8: unknown time zone "Mars/Base" (expected UTC, UTC±H[:MM] or an IANA name such as America/Sao_Paulo)`,
-		`r.md:9: duplicate job "a" (already defined at line 5; the job id is the script's file name without extension)`,
-		`r.md:14: invalid Slack contact "LUCAS" for "Lucas Lima" (expected a user ID U…/W…, a user-group ID S… or an e-mail address)`,
+		`r.md:5: problem.weekday_unknown day="Segnda"`,
+		`r.md:6: problem.time_invalid time="25:00"`,
+		`r.md:6: problem.no_contact name="Joana" table="Contatos"`,
+		`r.md:7: problem.script_cell_empty`,
+		`r.md:8: problem.zone_unknown zone="Mars/Base"`,
+		`r.md:9: problem.job_duplicate job="a" line="5"`,
+		`r.md:14: problem.contact_invalid name="Lucas Lima" value="LUCAS"`,
 	}, got)
 }
 
@@ -311,7 +311,7 @@ func TestParse_GivenNoContactsTable_WhenParsed_ThenOneProblemNamesEveryOwner(t *
 	_, probs := Parse("r.md", []byte(src), ParseOptions{})
 	require.Len(t, probs, 1)
 	assert.Equal(t, 1, probs[0].Line)
-	assert.Contains(t, probs[0].Msg, "Plataforma, Ana Souza, Lucas Lima")
+	assert.Equal(t, M(ProbNoContactsTable, "table", "Contatos", "names", "Plataforma, Ana Souza, Lucas Lima"), probs[0].Msg)
 }
 
 func TestParse_GivenPolicyProse_WhenParsed_ThenPolicyAndSourcesFollow(t *testing.T) {

@@ -23,8 +23,6 @@ var windowDays = map[string]time.Weekday{
 	"daily": -1, "every day": -1, "everyday": -1,
 }
 
-const windowForm = "<day> HH:MM [zone], e.g. \"Segunda-feira 09:00\" or \"Daily 05:00 UTC\""
-
 var (
 	clockRE    = regexp.MustCompile(`^(\d{1,2}):(\d{2})$`)
 	utcZoneRE  = regexp.MustCompile(`^(?i:UTC|GMT)([+\-−])(\d{1,2})(?::?(\d{2}))?$`)
@@ -43,20 +41,20 @@ func (p *parser) parseWindow(c mdCell) (Window, bool) {
 		}
 	}
 	if raw == "" {
-		p.problemf(c.line, "empty window (expected %s)", windowForm)
+		p.problem(c.line, ProbWindowEmpty)
 		return Window{}, false
 	}
 	if at < 0 {
-		p.problemf(c.line, "window %q has no time (expected %s)", raw, windowForm)
+		p.problem(c.line, ProbWindowNoTime, "window", raw)
 		return Window{}, false
 	}
 	w := Window{Location: p.opts.DefaultZone}
 	ok := true
 	if at == 0 {
-		p.problemf(c.line, "window %q has no day (expected %s)", raw, windowForm)
+		p.problem(c.line, ProbWindowNoDay, "window", raw)
 		ok = false
 	} else if day, found := windowDays[Fold(strings.Join(fields[:at], " "))]; !found {
-		p.problemf(c.line, "unknown weekday %q (expected Segunda-feira…Domingo, Diária, Monday…Sunday or Daily)", strings.Join(fields[:at], " "))
+		p.problem(c.line, ProbWeekdayUnknown, "day", strings.Join(fields[:at], " "))
 		ok = false
 	} else if day < 0 {
 		w.Daily = true
@@ -66,7 +64,7 @@ func (p *parser) parseWindow(c mdCell) (Window, bool) {
 	if h, m, good := parseClock(fields[at]); good {
 		w.Hour, w.Minute = h, m
 	} else {
-		p.problemf(c.line, "invalid time %q (expected HH:MM between 00:00 and 23:59)", fields[at])
+		p.problem(c.line, ProbTimeInvalid, "time", fields[at])
 		ok = false
 	}
 	switch zone := fields[at+1:]; len(zone) {
@@ -74,13 +72,13 @@ func (p *parser) parseWindow(c mdCell) (Window, bool) {
 	case 1:
 		loc, err := ParseZone(zone[0])
 		if err != nil {
-			p.problemf(c.line, "unknown time zone %q (expected UTC, UTC±H[:MM] or an IANA name such as America/Sao_Paulo)", zone[0])
+			p.problem(c.line, ProbZoneUnknown, "zone", zone[0])
 			ok = false
 		} else {
 			w.Location, w.ZoneText = loc, zone[0]
 		}
 	default:
-		p.problemf(c.line, "unexpected text %q after the window's time (expected %s)", strings.Join(zone, " "), windowForm)
+		p.problem(c.line, ProbWindowExtra, "text", strings.Join(zone, " "))
 		ok = false
 	}
 	return w, ok
@@ -136,22 +134,22 @@ var frequencies = map[string]Frequency{
 
 // parseFrequency reads the frequency and checks that it agrees with the window
 // (only when the window itself was understood).
-func (p *parser) parseFrequency(c mdCell, w Window, windowOK bool) (Frequency, bool) {
+func (p *parser) parseFrequency(c mdCell, w Window, windowOK bool, windowText string) (Frequency, bool) {
 	raw := c.text()
 	f, found := frequencies[Fold(raw)]
 	if !found {
-		p.problemf(c.line, "unknown frequency %q (expected Semanal, Diária, Weekly or Daily)", raw)
+		p.problem(c.line, ProbFrequencyUnknown, "frequency", raw)
 		return "", false
 	}
 	if !windowOK {
 		return f, true
 	}
 	if f == Weekly && w.Daily {
-		p.problemf(c.line, "frequency %q needs a weekday window, but the window is daily", raw)
+		p.problem(c.line, ProbFrequencyNeedsDay, "frequency", raw)
 		return f, false
 	}
 	if f == Daily && !w.Daily {
-		p.problemf(c.line, "frequency %q needs a daily window (Diária/Daily), but the window is on %s", raw, w.Weekday)
+		p.problem(c.line, ProbFrequencyNeedsDaily, "frequency", raw, "window", windowText)
 		return f, false
 	}
 	return f, true

@@ -47,9 +47,9 @@ type Record struct {
 
 // CheckResult is the outcome of one pre-flight check. It names, never shows values.
 type CheckResult struct {
-	Check  Check  `json:"check"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail,omitempty"` // e.g. "docker: Docker version 28.2.2" or "not set"; never a value
+	Check  Check `json:"check"`
+	OK     bool  `json:"ok"`
+	Detail Msg   `json:"detail,omitzero"` // e.g. preflight.tool_version (docker, Docker version 28.2.2) or preflight.not_set; never a value
 }
 
 // Preflight is the outcome of all checks of a job.

@@ -200,12 +200,12 @@ func (s *Service) TakeOverLostRuns(ctx context.Context) (int, error) {
 // lostTail is the line the incident post shows for a lost run.
 func lostTail(r RunOwner) string {
 	if r.Owner == "" {
-		return "runbook-bot: no replica owns this run"
+		return NoteLine(M(RunNoReplica))
 	}
 	if r.Beat.IsZero() {
-		return "runbook-bot: replica " + r.Owner + " never reported this run alive"
+		return NoteLine(M(RunReplicaSilent, "replica", r.Owner))
 	}
-	return "runbook-bot: replica " + r.Owner + " last reported this run alive at " + r.Beat.UTC().Format(time.RFC3339)
+	return NoteLine(M(RunReplicaLast, "replica", r.Owner, "at", r.Beat.UTC().Format(time.RFC3339)))
 }
 
 // sweep takes over lost runs every HeartbeatEvery while this replica leads.

@@ -80,7 +80,10 @@ func TestRuns_GivenAReplicaThatStoppedBeating_WhenTheLeaderSweepsPast30s_ThenThe
 	require.Equal(t, runbook.Failed, o.State)
 	require.Equal(t, runbook.ReasonReplicaLost, o.Reason)
 	require.NotNil(t, o.IncidentDeadline, "the countdown starts as for any failure")
-	require.Contains(t, o.Tail[0], "replica a")
+	note, ok := runbook.ParseNoteLine(o.Tail[0])
+	require.True(t, ok, "the bot's own line, rendered in the reader's language: %q", o.Tail[0])
+	require.Equal(t, runbook.RunReplicaLast, note.Code)
+	require.Equal(t, "a", note.Arg("replica"))
 	require.Equal(t, 1, countNotices(r.h, runbook.NoticeIncident))
 
 	n, err = r.b.TakeOverLostRuns(ctx)

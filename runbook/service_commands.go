@@ -80,7 +80,10 @@ var actionTargets = map[string]targeting{
 // Tickets reports the job's related open tickets; it never fails (see TicketReport.Unavailable).
 func (s *Service) Tickets(ctx context.Context, job string) TicketReport {
 	rep := Tickets(ctx, s.tickets, job, DefaultTicketTimeout)
-	rep.Unavailable = s.redact(rep.Unavailable)
+	for k, v := range rep.Unavailable.Args {
+		rep.Unavailable.Args[k] = s.redact(v)
+	}
+	rep.Why = s.redact(rep.Why)
 	return rep
 }
 

@@ -153,15 +153,11 @@ func (s *Service) Reload(ctx context.Context, rb *Runbook, problems Problems) {
 		}
 		sum := sha256.Sum256([]byte(version + "\n" + commit + "\n" + problems.Error()))
 		key := "runbook/invalid/" + hex.EncodeToString(sum[:8])
-		lines := make([]string, len(problems))
-		for i, p := range problems {
-			lines[i] = p.String()
-		}
 		err := s.update(ctx, func(tx Tx) error {
 			if fresh, err := tx.Claim(key, s.Now()); err != nil || !fresh {
 				return err
 			}
-			n := Notice{Kind: NoticeRunbookBroken, Key: key, Channel: ChannelRunbook, Lines: lines, Text: file, At: s.Now(), Revision: rev}
+			n := Notice{Kind: NoticeRunbookBroken, Key: key, Channel: ChannelRunbook, Problems: problems, Text: file, At: s.Now(), Revision: rev}
 			if in := s.Runbook().Revision; rev != nil && in != nil {
 				n.InForce = in.Short()
 			}

@@ -14,7 +14,7 @@ import (
 func TestService_GivenABrokenEdit_WhenPolledAgainFixedAndBrokenAgain_ThenEachBreakIsReportedOnce(t *testing.T) {
 	h := newHarness(t, time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC), runbook.Settings{})
 	ctx := context.Background()
-	broken := runbook.Problems{{File: "runbook.md", Line: 7, Msg: `unknown weekday "Dayly"`}}
+	broken := runbook.Problems{{File: "runbook.md", Line: 7, Msg: runbook.M(runbook.ProbWeekdayUnknown, "day", "Dayly")}}
 	reports := func() int {
 		n := 0
 		for _, s := range h.notices() {
@@ -41,7 +41,7 @@ func TestService_GivenABrokenEdit_WhenPolledAgainFixedAndBrokenAgain_ThenEachBre
 	require.Equal(t, 2, reports())
 
 	// And different problems on the same version are a new report
-	h.svc.Reload(ctx, nil, runbook.Problems{{File: "runbook.md", Line: 9, Msg: "no contact for Zé"}})
+	h.svc.Reload(ctx, nil, runbook.Problems{{File: "runbook.md", Line: 9, Msg: runbook.M(runbook.ProbNoContact, "name", "Zé", "table", "Contatos")}})
 	require.Equal(t, 3, reports())
 }
 
@@ -73,7 +73,7 @@ func TestService_GivenRunbooksFromCommits_WhenABrokenCommitArrives_ThenTheNotice
 	}
 
 	// When two broken commits with the same problems arrive, each polled twice
-	problems := runbook.Problems{{File: "docs/runbook.md", Line: 7, Msg: `unknown weekday "Dayly"`}}
+	problems := runbook.Problems{{File: "docs/runbook.md", Line: 7, Msg: runbook.M(runbook.ProbWeekdayUnknown, "day", "Dayly")}}
 	for _, sha := range []string{"2222222bbbbbbb", "3333333ccccccc"} {
 		broken := &runbook.Runbook{File: "docs/runbook.md"}
 		broken.SetRevision(runbook.Revision{Commit: sha, Author: "Bia <bia@example.com>"})

@@ -2,6 +2,7 @@ package runbook
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -16,18 +17,28 @@ const (
 	maxBatches = 30
 )
 
+// startFailure says why a script could not be started: the error's own
+// explanation, else its text (redacted).
+func (s *Service) startFailure(err error) Msg {
+	var ex Explained
+	if errors.As(err, &ex) {
+		return ex.Explain()
+	}
+	return M(RunStartFailed, "error", s.redact(err.Error()))
+}
+
 // startExecution starts the script of an occurrence that just became running.
 // It owns the job's execution slot from here (Run took it; a run started by
 // autorun takes it now) and frees it once the script has ended.
 func (s *Service) startExecution(o Occurrence) {
 	if holder, ok := s.slots.acquire(o.Job, slotRun); !ok && holder == slotDry {
-		s.finishOwnRun(o.ID, o.Attempts, RunResult{Reason: ReasonStart, Tail: []string{"a dry run of " + o.Job + " was in progress"}})
+		s.finishOwnRun(o.ID, o.Attempts, RunResult{Reason: ReasonStart, Tail: []string{NoteLine(M(RunDryInProgress, "job", o.Job))}})
 		return
 	}
 	j, ok := s.Runbook().Job(o.Job)
 	if !ok || s.exec == nil {
 		s.slots.release(o.Job, slotRun)
-		s.finishOwnRun(o.ID, o.Attempts, RunResult{Reason: ReasonStart, Tail: []string{"no executor"}})
+		s.finishOwnRun(o.ID, o.Attempts, RunResult{Reason: ReasonStart, Tail: []string{NoteLine(M(RunNoExecutor))}})
 		return
 	}
 	s.runWG.Add(1)
@@ -41,7 +52,7 @@ func (s *Service) startExecution(o Occurrence) {
 		e, err := s.exec.Execute(context.Background(), j, o.Window, argv, out.add)
 		if err != nil {
 			s.slots.release(o.Job, slotRun)
-			s.finishOwnRun(o.ID, o.Attempts, RunResult{Reason: ReasonStart, Tail: []string{s.redact(err.Error())}})
+			s.finishOwnRun(o.ID, o.Attempts, RunResult{Reason: ReasonStart, Tail: []string{NoteLine(s.startFailure(err))}})
 			return
 		}
 		s.runs.Store(o.ID, &liveRun{Execution: e, attempt: o.Attempts})
@@ -218,7 +229,7 @@ func (s *Service) Recover(ctx context.Context) error {
 			}
 			if killed {
 				s.log.Warn("killed the processes an interrupted run left behind", "job", o.Job, "occurrence", o.ID)
-				res.Tail = []string{"the processes left running by the interrupted run were killed"}
+				res.Tail = []string{NoteLine(M(RunOrphansKilled))}
 			}
 		}
 		s.finishRun(o.ID, res)

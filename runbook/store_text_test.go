@@ -8,7 +8,7 @@ import (
 )
 
 func TestOccurrenceStoreText(t *testing.T) {
-	full := Occurrence{ID: 7, Tail: []string{"line 1", "line 2"}, Tickets: &TicketReport{Unavailable: "down"}, Approved: &Terms{Argv: []string{"./x.sh"}, Digest: "d"}}
+	full := Occurrence{ID: 7, Tail: []string{"line 1", "line 2"}, Tickets: &TicketReport{Unavailable: M(TkError, "error", "down")}, Approved: &Terms{Argv: []string{"./x.sh"}, Digest: "d"}}
 	tests := []struct {
 		name string
 		occ  Occurrence

@@ -22,6 +22,10 @@ type Ticket struct {
 	Blocker  bool     // set by the source, or by Tickets when IsBlocker says so
 }
 
+// TicketOpen is the status of a ticket whose tracker has no other word for it
+// than open (GitHub): the chat layer says it in the reader's language.
+const TicketOpen = "open"
+
 // TicketSource lists the open tickets related to a job.
 type TicketSource interface {
 	// OpenTickets returns the job's open tickets; it should honour ctx's deadline.
@@ -33,8 +37,15 @@ type TicketReport struct {
 	Tickets     []Ticket // at most MaxShownTickets, blockers first, then in the source's order
 	More        int      // Total - len(Tickets)
 	Total       int      // every open ticket the source returned
-	Unavailable string   // short reason when the source failed; empty otherwise
+	Unavailable Msg      // why, when the source failed (a ticket.* code); zero otherwise
+	Why         string   `json:",omitempty"` // the same as the look-up's error text, for logs and the audit
 	Blockers    []Ticket // every blocker, shown or not
+}
+
+// Explained is an error that says what to tell people about it.
+type Explained interface {
+	error
+	Explain() Msg
 }
 
 // DefaultTicketTimeout bounds a ticket look-up when Tickets is given no timeout.
@@ -71,7 +82,7 @@ func Tickets(ctx context.Context, src TicketSource, job string, timeout time.Dur
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				done <- result{err: errors.New("ticket source failed")}
+				done <- result{err: errTicketSource}
 			}
 		}()
 		ts, err := src.OpenTickets(tctx, job)
@@ -89,20 +100,44 @@ func Tickets(ctx context.Context, src TicketSource, job string, timeout time.Dur
 		}
 	}
 	if r.err != nil {
-		return TicketReport{Unavailable: ticketFailure(ctx, tctx, r.err, timeout)}
+		why, text := ticketFailure(ctx, tctx, r.err, timeout)
+		return TicketReport{Unavailable: why, Why: text}
 	}
 	return reportOf(r.tickets)
 }
 
-// ticketFailure turns a look-up error into a short, single-line reason.
-func ticketFailure(parent, tctx context.Context, err error, timeout time.Duration) string {
+// errTicketSource is a source that panicked.
+var errTicketSource = errors.New("ticket source failed")
+
+// ticketFailure turns a look-up error into a short reason for people and a
+// single-line text for logs.
+func ticketFailure(parent, tctx context.Context, err error, timeout time.Duration) (Msg, string) {
 	switch {
 	case parent.Err() != nil:
-		return "cancelled"
+		return M(TkCancelled), "cancelled"
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(tctx.Err(), context.DeadlineExceeded):
-		return fmt.Sprintf("timed out after %s", timeout)
+		return M(TkTimedOut, "timeout", timeout.String()), fmt.Sprintf("timed out after %s", timeout)
+	case errors.Is(err, errTicketSource):
+		return M(TkFailed), err.Error()
 	}
-	return shortReason(err.Error())
+	text := shortReason(err.Error())
+	var ex Explained
+	if errors.As(err, &ex) {
+		why := ex.Explain()
+		args := make(map[string]string, len(why.Args))
+		for k, v := range why.Args { // one line, no URL credentials, capped
+			if strings.TrimSpace(v) != "" {
+				v = shortReason(v)
+			}
+			args[k] = v
+		}
+		why.Args = args
+		return why, text
+	}
+	if text == shortReason("") {
+		return M(TkFailed), text
+	}
+	return M(TkError, "error", text), text
 }
 
 // shortReason keeps the first line of msg, hides URL credentials and caps its length.

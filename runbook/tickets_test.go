@@ -149,29 +149,35 @@ func TestTickets_Unavailable(t *testing.T) {
 	tests := []struct {
 		name    string
 		err     error
-		want    string
+		want    Msg
 		notWant []string
 	}{
 		{
-			name: "given a source error, when asked, then its text is the reason",
-			err:  errors.New("GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)"),
-			want: "GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)",
+			name: "given a source error that explains itself, when asked, then its reason is the code and arguments",
+			err:  explained{M(TkUnauthorized, "service", "GitHub", "vars", "RUNBOOK_GITHUB_TOKEN"), "GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)"},
+			want: M(TkUnauthorized, "service", "GitHub", "vars", "RUNBOOK_GITHUB_TOKEN"),
+		},
+		{
+			name:    "given an explained error whose argument carries credentials, when asked, then they are masked",
+			err:     explained{M(TkUnreachable, "service", "Jira", "error", `Get "https://bot:`+token+`@jira.example.net/rest?token=`+token+`": refused`), "x"},
+			want:    M(TkUnreachable, "service", "Jira", "error", `Get "https://***@jira.example.net/rest?…": refused`),
+			notWant: []string{token},
 		},
 		{
 			name:    "given an error with a URL carrying credentials, when asked, then they are masked",
 			err:     errors.New(`Get "https://bot:` + token + `@jira.example.net/rest?token=` + token + `": refused`),
-			want:    `Get "https://***@jira.example.net/rest?…": refused`,
+			want:    M(TkError, "error", `Get "https://***@jira.example.net/rest?…": refused`),
 			notWant: []string{token},
 		},
 		{
 			name: "given a multi-line error, when asked, then only the first line is kept",
 			err:  errors.New("Jira answered 500\n<html>stack trace</html>"),
-			want: "Jira answered 500",
+			want: M(TkError, "error", "Jira answered 500"),
 		},
 		{
 			name: "given an empty error, when asked, then a generic reason is given",
 			err:  errors.New("  "),
-			want: "ticket source failed",
+			want: M(TkFailed),
 		},
 	}
 	for _, tc := range tests {
@@ -183,10 +189,12 @@ func TestTickets_Unavailable(t *testing.T) {
 			rep := Tickets(context.Background(), src, "seed-dev-data", time.Second)
 
 			assert.Equal(t, tc.want, rep.Unavailable)
+			assert.NotEmpty(t, rep.Why, "the text for logs and the audit")
 			assert.Empty(t, rep.Tickets)
 			assert.Zero(t, rep.Total)
 			for _, s := range tc.notWant {
-				assert.NotContains(t, rep.Unavailable, s)
+				assert.NotContains(t, rep.Unavailable.String(), s)
+				assert.NotContains(t, rep.Why, s)
 			}
 		})
 	}
@@ -199,8 +207,9 @@ func TestTickets_LongReasonIsCapped(t *testing.T) {
 
 	rep := Tickets(context.Background(), src, "j", time.Second)
 
-	assert.LessOrEqual(t, len([]rune(rep.Unavailable)), maxReasonLen)
-	assert.True(t, strings.HasSuffix(rep.Unavailable, "…"))
+	assert.LessOrEqual(t, len([]rune(rep.Unavailable.Arg("error"))), maxReasonLen)
+	assert.True(t, strings.HasSuffix(rep.Unavailable.Arg("error"), "…"))
+	assert.LessOrEqual(t, len([]rune(rep.Why)), maxReasonLen)
 }
 
 func TestTickets_Timeouts(t *testing.T) {
@@ -210,7 +219,7 @@ func TestTickets_Timeouts(t *testing.T) {
 		name    string
 		src     TicketSource
 		timeout time.Duration
-		want    string
+		want    Msg
 	}{
 		{
 			name: "given a source that honours its context, when it outlives the timeout, then the report says timed out",
@@ -219,7 +228,7 @@ func TestTickets_Timeouts(t *testing.T) {
 				return nil, ctx.Err()
 			}),
 			timeout: 20 * time.Millisecond,
-			want:    "timed out after 20ms",
+			want:    M(TkTimedOut, "timeout", "20ms"),
 		},
 		{
 			name: "given a source that ignores its context, when the timeout passes, then Tickets returns anyway",
@@ -228,7 +237,7 @@ func TestTickets_Timeouts(t *testing.T) {
 				return numberedTickets(1), nil
 			}),
 			timeout: 20 * time.Millisecond,
-			want:    "timed out after 20ms",
+			want:    M(TkTimedOut, "timeout", "20ms"),
 		},
 		{
 			name: "given a source wrapping the deadline in its own error, when it times out, then the report says timed out",
@@ -237,7 +246,7 @@ func TestTickets_Timeouts(t *testing.T) {
 				return nil, fmt.Errorf("GitHub unreachable: %w", ctx.Err())
 			}),
 			timeout: 20 * time.Millisecond,
-			want:    "timed out after 20ms",
+			want:    M(TkTimedOut, "timeout", "20ms"),
 		},
 	}
 	for _, tc := range tests {
@@ -275,7 +284,7 @@ func TestTickets_CallerCancelled(t *testing.T) {
 
 	rep := Tickets(ctx, src, "j", time.Minute)
 
-	assert.Equal(t, "cancelled", rep.Unavailable)
+	assert.Equal(t, M(TkCancelled), rep.Unavailable)
 }
 
 func TestTickets_SourcePanics(t *testing.T) {
@@ -283,5 +292,15 @@ func TestTickets_SourcePanics(t *testing.T) {
 
 	rep := Tickets(context.Background(), src, "j", time.Second)
 
-	assert.Equal(t, "ticket source failed", rep.Unavailable)
+	assert.Equal(t, M(TkFailed), rep.Unavailable)
+	assert.Equal(t, "ticket source failed", rep.Why)
 }
+
+// explained is a source error that says what to tell people.
+type explained struct {
+	why  Msg
+	text string
+}
+
+func (e explained) Error() string { return e.text }
+func (e explained) Explain() Msg  { return e.why }

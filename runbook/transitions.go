@@ -3,6 +3,7 @@ package runbook
 // The transitions of the lifecycle, one method per event, applied by Step.
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -57,8 +58,8 @@ func (s *stepper) confirm() error {
 			return NewError(KindConflict, "blocker_tickets", map[string]any{"tickets": blockerKeys(t.Blockers)})
 		}
 		fields["open_tickets"] = blockerKeys(t.Tickets)
-		if t.Unavailable != "" {
-			fields["tickets_unavailable"] = t.Unavailable
+		if !t.Unavailable.IsZero() {
+			fields["tickets_unavailable"] = cmp.Or(t.Why, t.Unavailable.String())
 		}
 		if len(t.Blockers) > 0 {
 			fields["despite_tickets"] = blockerKeys(t.Blockers)

@@ -20,15 +20,6 @@ import (
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
-// helpText explains the shell's own commands.
-const helpText = `Type /runbook commands (the "/runbook" prefix is optional), e.g. "/runbook help" or "status".
-  :as U123              act as another Slack user ID
-  :press ACTION [text]  press a button (by id or label) of the newest message offering it;
-                        a message about a window no longer acted on says so and changes nothing
-  :home                 your App Home: what needs you, the next 7 days, the latest results
-  :help                 this help
-  :quit                 leave (end of input works too)`
-
 // Shell runs the bot in a terminal.
 type Shell struct {
 	b    *bot.Bot
@@ -111,22 +102,22 @@ func (s *Shell) meta(ctx context.Context, line string) bool {
 	case ":quit", ":q", ":exit":
 		return true
 	case ":help":
-		s.println(helpText)
+		s.println(s.t("shell.help"))
 	case ":as":
 		if rest == "" || strings.ContainsAny(rest, " \t") {
-			s.println("usage: :as U123")
+			s.println(s.t("shell.usage_as"))
 			return false
 		}
 		s.mu.Lock()
 		s.user = rest
 		s.mu.Unlock()
-		s.println("now acting as " + rest)
+		s.println(s.t("shell.acting_as", "user", rest))
 	case ":press":
 		s.press(ctx, rest)
 	case ":home":
 		s.home(ctx)
 	default:
-		s.println("unknown shell command " + word + " — try :help")
+		s.println(s.t("shell.unknown", "command", word))
 	}
 	return false
 }
@@ -140,7 +131,7 @@ func (s *Shell) press(ctx context.Context, args string) {
 	msgs := append([]withButtons(nil), s.msgs...)
 	s.mu.Unlock()
 	if len(msgs) == 0 {
-		s.println("no message with buttons yet")
+		s.println(s.t("shell.no_buttons"))
 		return
 	}
 	var hit *bot.Button
@@ -160,11 +151,11 @@ func (s *Shell) press(ctx context.Context, args string) {
 		for _, b := range msgs[len(msgs)-1].buttons {
 			names = append(names, b.ID)
 		}
-		s.println("no such button; the last message offers: " + strings.Join(names, ", "))
+		s.println(s.t("shell.no_such_button", "buttons", strings.Join(names, ", ")))
 		return
 	}
 	if hit.Prompt != nil && text == "" {
-		s.println(fmt.Sprintf("%s asks for %s: :press %s <%s>", hit.Label, hit.Prompt.Label, hit.ID, strings.ToLower(hit.Prompt.Label)))
+		s.println(s.t("shell.asks_for", "button", hit.Label, "what", hit.Prompt.Label, "id", hit.ID, "hint", strings.ToLower(hit.Prompt.Label)))
 		return
 	}
 	rep := s.b.Press(ctx, bot.Press{User: s.currentUser(), Channel: "shell", ButtonID: hit.ID, Job: hit.Job, Occ: hit.Occ, Window: hit.Window,
@@ -179,7 +170,7 @@ var homeFit = bot.HomeFit{Budget: 60, PartCost: 1}
 func (s *Shell) home(ctx context.Context) {
 	h, err := s.b.Home(ctx, s.currentUser(), homeFit)
 	if err != nil {
-		s.println("the Home could not be built: " + err.Error())
+		s.println(s.t("shell.home_failed", "error", err.Error()))
 		return
 	}
 	var buttons []bot.Button
@@ -229,7 +220,7 @@ func (s *Shell) Deliver(_ context.Context, d runbook.Delivery) error {
 	text := Format(m)
 	prefix := "[" + m.Channel + "] "
 	if n.Update {
-		prefix += "(updated) "
+		prefix += s.t("shell.updated") + " "
 	}
 	first, rest := prefix, "  "
 	if n.Thread != "" {
@@ -256,6 +247,15 @@ func (s *Shell) reply(r bot.Reply) {
 	defer s.mu.Unlock()
 	s.remember("", r.Buttons)
 	fmt.Fprintln(s.out, Format(r.Message))
+}
+
+// t is the catalogue's text id in the bot's language, with arguments as name, value pairs.
+func (s *Shell) t(id string, kv ...string) string {
+	args := make(map[string]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		args[kv[i]] = kv[i+1]
+	}
+	return s.b.Text(id, args)
 }
 
 func (s *Shell) currentUser() string {

@@ -211,7 +211,7 @@ func TestShell_GivenDeliveredNotices_ThenTheyPrintWithChannelAndButtonsCanBePres
 	assert.Contains(t, text, "    ↳ [#plataforma]\n        │ line one\n")
 	assert.Contains(t, text, "[#plataforma] (updated) Confirmation needed: seed-dev-data")
 
-	require.NoError(t, sh.Run(ctx, strings.NewReader(":press incident opened INC-77\n")))
+	require.NoError(t, sh.Run(ctx, strings.NewReader(":press record incident INC-77\n")))
 	assert.Contains(t, f.Calls(), "U03 incident seed-dev-data INC-77")
 
 	err := sh.Deliver(ctx, runbook.Delivery{Key: "bad", Payload: []byte("{")})
@@ -244,4 +244,30 @@ func TestShell_GivenACancelledContext_ThenRunReturns(t *testing.T) {
 	r, w := io.Pipe()
 	defer w.Close()
 	assert.NoError(t, sh.Run(ctx, r))
+}
+
+func TestShell_GivenABotSpeakingPortuguese_WhenItsOwnCommandsRun_ThenItsLinesAreInPortuguese(t *testing.T) {
+	// Given a shell whose bot speaks pt-BR, and a request to press
+	f := newFake()
+	var out syncBuffer
+	sh := New(bot.New(f, bot.Options{Channel: "#plataforma", Lang: runbook.LangPT}), &out, "U03")
+	ctx := context.Background()
+	occ := runbook.Occurrence{ID: 1, Job: "seed-dev-data", Window: now.Add(time.Hour), State: runbook.AwaitingConfirmation}
+
+	// When the shell's own commands run and the request is edited
+	require.NoError(t, sh.Run(ctx, strings.NewReader(":press confirm\n:as\n:as U04\n:nonsense\n")))
+	require.NoError(t, sh.Deliver(ctx, delivery(t, runbook.Notice{Kind: runbook.NoticeRequest, Key: "occ/1/request/0", Channel: runbook.ChannelRunbook, Occ: occ, At: now})))
+	require.NoError(t, sh.Run(ctx, strings.NewReader(":press recusar\n:press explode\n:help\n")))
+	require.NoError(t, sh.Deliver(ctx, delivery(t, runbook.Notice{Kind: runbook.NoticeRequest, Key: "occ/1/request/0", Update: true, Channel: runbook.ChannelRunbook, Occ: occ, At: now})))
+
+	// Then every line of the shell's own is in Portuguese
+	text := out.String()
+	for _, want := range []string{"ainda não há mensagem com botões", "uso: :as U123", "agora agindo como U04", "comando do shell desconhecido :nonsense — experimente :help",
+		"Recusar pede Motivo: :press decline <motivo>", "botão inexistente; a última mensagem oferece: confirm, decline",
+		"Digite comandos /runbook", "(atualizada) "} {
+		assert.Contains(t, text, want)
+	}
+	for _, english := range []string{"now acting", "asks for", "no such button", "(updated)", "Type /runbook", "unknown shell command"} {
+		assert.NotContains(t, text, english)
+	}
 }

@@ -93,6 +93,7 @@ func (p *prompts) get(id, label string) bot.Prompt {
 // value (job and occurrence, see bot.ButtonValue) and the channel to answer in.
 // A modal opened before buttons carried their occurrence holds the job alone.
 type modalMeta struct {
+	Empty   string `json:"empty,omitempty"` // the error when the text is left empty, in the bot's language
 	Value   string `json:"value,omitempty"`
 	Job     string `json:"job,omitempty"` // modals opened by older versions
 	Channel string `json:"channel"`
@@ -100,6 +101,7 @@ type modalMeta struct {
 
 // promptModal is the views.open request asking for the text of button id.
 func promptModal(id string, pr bot.Prompt, meta modalMeta) slackapi.ModalViewRequest {
+	meta.Empty = truncateRunes(pr.Empty, 200)
 	md, _ := json.Marshal(meta)
 	title := pr.Title
 	if title == "" {

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,7 +14,8 @@ import (
 	"github.com/runbook-bot/runbook-bot/bot"
 )
 
-// emptyText is the error shown under a prompt modal's input when it is submitted empty.
+// emptyText is the error shown under a prompt modal's input when it is submitted
+// empty and the modal does not carry one in the bot's language (opened by an older version).
 const emptyText = "Escreva algo aqui · Please write something here"
 
 // consume reads socket-mode events until ctx ends. It never blocks on work:
@@ -120,12 +122,13 @@ func (a *Adapter) interaction(ctx context.Context, req *socketmode.Request, cb s
 			return
 		}
 		text := submittedText(cb.View)
+		var meta modalMeta
+		err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta)
 		if text == "" {
-			ack(errorsAck(emptyText))
+			ack(errorsAck(cmp.Or(meta.Empty, emptyText)))
 			return
 		}
-		var meta modalMeta
-		if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil {
+		if err != nil {
 			ack(nil) // closes the modal
 			a.log.Warn("modal submission with bad metadata ignored", "envelope", req.EnvelopeID)
 			return

@@ -137,7 +137,7 @@ func TestPromptButtonOpensModalAndSubmissionPresses(t *testing.T) {
 	r.start(t)
 	// A render teaches the adapter the prompt's wording.
 	r.ad.prompts.remember(bot.Message{Buttons: []bot.Button{{ID: "decline", Label: "Recusar", Job: "seed-dev-data",
-		Prompt: &bot.Prompt{Title: "Recusar a janela de execução", Label: "Motivo", Placeholder: "por quê?", Submit: "Recusar"}}}})
+		Prompt: &bot.Prompt{Title: "Recusar a janela de execução", Label: "Motivo", Placeholder: "por quê?", Submit: "Recusar", Empty: "Escreva algo aqui."}}}})
 
 	id := r.srv.SendBlockAction(slacktest.BlockAction{Actions: []slacktest.Action{{ActionID: "decline:prompt", Value: "v1/seed-dev-data/42/1772452800"}}})
 	_, err := r.srv.WaitAck(id, 3*time.Second)
@@ -149,7 +149,8 @@ func TestPromptButtonOpensModalAndSubmissionPresses(t *testing.T) {
 	assert.True(t, strings.HasPrefix(v.Title, "Recusar a janela"))
 	var meta modalMeta
 	require.NoError(t, json.Unmarshal([]byte(v.PrivateMetadata), &meta))
-	assert.Equal(t, modalMeta{Value: "v1/seed-dev-data/42/1772452800", Channel: slacktest.DefaultChannelID}, meta, "the modal carries the button's occurrence")
+	assert.Equal(t, modalMeta{Empty: "Escreva algo aqui.", Value: "v1/seed-dev-data/42/1772452800", Channel: slacktest.DefaultChannelID}, meta,
+		"the modal carries the button's occurrence and what to say when left empty, in the bot's language")
 	assert.Contains(t, string(v.JSON), `"plain_text_input"`)
 	assert.Empty(t, r.h.Presses(), "no press before the text is given")
 
@@ -158,6 +159,8 @@ func TestPromptButtonOpensModalAndSubmissionPresses(t *testing.T) {
 	ack, err := r.srv.WaitAck(empty, 3*time.Second)
 	require.NoError(t, err)
 	assert.Contains(t, string(ack.Payload), `"response_action":"errors"`)
+	assert.Contains(t, string(ack.Payload), "Escreva algo aqui.")
+	assert.NotContains(t, string(ack.Payload), "Please", "only the bot's language")
 
 	sub := r.srv.SendViewSubmission(slacktest.ViewSubmission{ViewID: v.ID, TriggerID: "777.1.b", Values: map[string]map[string]slacktest.StateValue{"text": {"text": {Value: "cluster em manutenção <!channel>"}}}})
 	ack, err = r.srv.WaitAck(sub, 3*time.Second)

@@ -87,6 +87,22 @@ func (e execution) Cancel() { e.run.Cancel() }
 
 func (e execution) Handle() string { return fmt.Sprintf("%d:%s", e.run.PGID(), e.id) }
 
+// startNote is the output line that says why a script did not start, its
+// error's text redacted when redact is set.
+func startNote(err error, redact func(string) string) string {
+	text := err.Error()
+	if redact != nil {
+		text = redact(text)
+	}
+	switch {
+	case errors.Is(err, runner.ErrEmptyCommand):
+		return runbook.NoteLine(runbook.M(runbook.RunEmptyCommand))
+	case errors.Is(err, runner.ErrLogFile):
+		return runbook.NoteLine(runbook.M(runbook.RunLogFile, "error", strings.TrimPrefix(text, runner.ErrLogFile.Error()+": ")))
+	}
+	return runbook.NoteLine(runbook.M(runbook.RunStartFailed, "error", text))
+}
+
 func (e execution) Wait() runbook.RunResult {
 	res := e.run.Wait()
 	e.release()
@@ -99,7 +115,7 @@ func (e execution) Wait() runbook.RunResult {
 		out.ExitCode = &code
 	}
 	if res.Err != nil && res.Reason == runner.ReasonStart {
-		out.Tail = append(out.Tail, res.Err.Error())
+		out.Tail = append(out.Tail, startNote(res.Err, e.redact))
 	}
 	if res.LogError != nil && res.Reason != runner.ReasonStart {
 		out.LogError = logProblem(res.LogError, res.LogBytes)

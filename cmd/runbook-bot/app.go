@@ -71,9 +71,7 @@ func loadEnv(stderr io.Writer, run ...bool) (*appEnv, error) {
 			return nil, err
 		}
 		if len(problems) > 0 {
-			for _, p := range problems {
-				fmt.Fprintln(stderr, p.String())
-			}
+			printProblems(stderr, messageLang(cfg, rb), problems)
 			return nil, fmt.Errorf("%s: %d problem(s); fix them and try again", cfg.File, len(problems))
 		}
 		e.rb = rb

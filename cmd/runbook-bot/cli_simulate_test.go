@@ -124,7 +124,7 @@ func TestSimulate_GivenBadInput_WhenSimulated_ThenFileLineProblemsOrUsage(t *tes
 	w, env := simWorkspace(t, []byte(strings.Replace(string(src), "Sexta-feira 19:00", "Sextou 19:00", 1)))
 	_, errOut, code := runCLI(t, w, env, "simulate", "--days", "1")
 	assert.Equal(t, 1, code)
-	assert.Regexp(t, `docs/runbook.md:\d+: unknown weekday "Sextou"`, errOut)
+	assert.Regexp(t, `docs/runbook.md:\d+: dia da semana desconhecido “Sextou”`, errOut, "in the runbook's language, Portuguese")
 
 	w, env = simWorkspace(t, nil)
 	for _, args := range [][]string{{"--days", "0"}, {"--from", "tomorrow"}, {"--fail", "nope"}, {"extra"}} {

@@ -52,7 +52,10 @@ func TestCLI_GivenARunbook_WhenValidated_ThenWhatWasUnderstoodOrEveryProblem(t *
 		{name: "a good runbook: exit 0, jobs, checks and policy", args: []string{"validate"}, wantCode: 0,
 			wantOut: []string{"OK — 1 job(s)", "reset-staging", "DATABASE_URL", "psql", "Acesso a cluster staging"}},
 		{name: "a broken window: exit 1, every problem as FILE:LINE", args: []string{"validate"}, broken: "Dayly 25:00 UTC", wantCode: 1,
-			wantErr: []string{`runbook.md:6: unknown weekday "Dayly"`, `runbook.md:6: invalid time "25:00"`, "2 problem(s)"}},
+			wantErr: []string{"runbook.md:6: unknown weekday “Dayly”", "runbook.md:6: invalid time “25:00”", "2 problem(s)"}},
+		{name: "a broken window with RUNBOOK_LANG=pt-BR: the problems in the bot's language", args: []string{"validate"}, broken: "Dayly 25:00 UTC", wantCode: 1,
+			env:     []string{"RUNBOOK_LANG=pt-BR"},
+			wantErr: []string{"runbook.md:6: dia da semana desconhecido “Dayly”", "runbook.md:6: horário inválido “25:00”"}},
 		{name: "an unknown flag: exit 2", args: []string{"validate", "--nope"}, wantCode: 2},
 		{name: "the default reminders and a 2 h lead: exit 0, the 4 h reminder named as never sent", args: []string{"validate"},
 			env: []string{"RUNBOOK_CONFIRM_LEAD=2h"}, wantCode: 0,
@@ -109,7 +112,7 @@ func TestCLI_GivenARunbookWithOneBrokenRow_WhenValidated_ThenTheProblemAndWhatWa
 		jobRow{window: "Daily 06:00 UTC", freq: "Daily", script: "scripts/seed-dev-data.sh", body: "true", deps: "`SEED_URL`"})
 	out, errOut, code := runCLI(t, w, cliEnv(w), "validate")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, `runbook.md:6: unknown weekday "Dayly"`)
+	assert.Contains(t, errOut, "runbook.md:6: unknown weekday “Dayly”")
 	assert.Contains(t, out, "NOT VALID — understood all the same: 1 job(s)")
 	assert.Contains(t, out, "seed-dev-data  (line 7)")
 	assert.NotContains(t, out, "OK —")

@@ -165,7 +165,7 @@ func (e *simExecutor) finish(job string) bool {
 	}
 	res := runbook.RunResult{ExitCode: new(int), Duration: simRunTime}
 	if r.failed {
-		*res.ExitCode, res.Reason, res.Tail = 1, runbook.ReasonExit, []string{"simulated failure (--fail " + job + ")"}
+		*res.ExitCode, res.Reason, res.Tail = 1, runbook.ReasonExit, []string{runbook.NoteLine(runbook.M(runbook.RunSimulated, "job", job))}
 	}
 	r.done <- res
 	return true

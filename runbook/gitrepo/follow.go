@@ -41,7 +41,7 @@ func (f *Follower) Load(commit string) (*runbook.Runbook, runbook.Problems, erro
 	if !ok {
 		rb := &runbook.Runbook{File: f.file}
 		rb.SetRevision(rev)
-		return rb, runbook.Problems{{File: f.file, Msg: fmt.Sprintf("not found in commit %s", rev.Short())}}, nil
+		return rb, runbook.Problems{{File: f.file, Msg: runbook.M(runbook.ProbNotInCommit, "commit", rev.Short())}}, nil
 	}
 	rb, problems := f.parse(f.file, src)
 	if rb == nil {
@@ -69,7 +69,7 @@ func (f *Follower) Start(ctx context.Context) (*runbook.Runbook, error) {
 		return nil, err
 	}
 	if len(problems) > 0 {
-		return rb, &BrokenError{Revision: *rb.Revision, Problems: problems}
+		return rb, &BrokenError{Revision: *rb.Revision, Problems: problems, Lang: rb.Lang}
 	}
 	f.mu.Lock()
 	f.seen = head
@@ -81,6 +81,7 @@ func (f *Follower) Start(ctx context.Context) (*runbook.Runbook, error) {
 type BrokenError struct {
 	Revision runbook.Revision
 	Problems runbook.Problems
+	Lang     runbook.Lang // the broken runbook's language, as far as it was understood
 }
 
 // Error names the commit and counts the problems.

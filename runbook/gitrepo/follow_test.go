@@ -126,7 +126,8 @@ func TestFollower_GivenACommitWithoutTheRunbook_WhenPolled_ThenItIsAProblem(t *t
 	require.Len(t, got, 1)
 	require.Len(t, got[0].problems, 1)
 	assert.Contains(t, got[0].problems[0].String(), "docs/runbook.md")
-	assert.Contains(t, got[0].problems[0].String(), "not found in commit")
+	assert.Equal(t, runbook.ProbNotInCommit, got[0].problems[0].Msg.Code)
+	assert.NotEmpty(t, got[0].problems[0].Msg.Arg("commit"))
 }
 
 func TestTrees_GivenACheckoutInUse_WhenANewerCommitGoesInForce_ThenItStaysUntilReleased(t *testing.T) {

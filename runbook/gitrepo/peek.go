@@ -59,7 +59,7 @@ func Peek(ctx context.Context, opts Options, file string, parse func(string, []b
 	if !ok {
 		rb = &runbook.Runbook{File: f.file}
 		rb.SetRevision(rev)
-		return rb, runbook.Problems{{File: f.file, Msg: fmt.Sprintf("not found in commit %s", rev.Short())}}, inForce, nil
+		return rb, runbook.Problems{{File: f.file, Msg: runbook.M(runbook.ProbNotInCommit, "commit", rev.Short())}}, inForce, nil
 	}
 	rb, problems = parse(f.file, src)
 	if rb == nil {

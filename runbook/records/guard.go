@@ -2,14 +2,10 @@ package records
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
-
-// lineRef is a line number quoted inside a problem's message.
-var lineRef = regexp.MustCompile(`line \d+`)
 
 // reading is what a runbook document puts in force, without line numbers: its
 // language, policy, jobs, contacts and problems. Two documents with the same
@@ -27,7 +23,13 @@ func reading(data []byte) string {
 		fmt.Fprintf(&b, "contact %s %s %s\n", c.Name, c.Kind, c.Ref)
 	}
 	for _, p := range probs {
-		fmt.Fprintf(&b, "problem %s\n", lineRef.ReplaceAllString(p.Msg, "line N"))
+		m := runbook.Msg{Code: p.Msg.Code, Args: map[string]string{}}
+		for k, v := range p.Msg.Args {
+			if k != "line" { // a line number quoted inside the problem
+				m.Args[k] = v
+			}
+		}
+		fmt.Fprintf(&b, "problem %s\n", m)
 	}
 	return b.String()
 }

@@ -30,7 +30,7 @@ func Preflight(ctx context.Context, checks []runbook.Check, workdir string, envi
 	out := runbook.Preflight{Results: make([]runbook.CheckResult, 0, len(checks)), Env: EnvNames(environ)}
 	for _, c := range checks {
 		var ok bool
-		var detail string
+		var detail runbook.Msg
 		switch c.Kind {
 		case runbook.CheckEnv:
 			ok, detail = checkEnv(c, env)
@@ -39,9 +39,9 @@ func Preflight(ctx context.Context, checks []runbook.Check, workdir string, envi
 		case runbook.CheckPath:
 			ok, detail = checkPath(c, workdir)
 		case runbook.CheckManual:
-			ok, detail = false, "to be ticked by the approver"
+			ok, detail = false, runbook.M(runbook.PfManual)
 		default:
-			ok, detail = false, "unknown check kind "+string(c.Kind)
+			ok, detail = false, runbook.M(runbook.PfUnknownKind, "kind", string(c.Kind))
 		}
 		out.Results = append(out.Results, runbook.CheckResult{Check: c, OK: ok, Detail: detail})
 	}
@@ -59,23 +59,23 @@ func envMap(environ []string) map[string]string {
 	return m
 }
 
-func checkEnv(c runbook.Check, env map[string]string) (bool, string) {
+func checkEnv(c runbook.Check, env map[string]string) (bool, runbook.Msg) {
 	if len(c.Names) == 0 || c.Names[0] == "" {
-		return false, "no variable named"
+		return false, runbook.M(runbook.PfNoVariable)
 	}
 	v, set := env[c.Names[0]]
 	switch {
 	case !set:
-		return false, "not set"
+		return false, runbook.M(runbook.PfNotSet)
 	case strings.TrimSpace(v) == "":
-		return false, "empty"
+		return false, runbook.M(runbook.PfEmpty)
 	}
-	return true, "set"
+	return true, runbook.M(runbook.PfSet)
 }
 
-func checkTool(ctx context.Context, c runbook.Check, workdir string, env map[string]string, environ []string) (bool, string) {
+func checkTool(ctx context.Context, c runbook.Check, workdir string, env map[string]string, environ []string) (bool, runbook.Msg) {
 	if len(c.Names) == 0 {
-		return false, "no tool named"
+		return false, runbook.M(runbook.PfNoTool)
 	}
 	for _, name := range c.Names {
 		path, ok := lookPathIn(name, env["PATH"], workdir)
@@ -83,14 +83,14 @@ func checkTool(ctx context.Context, c runbook.Check, workdir string, env map[str
 			continue
 		}
 		if v := toolVersion(ctx, path, workdir, environ); v != "" {
-			return true, name + ": " + v
+			return true, runbook.M(runbook.PfToolVersion, "tool", name, "version", v)
 		}
-		return true, name + ": " + path
+		return true, runbook.M(runbook.PfToolPath, "tool", name, "path", path)
 	}
 	if len(c.Names) == 1 {
-		return false, c.Names[0] + " not on PATH"
+		return false, runbook.M(runbook.PfToolMissing, "tool", c.Names[0])
 	}
-	return false, "none of " + strings.Join(c.Names, ", ") + " on PATH"
+	return false, runbook.M(runbook.PfToolsMissing, "tools", strings.Join(c.Names, ", "))
 }
 
 // lookPathIn finds an executable file called name in the directories of
@@ -162,36 +162,36 @@ func (w *limitedBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func checkPath(c runbook.Check, workdir string) (bool, string) {
+func checkPath(c runbook.Check, workdir string) (bool, runbook.Msg) {
 	if len(c.Names) == 0 || strings.TrimSpace(c.Names[0]) == "" {
-		return false, "no path named"
+		return false, runbook.M(runbook.PfNoPath)
 	}
 	name := strings.TrimSpace(c.Names[0])
 	wantDir := strings.HasSuffix(name, "/")
 	if filepath.IsAbs(name) {
-		return false, "absolute path: must be relative to the workdir"
+		return false, runbook.M(runbook.PfPathAbsolute)
 	}
 	p := filepath.Clean(name)
 	if !filepath.IsLocal(p) {
-		return false, "escapes the workdir"
+		return false, runbook.M(runbook.PfPathEscapes)
 	}
 	root, err := os.OpenRoot(workdir)
 	if err != nil {
-		return false, "workdir not accessible"
+		return false, runbook.M(runbook.PfWorkdirNoAccess)
 	}
 	defer root.Close()
 	fi, err := root.Stat(p) // follows symlinks, but never out of the workdir
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return false, "not found under the workdir"
+		return false, runbook.M(runbook.PfPathNotFound)
 	case err != nil && strings.Contains(err.Error(), "escapes"):
-		return false, "escapes the workdir"
+		return false, runbook.M(runbook.PfPathEscapes)
 	case err != nil:
-		return false, "not accessible"
+		return false, runbook.M(runbook.PfPathNoAccess)
 	case wantDir && !fi.IsDir():
-		return false, "not a directory"
+		return false, runbook.M(runbook.PfNotADirectory)
 	case fi.IsDir():
-		return true, "directory exists"
+		return true, runbook.M(runbook.PfDirectoryExists)
 	}
-	return true, "exists"
+	return true, runbook.M(runbook.PfExists)
 }

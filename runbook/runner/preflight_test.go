@@ -41,31 +41,31 @@ func TestPreflight(t *testing.T) {
 	cases := []struct {
 		check  runbook.Check
 		ok     bool
-		detail string
+		detail runbook.Msg
 	}{
-		{env("DEV_DB_URL"), true, "set"},
-		{env("EMPTY_VAR"), false, "empty"},
-		{env("BLANK_VAR"), false, "empty"},
-		{env("UNSET_VAR"), false, "not set"},
-		{runbook.Check{Kind: runbook.CheckEnv}, false, "no variable named"},
-		{tool("faketool"), true, "faketool: faketool version 1.2.3"},
-		{tool("kubectl", "faketool"), true, "faketool: faketool version 1.2.3"},
-		{tool("noversion"), true, "noversion: " + filepath.Join(bin, "noversion")},
-		{tool("notexec"), false, "notexec not on PATH"},
-		{tool("ls"), false, "ls not on PATH"}, // only the script's PATH counts, not the bot's
-		{tool("kubectl", "kustomize"), false, "none of kubectl, kustomize on PATH"},
-		{tool("./scripts/seed.sh"), true, "./scripts/seed.sh: " + filepath.Join(work, "scripts", "seed.sh")},
-		{path("scripts/seed.sh"), true, "exists"},
-		{path("./scripts/../scripts/seed.sh"), true, "exists"},
-		{path("data/seed/"), true, "directory exists"},
-		{path("inside/seed"), true, "directory exists"},
-		{path("scripts/seed.sh/"), false, "not a directory"},
-		{path("missing/file"), false, "not found under the workdir"},
-		{path("../outside"), false, "escapes the workdir"},
-		{path("scripts/../../outside"), false, "escapes the workdir"},
-		{path("escape/passwd"), false, "escapes the workdir"},
-		{path("/etc/passwd"), false, "absolute path: must be relative to the workdir"},
-		{runbook.Check{Kind: runbook.CheckManual, Text: "Acesso a cluster staging"}, false, "to be ticked by the approver"},
+		{env("DEV_DB_URL"), true, runbook.M(runbook.PfSet)},
+		{env("EMPTY_VAR"), false, runbook.M(runbook.PfEmpty)},
+		{env("BLANK_VAR"), false, runbook.M(runbook.PfEmpty)},
+		{env("UNSET_VAR"), false, runbook.M(runbook.PfNotSet)},
+		{runbook.Check{Kind: runbook.CheckEnv}, false, runbook.M(runbook.PfNoVariable)},
+		{tool("faketool"), true, runbook.M(runbook.PfToolVersion, "tool", "faketool", "version", "faketool version 1.2.3")},
+		{tool("kubectl", "faketool"), true, runbook.M(runbook.PfToolVersion, "tool", "faketool", "version", "faketool version 1.2.3")},
+		{tool("noversion"), true, runbook.M(runbook.PfToolPath, "tool", "noversion", "path", filepath.Join(bin, "noversion"))},
+		{tool("notexec"), false, runbook.M(runbook.PfToolMissing, "tool", "notexec")},
+		{tool("ls"), false, runbook.M(runbook.PfToolMissing, "tool", "ls")}, // only the script's PATH counts, not the bot's
+		{tool("kubectl", "kustomize"), false, runbook.M(runbook.PfToolsMissing, "tools", "kubectl, kustomize")},
+		{tool("./scripts/seed.sh"), true, runbook.M(runbook.PfToolPath, "tool", "./scripts/seed.sh", "path", filepath.Join(work, "scripts", "seed.sh"))},
+		{path("scripts/seed.sh"), true, runbook.M(runbook.PfExists)},
+		{path("./scripts/../scripts/seed.sh"), true, runbook.M(runbook.PfExists)},
+		{path("data/seed/"), true, runbook.M(runbook.PfDirectoryExists)},
+		{path("inside/seed"), true, runbook.M(runbook.PfDirectoryExists)},
+		{path("scripts/seed.sh/"), false, runbook.M(runbook.PfNotADirectory)},
+		{path("missing/file"), false, runbook.M(runbook.PfPathNotFound)},
+		{path("../outside"), false, runbook.M(runbook.PfPathEscapes)},
+		{path("scripts/../../outside"), false, runbook.M(runbook.PfPathEscapes)},
+		{path("escape/passwd"), false, runbook.M(runbook.PfPathEscapes)},
+		{path("/etc/passwd"), false, runbook.M(runbook.PfPathAbsolute)},
+		{runbook.Check{Kind: runbook.CheckManual, Text: "Acesso a cluster staging"}, false, runbook.M(runbook.PfManual)},
 	}
 	checks := make([]runbook.Check, len(cases))
 	for i, c := range cases {
@@ -78,7 +78,7 @@ func TestPreflight(t *testing.T) {
 		assert.Equal(t, c.check, r.Check, "order kept")
 		assert.Equal(t, c.ok, r.OK, "%v", c.check)
 		assert.Equal(t, c.detail, r.Detail, "%v", c.check)
-		assert.NotContains(t, r.Detail, "secret-value")
+		assert.NotContains(t, r.Detail.String(), "secret-value")
 	}
 	assert.False(t, pf.OK())
 
@@ -100,5 +100,6 @@ func TestPreflightVersionTimeout(t *testing.T) {
 		t.TempDir(), []string{"PATH=" + bin + ":/usr/bin:/bin"})
 	require.Len(t, pf.Results, 1)
 	assert.True(t, pf.Results[0].OK)
-	assert.True(t, strings.HasPrefix(pf.Results[0].Detail, "slowtool: /"), pf.Results[0].Detail)
+	assert.Equal(t, runbook.PfToolPath, pf.Results[0].Detail.Code)
+	assert.True(t, strings.HasPrefix(pf.Results[0].Detail.Arg("path"), "/"), pf.Results[0].Detail)
 }

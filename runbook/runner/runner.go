@@ -45,7 +45,21 @@ const (
 )
 
 // ErrBusy reports that a run of the job is already in progress.
-var ErrBusy = errors.New("a run of this job is already in progress")
+var ErrBusy error = busyError{}
+
+// busyError is ErrBusy: it explains itself to people (runbook.Explained).
+type busyError struct{}
+
+func (busyError) Error() string { return "a run of this job is already in progress" }
+
+// Explain is why the script did not start, for people.
+func (busyError) Explain() runbook.Msg { return runbook.M(runbook.RunBusy) }
+
+// ErrEmptyCommand is why a run with no command did not start.
+var ErrEmptyCommand = errors.New("empty command")
+
+// ErrLogFile wraps why the run log could not be opened (and the run not started).
+var ErrLogFile = errors.New("log file")
 
 // Spec describes one run of a script.
 type Spec struct {
@@ -207,12 +221,12 @@ func (run *Run) start(ctx context.Context) {
 	s := run.spec
 	run.started = time.Now()
 	if len(s.Argv) == 0 || s.Argv[0] == "" {
-		run.failStart(errors.New("empty command"), nil)
+		run.failStart(ErrEmptyCommand, nil)
 		return
 	}
 	log, err := openLog(s.LogPath, s.openLog)
 	if err != nil {
-		run.failStart(fmt.Errorf("log file: %w", err), nil)
+		run.failStart(fmt.Errorf("%w: %w", ErrLogFile, err), nil)
 		return
 	}
 	path := s.Argv[0]

@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,7 +92,7 @@ type apiError struct {
 func (c *Client) OpenTickets(ctx context.Context, job string) ([]runbook.Ticket, error) {
 	owner, repo, ok := strings.Cut(strings.Trim(strings.TrimSpace(c.Repo), "/"), "/")
 	if !ok || owner == "" || repo == "" || strings.Contains(repo, "/") {
-		return nil, apierr.New("RUNBOOK_GITHUB_REPO must be owner/name")
+		return nil, apierr.Coded(runbook.M(runbook.TkRepoForm, "var", "RUNBOOK_GITHUB_REPO"), "RUNBOOK_GITHUB_REPO must be owner/name")
 	}
 	base, err := c.base()
 	if err != nil {
@@ -137,7 +138,7 @@ func (c *Client) base() (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, apierr.New("RUNBOOK_GITHUB_API_URL must be an http(s) URL")
+		return nil, apierr.Coded(runbook.M(runbook.TkBadURL, "var", "RUNBOOK_GITHUB_API_URL"), "RUNBOOK_GITHUB_API_URL must be an http(s) URL")
 	}
 	u.User, u.RawQuery, u.Fragment = nil, "", ""
 	if !strings.HasSuffix(u.Path, "/") {
@@ -150,7 +151,7 @@ func (c *Client) base() (*url.URL, error) {
 func (c *Client) page(ctx context.Context, u *url.URL) ([]issue, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, "", apierr.New("GitHub request could not be built")
+		return nil, "", apierr.Coded(runbook.M(runbook.TkRequest, "service", service), "GitHub request could not be built")
 	}
 	resp, err := c.send(req)
 	if err != nil {
@@ -162,7 +163,7 @@ func (c *Client) page(ctx context.Context, u *url.URL) ([]issue, string, error) 
 	}
 	var items []issue
 	if err := json.NewDecoder(io.LimitReader(resp.Body, apierr.MaxBody)).Decode(&items); err != nil {
-		return nil, "", apierr.New("GitHub answered with an unreadable issue list")
+		return nil, "", apierr.Coded(runbook.M(runbook.TkUnreadable, "service", service), "GitHub answered with an unreadable issue list")
 	}
 	return items, resp.Header.Get("Link"), nil
 }
@@ -197,7 +198,7 @@ func (c *Client) statusError(resp *http.Response) error {
 	code := resp.StatusCode
 	switch {
 	case code == http.StatusUnauthorized:
-		return apierr.New("GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)")
+		return apierr.Coded(runbook.M(runbook.TkUnauthorized, "service", service, "vars", "RUNBOOK_GITHUB_TOKEN"), "GitHub answered 401 (check RUNBOOK_GITHUB_TOKEN)")
 	case code == http.StatusForbidden || code == http.StatusTooManyRequests:
 		// Primary limit: remaining 0, wait until x-ratelimit-reset. Secondary limit:
 		// retry-after when present, else reset when remaining is 0, else a minute.
@@ -208,24 +209,24 @@ func (c *Client) statusError(resp *http.Response) error {
 			if t, ok := apierr.UnixReset(resp.Header, "X-RateLimit-Reset"); ok {
 				return apierr.RateLimited(service, t)
 			}
-			return apierr.New("GitHub rate limited (no reset time given)")
+			return apierr.Coded(runbook.M(runbook.TkRateLimited, "service", service), "GitHub rate limited (no reset time given)")
 		}
 		if strings.Contains(strings.ToLower(body.Message), "rate limit") {
 			return apierr.RateLimited(service, now().Add(time.Minute))
 		}
 		if code == http.StatusTooManyRequests {
-			return apierr.New("GitHub answered 429 (too many requests)")
+			return apierr.Coded(runbook.M(runbook.TkRateLimited, "service", service), "GitHub answered 429 (too many requests)")
 		}
-		return apierr.New("GitHub answered 403 (the token may not read issues of %s)", c.Repo)
+		return apierr.Coded(runbook.M(runbook.TkForbiddenGH, "repo", c.Repo), "GitHub answered 403 (the token may not read issues of %s)", c.Repo)
 	case code == http.StatusNotFound:
-		return apierr.New("GitHub answered 404: repository not found or not visible to the token")
+		return apierr.Coded(runbook.M(runbook.TkNotFoundGH), "GitHub answered 404: repository not found or not visible to the token")
 	case code >= 500:
-		return apierr.New("GitHub answered %d", code)
+		return apierr.Coded(runbook.M(runbook.TkStatus, "service", service, "status", strconv.Itoa(code)), "GitHub answered %d", code)
 	}
 	if msg := apierr.Snippet(body.Message, 80); msg != "" {
-		return apierr.New("GitHub answered %d: %s", code, msg)
+		return apierr.Coded(runbook.M(runbook.TkStatusText, "service", service, "status", strconv.Itoa(code), "text", msg), "GitHub answered %d: %s", code, msg)
 	}
-	return apierr.New("GitHub answered %d", code)
+	return apierr.Coded(runbook.M(runbook.TkStatus, "service", service, "status", strconv.Itoa(code)), "GitHub answered %d", code)
 }
 
 // isPR tells whether the pull_request key is present (with a non-null value).
@@ -238,7 +239,7 @@ func ticketOf(it issue) runbook.Ticket {
 	t := runbook.Ticket{
 		Key:    fmt.Sprintf("#%d", it.Number),
 		Title:  it.Title,
-		Status: "open",
+		Status: runbook.TicketOpen,
 		URL:    it.HTMLURL,
 	}
 	switch {
@@ -272,10 +273,10 @@ func nextPage(link string, base *url.URL) (*url.URL, error) {
 		}
 		u, err := base.Parse(target[1 : len(target)-1])
 		if err != nil {
-			return nil, apierr.New("GitHub answered an unreadable Link header")
+			return nil, apierr.Coded(runbook.M(runbook.TkUnreadable, "service", service), "GitHub answered an unreadable Link header")
 		}
 		if u.Scheme != base.Scheme || u.Host != base.Host {
-			return nil, apierr.New("GitHub pagination pointed to another host")
+			return nil, apierr.Coded(runbook.M(runbook.TkOtherHost, "service", service), "GitHub pagination pointed to another host")
 		}
 		return u, nil
 	}

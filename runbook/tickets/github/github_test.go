@@ -309,7 +309,8 @@ func TestOpenTickets_Errors(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, got)
 			assert.Equal(t, tc.want, err.Error())
-			assert.Equal(t, tc.want, rep.Unavailable)
+			assert.Equal(t, tc.want, rep.Why)
+			assert.NotContains(t, []string{runbook.MsgText, runbook.TkError, ""}, rep.Unavailable.Code, "people get a code in their language: %v", rep.Unavailable)
 			assert.NotContains(t, err.Error(), token)
 			assert.NotContains(t, err.Error(), srv.URL)
 		})
@@ -371,7 +372,7 @@ func TestTickets_WithGitHub_SlowServerTimesOut(t *testing.T) {
 
 	rep := runbook.Tickets(context.Background(), c, "seed-dev-data", 50*time.Millisecond)
 
-	assert.Equal(t, "timed out after 50ms", rep.Unavailable)
+	assert.Equal(t, runbook.M(runbook.TkTimedOut, "timeout", "50ms"), rep.Unavailable)
 	assert.Less(t, time.Since(start), 30*time.Second, "Tickets must return once its timeout passes")
 }
 
@@ -383,7 +384,10 @@ func TestTickets_WithGitHub_UnreachableHidesTheURL(t *testing.T) {
 
 	rep := runbook.Tickets(context.Background(), c, "seed-dev-data", 5*time.Second)
 
-	assert.True(t, strings.HasPrefix(rep.Unavailable, "GitHub unreachable: "), rep.Unavailable)
-	assert.NotContains(t, rep.Unavailable, token)
-	assert.NotContains(t, rep.Unavailable, "/repos/")
+	assert.True(t, strings.HasPrefix(rep.Why, "GitHub unreachable: "), rep.Why)
+	assert.Equal(t, runbook.TkUnreachable, rep.Unavailable.Code)
+	for _, s := range []string{rep.Why, rep.Unavailable.String()} {
+		assert.NotContains(t, s, token)
+		assert.NotContains(t, s, "/repos/")
+	}
 }

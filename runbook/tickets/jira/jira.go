@@ -16,6 +16,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -126,7 +127,7 @@ func (c *Client) OpenTickets(ctx context.Context, job string) ([]runbook.Ticket,
 func (c *Client) site() (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(c.URL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, apierr.New("RUNBOOK_JIRA_URL must be an http(s) URL")
+		return nil, apierr.Coded(runbook.M(runbook.TkBadURL, "var", "RUNBOOK_JIRA_URL"), "RUNBOOK_JIRA_URL must be an http(s) URL")
 	}
 	u.User, u.RawQuery, u.Fragment = nil, "", ""
 	u.Path = strings.TrimSuffix(u.Path, "/")
@@ -138,11 +139,11 @@ func (c *Client) site() (*url.URL, error) {
 func (c *Client) search(ctx context.Context, endpoint string, body searchRequest) (*searchResponse, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
-		return nil, apierr.New("Jira request could not be built")
+		return nil, apierr.Coded(runbook.M(runbook.TkRequest, "service", service), "Jira request could not be built")
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(buf))
 	if err != nil {
-		return nil, apierr.New("Jira request could not be built")
+		return nil, apierr.Coded(runbook.M(runbook.TkRequest, "service", service), "Jira request could not be built")
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", "application/json")
@@ -162,7 +163,7 @@ func (c *Client) search(ctx context.Context, endpoint string, body searchRequest
 	}
 	var res searchResponse
 	if err := json.NewDecoder(io.LimitReader(resp.Body, apierr.MaxBody)).Decode(&res); err != nil {
-		return nil, apierr.New("Jira answered with an unreadable search result")
+		return nil, apierr.Coded(runbook.M(runbook.TkUnreadable, "service", service), "Jira answered with an unreadable search result")
 	}
 	return &res, nil
 }
@@ -176,18 +177,18 @@ func (c *Client) statusError(resp *http.Response) error {
 	code := resp.StatusCode
 	switch {
 	case code == http.StatusUnauthorized:
-		return apierr.New("Jira answered 401 (check RUNBOOK_JIRA_EMAIL and RUNBOOK_JIRA_TOKEN)")
+		return apierr.Coded(runbook.M(runbook.TkUnauthorized, "service", service, "vars", "RUNBOOK_JIRA_EMAIL, RUNBOOK_JIRA_TOKEN"), "Jira answered 401 (check RUNBOOK_JIRA_EMAIL and RUNBOOK_JIRA_TOKEN)")
 	case code == http.StatusForbidden:
-		return apierr.New("Jira answered 403 (the user lacks Browse projects permission)")
+		return apierr.Coded(runbook.M(runbook.TkForbiddenJi), "Jira answered 403 (the user lacks Browse projects permission)")
 	case code == http.StatusTooManyRequests:
 		if t, ok := apierr.RetryAfter(resp.Header, now()); ok {
 			return apierr.RateLimited(service, t)
 		}
-		return apierr.New("Jira answered 429 (rate limited)")
+		return apierr.Coded(runbook.M(runbook.TkRateLimited, "service", service), "Jira answered 429 (rate limited)")
 	case code == http.StatusNotFound:
-		return apierr.New("Jira answered 404 (check RUNBOOK_JIRA_URL)")
+		return apierr.Coded(runbook.M(runbook.TkNotFoundJi, "var", "RUNBOOK_JIRA_URL"), "Jira answered 404 (check RUNBOOK_JIRA_URL)")
 	case code >= 500:
-		return apierr.New("Jira answered %d", code)
+		return apierr.Coded(runbook.M(runbook.TkStatus, "service", service, "status", strconv.Itoa(code)), "Jira answered %d", code)
 	}
 	var eb errorBody
 	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&eb)
@@ -202,14 +203,14 @@ func (c *Client) statusError(resp *http.Response) error {
 	}
 	if code == http.StatusBadRequest {
 		if msg != "" {
-			return apierr.New("Jira rejected the query (check RUNBOOK_JIRA_JQL): %s", apierr.Snippet(msg, 100))
+			return apierr.Coded(runbook.M(runbook.TkJQLRejectedT, "text", apierr.Snippet(msg, 100)), "Jira rejected the query (check RUNBOOK_JIRA_JQL): %s", apierr.Snippet(msg, 100))
 		}
-		return apierr.New("Jira rejected the query (check RUNBOOK_JIRA_JQL)")
+		return apierr.Coded(runbook.M(runbook.TkJQLRejected), "Jira rejected the query (check RUNBOOK_JIRA_JQL)")
 	}
 	if msg != "" {
-		return apierr.New("Jira answered %d: %s", code, apierr.Snippet(msg, 80))
+		return apierr.Coded(runbook.M(runbook.TkStatusText, "service", service, "status", strconv.Itoa(code), "text", apierr.Snippet(msg, 80)), "Jira answered %d: %s", code, apierr.Snippet(msg, 80))
 	}
-	return apierr.New("Jira answered %d", code)
+	return apierr.Coded(runbook.M(runbook.TkStatus, "service", service, "status", strconv.Itoa(code)), "Jira answered %d", code)
 }
 
 // ticketOf maps an issue to the domain; its URL is the site's browse page.

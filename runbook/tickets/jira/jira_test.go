@@ -300,7 +300,8 @@ func TestOpenTickets_Errors(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, got)
 			assert.Equal(t, tc.want, err.Error())
-			assert.Equal(t, tc.want, rep.Unavailable)
+			assert.Equal(t, tc.want, rep.Why)
+			assert.NotContains(t, []string{runbook.MsgText, runbook.TkError, ""}, rep.Unavailable.Code, "people get a code in their language: %v", rep.Unavailable)
 			assert.NotContains(t, err.Error(), token)
 			assert.NotContains(t, err.Error(), base64.StdEncoding.EncodeToString([]byte(email+":"+token)))
 		})
@@ -366,5 +367,5 @@ func TestTickets_WithJira_SlowServerTimesOut(t *testing.T) {
 
 	rep := runbook.Tickets(context.Background(), c, "seed-dev-data", 50*time.Millisecond)
 
-	assert.Equal(t, "timed out after 50ms", rep.Unavailable)
+	assert.Equal(t, runbook.M(runbook.TkTimedOut, "timeout", "50ms"), rep.Unavailable)
 }

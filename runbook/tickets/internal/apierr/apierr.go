@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/runbook-bot/runbook-bot/runbook"
 )
 
 // MaxBody caps how much of a response body an adapter reads.
@@ -18,8 +20,9 @@ const MaxBody = 8 << 20
 
 // Error is a short reason for users that may wrap a cause kept out of its text.
 type Error struct {
-	Msg   string // shown to users: short, one line, no secrets
-	Cause error  // for errors.Is/As (context.DeadlineExceeded…); never printed
+	Msg    string      // for logs: short, one line, no secrets
+	Reason runbook.Msg // the same for people, rendered in their language; zero: Msg is shown
+	Cause  error       // for errors.Is/As (context.DeadlineExceeded…); never printed
 }
 
 // Error returns the short reason only.
@@ -30,6 +33,19 @@ func (e *Error) Unwrap() error { return e.Cause }
 
 // New returns an error with a fixed message.
 func New(format string, args ...any) error { return &Error{Msg: fmt.Sprintf(format, args...)} }
+
+// Coded returns an error with a fixed message for logs and reason for people.
+func Coded(reason runbook.Msg, format string, args ...any) error {
+	return &Error{Msg: fmt.Sprintf(format, args...), Reason: reason}
+}
+
+// Explain is the reason for people (runbook.Explained).
+func (e *Error) Explain() runbook.Msg {
+	if e.Reason.IsZero() {
+		return runbook.TextMsg(e.Msg)
+	}
+	return e.Reason
+}
 
 // Transport turns a failed round trip into "<service> unreachable: <reason>", without the
 // request URL that *url.Error would print.
@@ -43,15 +59,17 @@ func Transport(service string, err error) error {
 	if inner != nil {
 		reason = inner.Error()
 	}
+	why := runbook.M(runbook.TkUnreachable, "service", service, "error", reason)
 	if ue != nil && ue.Timeout() {
-		reason = "timeout"
+		reason, why = "timeout", runbook.M(runbook.TkTimeout, "service", service)
 	}
-	return &Error{Msg: fmt.Sprintf("%s unreachable: %s", service, reason), Cause: err}
+	return &Error{Msg: fmt.Sprintf("%s unreachable: %s", service, reason), Reason: why, Cause: err}
 }
 
 // RateLimited returns "<service> rate limited until 15:04 UTC".
 func RateLimited(service string, until time.Time) error {
-	return &Error{Msg: fmt.Sprintf("%s rate limited until %s UTC", service, until.UTC().Format("15:04"))}
+	at := until.UTC().Format("15:04")
+	return &Error{Msg: fmt.Sprintf("%s rate limited until %s UTC", service, at), Reason: runbook.M(runbook.TkLimitedUntil, "service", service, "until", at)}
 }
 
 // RetryAfter parses a Retry-After header (delay in seconds or an HTTP date) into the

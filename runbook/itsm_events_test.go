@@ -88,7 +88,9 @@ func failureScenario(t *testing.T) []map[string]any {
 	h, exec, _ := itsmHarness(t, window.Add(-26*time.Hour))
 	ctx := context.Background()
 	marcos, lucas := contactID(t, h.rb, "Marcos Paulo"), contactID(t, h.rb, "Lucas Lima")
-	req := func(user, id string) runbook.Request { return runbook.Request{User: user, RequestID: id, Envelope: "env-" + id} }
+	req := func(user, id string) runbook.Request {
+		return runbook.Request{User: user, RequestID: id, Envelope: "env-" + id}
+	}
 	seed := "seed-dev-data"
 	h.advanceTo(window.Add(-2 * time.Hour))
 

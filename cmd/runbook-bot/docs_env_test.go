@@ -147,3 +147,17 @@ func TestDocsEnv_GivenTheCodesDefaults_WhenTheReadmeAndEnvExampleAreRead_ThenThe
 		})
 	}
 }
+
+func TestDocsReadme_GivenGoMod_WhenTheReadmeNamesAGoVersion_ThenItIsGoModsOne(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	require.NoError(t, err)
+	want := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(mod)
+	require.NotNil(t, want, "go.mod has a go directive")
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	named := regexp.MustCompile(`\bGo (1\.[0-9.]*[0-9])`).FindAllSubmatch(readme, -1)
+	require.NotEmpty(t, named, "the README says which Go it needs")
+	for _, v := range named {
+		require.Equal(t, string(want[1]), string(v[1]), "the README's Go version")
+	}
+}

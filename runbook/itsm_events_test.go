@@ -200,9 +200,12 @@ func TestITSMEvents_GivenEveryKindTheServiceSends_WhenDecoded_ThenTheyMatchTheDo
 		}
 		require.Equal(t, webhook.Schema, ev["schema"])
 		require.Contains(t, doc.kinds, kind, "%s: an undocumented kind", where)
+		fields := ev["fields"].(map[string]any)
+		aboutNoWindow := kind == string(runbook.RecFreeze) || kind == string(runbook.RecUnfreeze) ||
+			(kind == string(runbook.RecRefused) && (fields["action"] == "freeze" || fields["action"] == "unfreeze"))
+		require.Equal(t, aboutNoWindow, ev["window"] == nil, "%s: window %v (null only for events about no window)", where, ev["window"])
 
 		// The fields: each documented for the kind (or for any kind), a string of its type; the required ones there.
-		fields := ev["fields"].(map[string]any)
 		for name, v := range fields {
 			f, ok := doc.kinds[kind][name]
 			if !ok {

@@ -47,15 +47,21 @@ func codeDefaults(t *testing.T) map[string]string {
 	return d
 }
 
-// readmeConfigTable reads the README's configuration table: variable → its
-// Default cell. The table ends at the first line that is not a row.
-func readmeConfigTable(t *testing.T) (names []string, defaults map[string]string) {
+// configDocs are the documents with a configuration table, and its header.
+var configDocs = map[string]string{
+	"../../README.md":    "| Variable | Default | What |",
+	"../../docs/spec.md": "| Variable | Default | Accepts |",
+}
+
+// configTable reads the configuration table of the document at path:
+// variable → its Default cell. The table ends at the first line that is not a row.
+func configTable(t *testing.T, path string) (names []string, defaults map[string]string) {
 	t.Helper()
-	src, err := os.ReadFile("../../README.md")
+	src, err := os.ReadFile(path)
 	require.NoError(t, err)
 	lines := strings.Split(string(src), "\n")
-	start := slices.Index(lines, "| Variable | Default | What |")
-	require.GreaterOrEqual(t, start, 0, "the README has its configuration table")
+	start := slices.Index(lines, configDocs[path])
+	require.GreaterOrEqual(t, start, 0, "%s has its configuration table", path)
 	defaults = map[string]string{}
 	for _, l := range lines[start+2:] {
 		if !strings.HasPrefix(l, "| `") {
@@ -113,51 +119,46 @@ func backticked(cell string) (string, bool) {
 	return cell[i+1 : i+1+j], j >= 0
 }
 
-func TestDocsEnv_GivenTheCode_WhenTheReadmeTableAndEnvExampleAreRead_ThenTheyNameEveryVariableInOrder(t *testing.T) {
+func TestDocsEnv_GivenTheCode_WhenTheReadmeSpecAndEnvExampleAreRead_ThenTheyNameEveryVariableInOrder(t *testing.T) {
 	code := append(slices.Clone(configVars), gitVars...)
-	readme, _ := readmeConfigTable(t)
-	require.Equal(t, code, readme, "the README's configuration table: one unbroken table, every variable the code reads, in its order")
+	for path := range configDocs {
+		names, _ := configTable(t, path)
+		require.Equal(t, code, names, "%s's configuration table: one unbroken table, every variable the code reads, in its order", path)
+	}
 	example, _, _ := envExample(t)
 	require.Equal(t, code, example, ".env.example: every variable the code reads, in its order")
 }
 
-func TestDocsEnv_GivenTheCodesDefaults_WhenTheReadmeAndEnvExampleAreRead_ThenTheySayTheSame(t *testing.T) {
+func TestDocsEnv_GivenTheCodesDefaults_WhenTheReadmeSpecAndEnvExampleAreRead_ThenTheySayTheSame(t *testing.T) {
 	defaults := codeDefaults(t)
-	_, readme := readmeConfigTable(t)
 	_, values, comments := envExample(t)
-	for name, cell := range readme {
-		want := defaults[name]
-		t.Run(name, func(t *testing.T) {
-			switch v, ok := backticked(cell); {
-			case strings.HasPrefix(cell, "from the runbook"):
-				require.Equal(t, "from runbook", want, "README says the runbook decides")
-				return
-			case strings.HasPrefix(cell, "—"):
-				require.Empty(t, want, "README says none")
-				return
-			case ok:
-				require.Equal(t, want, v, "README's default")
-			default:
-				require.Fail(t, "the README's default is neither a `value`, — nor from the runbook", cell)
-			}
-			// .env.example shows the default as its example, or says it in the comment.
-			if values[name] != want {
-				require.Contains(t, comments[name], "default: "+want, ".env.example: %s=%s is an example; its comment must say the default", name, values[name])
-			}
-		})
+	for path := range configDocs {
+		_, cells := configTable(t, path)
+		for name, cell := range cells {
+			checkDefault(t, path, name, cell, defaults[name], values[name], comments[name])
+		}
 	}
 }
 
-func TestDocsReadme_GivenGoMod_WhenTheReadmeNamesAGoVersion_ThenItIsGoModsOne(t *testing.T) {
-	mod, err := os.ReadFile("../../go.mod")
-	require.NoError(t, err)
-	want := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(mod)
-	require.NotNil(t, want, "go.mod has a go directive")
-	readme, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
-	named := regexp.MustCompile(`\bGo (1\.[0-9.]*[0-9])`).FindAllSubmatch(readme, -1)
-	require.NotEmpty(t, named, "the README says which Go it needs")
-	for _, v := range named {
-		require.Equal(t, string(want[1]), string(v[1]), "the README's Go version")
-	}
+// checkDefault checks the Default cell of a variable's row against the code's
+// default, want, and .env.example's example value and comment.
+func checkDefault(t *testing.T, path, name, cell, want, example, comment string) {
+	t.Run(path+"/"+name, func(t *testing.T) {
+		switch v, ok := backticked(cell); {
+		case strings.HasPrefix(cell, "from the runbook"):
+			require.Equal(t, "from runbook", want, "the document says the runbook decides")
+			return
+		case strings.HasPrefix(cell, "—"):
+			require.Empty(t, want, "the document says none")
+			return
+		case ok:
+			require.Equal(t, want, v, "the document's default")
+		default:
+			require.Fail(t, "the default is neither a `value`, — nor from the runbook", cell)
+		}
+		// .env.example shows the default as its example, or says it in the comment.
+		if example != want {
+			require.Contains(t, comment, "default: "+want, ".env.example: %s=%s is an example; its comment must say the default", name, example)
+		}
+	})
 }

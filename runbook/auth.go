@@ -67,6 +67,15 @@ var actionOf = map[EventKind]Action{
 	EvJustify: ActJustify, EvReschedule: ActReschedule, EvIncident: ActIncident, EvLearnings: ActLearnings,
 }
 
+// verbOf names what an event attempted, for a refusal's audit record: the
+// user's verb (confirm, run, incident…), or the event itself for the bot's own.
+func verbOf(k EventKind) string {
+	if act, ok := actionOf[k]; ok {
+		return string(act)
+	}
+	return string(k)
+}
+
 // MayDo returns the roles allowed to do act (none for an unknown action).
 func MayDo(act Action) Role { return rules[act] }
 

@@ -116,9 +116,15 @@ type stepper struct {
 func (s *stepper) refuse(kind Kind, code string, args map[string]any) (Outcome, error) {
 	o := *s.out
 	o.Occ = s.origOcc()
-	fields := map[string]string{"action": string(s.ev.Kind), "reason": code}
+	fields := map[string]string{"action": verbOf(s.ev.Kind), "reason": code}
 	for k, v := range args {
-		fields[k] = toString(v)
+		switch k {
+		case "action": // the verb, already there
+		case "reason": // free text (a decline's reason): the code stays the reason
+			fields["decline_reason"] = toString(v)
+		default:
+			fields[k] = toString(v)
+		}
 	}
 	if s.ev.Replace {
 		fields["replace"] = "true"

@@ -64,7 +64,7 @@ func (s *Service) Reject(ctx context.Context, r Request, job, action, reason, te
 				return err
 			}
 			if o, ok := target(os, s.Now()); ok {
-				occ = o.ID
+				occ, rec.Window = o.ID, o.Window
 			}
 		}
 		return s.addRecord(tx, occ, &rec)

@@ -114,7 +114,7 @@ func TestFreeze_GivenAFreezeSetFromChat_WhenOwnersConfirmOrRun_ThenRefusedWithRe
 			refusedActions = append(refusedActions, r.Fields["action"]+":"+r.Fields["reason"])
 		}
 	}
-	require.Equal(t, []string{"confirm:frozen", "run_started:frozen"}, refusedActions, "every refusal audited, and sent to the ITSM webhook")
+	require.Equal(t, []string{"confirm:frozen", "run:frozen"}, refusedActions, "every refusal audited, and sent to the ITSM webhook")
 	require.Contains(t, kinds, string(runbook.RecFreeze))
 	require.Contains(t, kinds, string(runbook.RecUnfreeze))
 }

@@ -45,7 +45,7 @@ func (s *Service) pressed(tx Tx, r Request, job string, ev Event, target Occurre
 		window = b.Window
 	}
 	args := map[string]any{"job": job, "window": window, "state": string(b.State)}
-	fields := map[string]string{"action": string(ev.Kind), "reason": "stale_button", "window": window.Format(time.RFC3339), "state": string(b.State)}
+	fields := map[string]string{"action": verbOf(ev.Kind), "reason": "stale_button", "window": window.Format(time.RFC3339), "state": string(b.State)}
 	if moved {
 		args["moved"] = b.Window
 		fields["moved"] = b.Window.Format(time.RFC3339)

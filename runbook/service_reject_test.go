@@ -35,6 +35,7 @@ func TestService_GivenARefusedCommand_WhenRejected_ThenTheOccurrenceEvidenceShow
 	}
 	require.Len(t, refused, 1)
 	require.Equal(t, "U0MALLORY", refused[0].Actor)
+	require.True(t, window.Equal(refused[0].Window), "it names the window it aimed at: %s", refused[0].Window)
 	require.Equal(t, map[string]string{"action": "run", "reason": "shell_syntax", "text": "run seed-dev-data; rm -rf /"}, refused[0].Fields)
 	// And the occurrence did not change
 	after, err := h.svc.Status(ctx, "seed-dev-data")

@@ -103,6 +103,9 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 				return err
 			}
 		}
+		if rec.Window, err = s.dryRunWindow(tx, j); err != nil {
+			return err
+		}
 		if err := s.addRecord(tx, 0, &rec); err != nil {
 			return err
 		}
@@ -135,7 +138,8 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		}
 		s.slots.release(job, slotDry)
 		out.close()
-		fields := map[string]string{"argv": joinArgv(argv), "dry_run": "true", "reason": res.Reason, "log_sha256": res.LogSHA256}
+		fields := map[string]string{"argv": joinArgv(argv), "dry_run": "true", "result": string(resultOf(res.Reason)), "reason": res.Reason,
+			"attempt": "1", "duration_ms": strconv.FormatInt(res.Duration.Milliseconds(), 10), "log_sha256": res.LogSHA256}
 		if res.ExitCode != nil {
 			fields["exit_code"] = strconv.Itoa(*res.ExitCode)
 		}
@@ -143,12 +147,12 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 			fields["log_error"] = res.LogError
 		}
 		err = s.update(context.Background(), func(tx Tx) error {
-			done := Record{At: s.Now(), Kind: RecRunFinished, Job: job, Actor: r.User, Fields: fields}
+			done := Record{At: s.Now(), Kind: RecRunFinished, Job: job, Window: rec.Window, Actor: r.User, Fields: fields}
 			if err := s.addRecord(tx, 0, &done); err != nil {
 				return err
 			}
 			o.State, o.ExitCode, o.Reason, o.LogError = Succeeded, res.ExitCode, res.Reason, res.LogError
-			if res.Reason != "" {
+			if res.Reason != "" { // the chat's result of a dry run is passed or failed
 				o.State = Failed
 			}
 			return s.enqueue(tx, SinkChat, key, Notice{Kind: NoticeRunResult, Key: key, Update: true, Channel: ChannelRunbook, Occ: o, Actor: r.User, Text: "dry-run", Tail: ClipTail(res.Tail), At: s.Now()})
@@ -158,6 +162,33 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 		}
 	}()
 	return nil
+}
+
+// dryRunWindow is the window a dry run of j prepares, for its audit records
+// (which belong to no occurrence): the one `run` would act on now, else the
+// job's next window.
+func (s *Service) dryRunWindow(tx Tx, j Job) (time.Time, error) {
+	now := s.Now()
+	os, err := tx.Occurrences(Query{Job: j.ID, WindowFrom: j.Previous(now).Add(-7 * 24 * time.Hour)})
+	if err != nil {
+		return time.Time{}, err
+	}
+	if o, ok := targetRun(os, now); ok {
+		return o.Window, nil
+	}
+	return j.Window.Next(now).UTC(), nil
+}
+
+// resultOf is the state an execution that ended with reason leaves: the
+// result of a run_finished record.
+func resultOf(reason string) State {
+	switch reason {
+	case "":
+		return Succeeded
+	case ReasonCancelled:
+		return Cancelled
+	}
+	return Failed
 }
 
 // finishRun records how an execution ended.

@@ -180,15 +180,8 @@ func (s *stepper) finish(r RunResult) error {
 	r.Tail = ClipTail(r.Tail) // kept with the occurrence and in every notice of the result: bounded
 	s.o.FinishedAt, s.o.ExitCode, s.o.Reason, s.o.LogSHA256, s.o.Tail = ptr(s.now()), r.ExitCode, r.Reason, r.LogSHA256, r.Tail
 	s.o.LogError = r.LogError
-	switch r.Reason {
-	case "":
-		s.o.State = Succeeded
-	case ReasonCancelled:
-		s.o.State = Cancelled
-	default:
-		s.o.State = Failed
-	}
-	fields := map[string]string{"result": string(s.o.State), "reason": r.Reason, "attempt": strconv.Itoa(s.o.Attempts),
+	s.o.State = resultOf(r.Reason)
+	fields := map[string]string{"result": string(s.o.State), "dry_run": "false", "reason": r.Reason, "attempt": strconv.Itoa(s.o.Attempts),
 		"duration_ms": strconv.FormatInt(r.Duration.Milliseconds(), 10), "log_sha256": r.LogSHA256}
 	if r.ExitCode != nil {
 		fields["exit_code"] = strconv.Itoa(*r.ExitCode)

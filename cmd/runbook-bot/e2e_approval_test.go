@@ -102,7 +102,7 @@ func TestE2E_GivenAConfirmedPlan_WhenTheRunbookIsEditedToApply_ThenANewRequestAn
 		"- approved command: `scripts/swap.sh --mode apply`",
 		"| approval_withdrawn | — | approved_by=" + ana + ", argv=scripts/swap.sh --mode apply,",
 		"previous_argv=scripts/swap.sh --mode plan",
-		"| refused | " + ana + " | action=run_started, reason=not_confirmed",
+		"| refused | " + ana + " | action=run, reason=not_confirmed",
 		"| run_started | " + lucas + " | argv=scripts/swap.sh --mode apply,",
 	} {
 		require.Contains(t, string(out), want)

@@ -27,6 +27,7 @@ type opsRig struct {
 	db    *sqlite.DB
 	clock *clockwork.FakeClock
 	logs  *syncBuffer
+	ops   *opsServer
 	h     http.Handler
 }
 
@@ -43,7 +44,7 @@ func newOpsRig(t *testing.T) *opsRig {
 	svc := runbook.NewService(rb, runbook.Settings{}, runbook.Deps{Store: db, Clock: clock})
 	logs := &syncBuffer{}
 	ops := &opsServer{svc: svc, db: db, log: slog.New(slog.NewTextHandler(logs, nil))}
-	return &opsRig{t: t, db: db, clock: clock, logs: logs, h: ops.handler()}
+	return &opsRig{t: t, db: db, clock: clock, logs: logs, ops: ops, h: ops.handler()}
 }
 
 // get answers path: its status and body.

@@ -43,7 +43,7 @@ func (db *DB) StatsAt(ctx context.Context, now time.Time) (runbook.StoreStats, e
 		for k, n := range backlog {
 			s.Backlog[k] = n
 		}
-		s.Runs, err = t.counts("stats", `SELECT coalesce(fields->>'result', ''), count(*)
+		s.Runs, err = t.counts("stats", `SELECT CASE WHEN fields->>'dry_run' = 'true' THEN '' ELSE coalesce(fields->>'result', '') END, count(*)
 			FROM records WHERE kind = $1 GROUP BY 1`, string(runbook.RecRunFinished))
 		if err != nil {
 			return err

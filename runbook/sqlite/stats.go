@@ -41,7 +41,7 @@ func (db *DB) StatsAt(ctx context.Context, now time.Time) (runbook.StoreStats, e
 		for k, n := range backlog {
 			s.Backlog[k] = n
 		}
-		s.Runs, err = t.counts("stats", `SELECT coalesce(json_extract(fields, '$.result'), ''), count(*)
+		s.Runs, err = t.counts("stats", `SELECT CASE WHEN json_extract(fields, '$.dry_run') = 'true' THEN '' ELSE coalesce(json_extract(fields, '$.result'), '') END, count(*)
 			FROM records WHERE kind = ? GROUP BY 1`, string(runbook.RecRunFinished))
 		if err != nil {
 			return err

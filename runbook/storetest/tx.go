@@ -145,6 +145,8 @@ func testStats(t *testing.T, open Opener) {
 		}
 		// A run_finished record without a result, and another kind: counted under "" and not at all.
 		require.NoError(t, tx.AddRecord(&runbook.Record{At: t0, Kind: runbook.RecRunFinished, Job: "job"}))
+		// A dry run's result: counted under "" too (runbook_runs_total counts runs).
+		require.NoError(t, tx.AddRecord(&runbook.Record{At: t0, Kind: runbook.RecRunFinished, Job: "job", Fields: map[string]string{"result": "succeeded", "dry_run": "true"}}))
 		// Runs whose log is incomplete: a log_error, not an empty one, nor one on another kind.
 		require.NoError(t, tx.AddRecord(&runbook.Record{At: t0, Kind: runbook.RecRunFinished, Job: "job",
 			Fields: map[string]string{"result": "succeeded", "log_error": "write: no space left on device after 65536 bytes"}}))
@@ -163,7 +165,7 @@ func testStats(t *testing.T, open Opener) {
 	assert.Equal(t, 4, s.PendingTimers)
 	assert.Equal(t, 2, s.LateTimers, "due strictly before now")
 	assert.Equal(t, map[string]int{runbook.SinkChat: 0, runbook.SinkITSM: 1}, s.Backlog)
-	assert.Equal(t, map[string]int{"succeeded": 3, "failed": 2, "": 1}, s.Runs)
+	assert.Equal(t, map[string]int{"succeeded": 3, "failed": 2, "": 2}, s.Runs)
 	assert.Equal(t, 1, s.LogErrors)
 	assert.Equal(t, 1, s.Escalated)
 

@@ -99,7 +99,7 @@ func TestE2E_GivenAConfirmedPlan_WhenTheRunbookIsEditedToApply_ThenANewRequestAn
 	out, err := ev.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	for _, want := range []string{
-		"- approved command: `scripts/swap.sh --mode apply`",
+		"- confirmed command: `scripts/swap.sh --mode apply`",
 		"| approval_withdrawn | — | approved_by=" + ana + ", argv=scripts/swap.sh --mode apply,",
 		"previous_argv=scripts/swap.sh --mode plan",
 		"| refused | " + ana + " | action=run, reason=not_confirmed",

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,9 @@ func TestShell_GivenTheShippedRunbook_WhenRescheduledAndDelayed_ThenNoTrackedFil
 	runbookCopy, err := os.ReadFile(filepath.Join(dir, "data", "runbook.md"))
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(runbookCopy), string(shipped["docs/runbook.md"])), "a copy of the runbook")
-	assert.Contains(t, string(runbookCopy), "provision-dev · janela "+to+" UTC · plataforma pediu outro horário (por <@U0ANASOUZA>)")
+	toPT, err := time.Parse("2006-01-02 15:04", to)
+	require.NoError(t, err)
+	assert.Regexp(t, `provision-dev · janela \S+ `+regexp.QuoteMeta(toPT.Format("02/01/2006 15:04"))+` UTC · plataforma pediu outro horário \(por @Ana Souza\)`, string(runbookCopy))
 	checkinsCopy, err := os.ReadFile(filepath.Join(dir, "data", "check-ins.md"))
 	require.NoError(t, err)
 	assert.Equal(t, string(shipped["docs/observabilidade/check-ins.md"]), string(checkinsCopy))

@@ -59,16 +59,20 @@ var cliEN = catalogue{
 	"cli.flag.migrate-db.to":      "the PostgreSQL database `URL` (postgres://…); it must be empty",
 	"cli.flag.migrate-db.logs":    "optional: the `DIR` of the run log files (RUNBOOK_DATA_DIR/logs) to copy too",
 
-	"cli.shell.start":          "runbook-bot {version} — {jobs} job(s) from {file}. Type :help for help, /runbook help for commands.",
+	"cli.shell.start.one":      "runbook-bot {version} — {n} job from {file}. Type :help for help, /runbook help for commands.",
+	"cli.shell.start.other":    "runbook-bot {version} — {n} jobs from {file}. Type :help for help, /runbook help for commands.",
 	"cli.shell.as_contact":     "You act as {name} ({user}), the runbook's first contact; act as someone else with :as {other} (or start with --as).",
 	"cli.shell.as_named":       "You act as {name} ({user}); act as someone else with :as {other}.",
+	"cli.shell.no_tokens":      "No Slack tokens (SLACK_BOT_TOKEN and SLACK_APP_TOKEN, in the environment or .env): this is the bot in your terminal; with them, make run connects it to Slack.",
 	"cli.shell.as":             "You act as {user}; act as someone else with :as {other} (or start with --as).",
 	"cli.shell.copies":         "This is the repository's own runbook ({file}): so that no tracked file changes, its records go to copies — {where}. Set RUNBOOK_FILE (and RUNBOOK_CHECKINS_FILE) to write to your own files.",
 	"cli.shell.copy.delay_log": "the delay log to {copy} (a copy of {file})",
 	"cli.shell.copy.checkins":  "the check-ins to {copy} (a copy of {file})",
 
-	"cli.validate.ok":                  "{file}: OK — {jobs} job(s), language {lang}",
-	"cli.validate.not_valid":           "{file}: NOT VALID — understood all the same: {jobs} job(s), language {lang}",
+	"cli.validate.ok.one":              "{file}: OK — {n} job, language {lang}",
+	"cli.validate.ok.other":            "{file}: OK — {n} jobs, language {lang}",
+	"cli.validate.not_valid.one":       "{file}: NOT VALID — understood all the same: {n} job, language {lang}",
+	"cli.validate.not_valid.other":     "{file}: NOT VALID — understood all the same: {n} jobs, language {lang}",
 	"cli.validate.job":                 "{job}  (line {line})",
 	"cli.validate.window":              "window:",
 	"cli.validate.command":             "command:",
@@ -166,6 +170,16 @@ var cliEN = catalogue{
 	"cli.err.one_file":            "at most one FILE",
 	"cli.err.migrate_usage":       "usage: migrate-db --from data/runbook.db --to postgres://USER:PASSWORD@HOST:5432/DATABASE [--logs data/logs]",
 	"cli.err.migrate_to":          "--to {url}: not a postgres:// or postgresql:// URL\nusage: migrate-db --from data/runbook.db --to postgres://USER:PASSWORD@HOST:5432/DATABASE [--logs data/logs]",
+	// a job's window in validate
+	"cli.window.weekly": "{day} {time} {zone} (weekly)",
+	"cli.window.daily":  "daily {time} {zone} (daily)",
+	"cli.weekday.0":     "Sunday",
+	"cli.weekday.1":     "Monday",
+	"cli.weekday.2":     "Tuesday",
+	"cli.weekday.3":     "Wednesday",
+	"cli.weekday.4":     "Thursday",
+	"cli.weekday.5":     "Friday",
+	"cli.weekday.6":     "Saturday",
 }
 
 func init() {

@@ -57,16 +57,20 @@ var cliPT = catalogue{
 	"cli.flag.migrate-db.to":      "a `URL` do banco PostgreSQL (postgres://…); ele precisa estar vazio",
 	"cli.flag.migrate-db.logs":    "opcional: o `DIRETÓRIO` dos logs das execuções (RUNBOOK_DATA_DIR/logs), para copiá-los também",
 
-	"cli.shell.start":          "runbook-bot {version} — {jobs} job(s) de {file}. Digite :help para ajuda e /runbook help para os comandos.",
+	"cli.shell.start.one":      "runbook-bot {version} — {n} job de {file}. Digite :help para ajuda e /runbook help para os comandos.",
+	"cli.shell.start.other":    "runbook-bot {version} — {n} jobs de {file}. Digite :help para ajuda e /runbook help para os comandos.",
 	"cli.shell.as_contact":     "Você age como {name} ({user}), o primeiro contato do runbook; para agir como outra pessoa, use :as {other} (ou inicie com --as).",
 	"cli.shell.as_named":       "Você age como {name} ({user}); para agir como outra pessoa, use :as {other}.",
+	"cli.shell.no_tokens":      "Sem os tokens do Slack (SLACK_BOT_TOKEN e SLACK_APP_TOKEN, no ambiente ou no .env): este é o bot no seu terminal; com eles, make run o conecta ao Slack.",
 	"cli.shell.as":             "Você age como {user}; para agir como outra pessoa, use :as {other} (ou inicie com --as).",
 	"cli.shell.copies":         "Este é o runbook do próprio repositório ({file}): para que nenhum arquivo versionado mude, os registros vão para cópias — {where}. Defina RUNBOOK_FILE (e RUNBOOK_CHECKINS_FILE) para gravar nos seus próprios arquivos.",
 	"cli.shell.copy.delay_log": "o log de atrasos em {copy} (cópia de {file})",
 	"cli.shell.copy.checkins":  "os check-ins em {copy} (cópia de {file})",
 
-	"cli.validate.ok":                  "{file}: OK — {jobs} job(s), idioma {lang}",
-	"cli.validate.not_valid":           "{file}: INVÁLIDO — entendido mesmo assim: {jobs} job(s), idioma {lang}",
+	"cli.validate.ok.one":              "{file}: OK — {n} job, idioma {lang}",
+	"cli.validate.ok.other":            "{file}: OK — {n} jobs, idioma {lang}",
+	"cli.validate.not_valid.one":       "{file}: INVÁLIDO — entendido mesmo assim: {n} job, idioma {lang}",
+	"cli.validate.not_valid.other":     "{file}: INVÁLIDO — entendido mesmo assim: {n} jobs, idioma {lang}",
 	"cli.validate.job":                 "{job}  (linha {line})",
 	"cli.validate.window":              "janela:",
 	"cli.validate.command":             "comando:",
@@ -164,6 +168,16 @@ var cliPT = catalogue{
 	"cli.err.one_file":            "no máximo um ARQUIVO",
 	"cli.err.migrate_usage":       "uso: migrate-db --from data/runbook.db --to postgres://USUÁRIO:SENHA@HOST:5432/BANCO [--logs data/logs]",
 	"cli.err.migrate_to":          "--to {url}: não é uma URL postgres:// nem postgresql://\nuso: migrate-db --from data/runbook.db --to postgres://USUÁRIO:SENHA@HOST:5432/BANCO [--logs data/logs]",
+	// a job's window in validate
+	"cli.window.weekly": "{day} {time} {zone} (semanal)",
+	"cli.window.daily":  "todo dia {time} {zone} (diária)",
+	"cli.weekday.0":     "domingo",
+	"cli.weekday.1":     "segunda-feira",
+	"cli.weekday.2":     "terça-feira",
+	"cli.weekday.3":     "quarta-feira",
+	"cli.weekday.4":     "quinta-feira",
+	"cli.weekday.5":     "sexta-feira",
+	"cli.weekday.6":     "sábado",
 }
 
 func init() {

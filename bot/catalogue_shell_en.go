@@ -5,7 +5,6 @@ package bot
 var shellEN = catalogue{
 	"prompt.empty": "Please write something here.",
 
-	"shell.banner": "runbook-bot {version} — {n} job(s) from {file}. Type :help for help, /runbook help for commands.",
 	"shell.help": `Type /runbook commands (the "/runbook" prefix is optional), e.g. "/runbook help" or "status".
   :as U123              act as another Slack user ID
   :press ACTION [text]  press a button (by id or label) of the newest message offering it;
@@ -14,7 +13,7 @@ var shellEN = catalogue{
   :help                 this help
   :quit                 leave (end of input works too)`,
 	"shell.usage_as":       "usage: :as U123",
-	"shell.acting_as":      "now acting as {user}",
+	"shell.acting_as":      "now acting as {who}",
 	"shell.unknown":        "unknown shell command {command} — try :help",
 	"shell.no_buttons":     "no message with buttons yet",
 	"shell.no_such_button": "no such button; the last message offers: {buttons}",

@@ -5,7 +5,6 @@ package bot
 var shellPT = catalogue{
 	"prompt.empty": "Escreva algo aqui.",
 
-	"shell.banner": "runbook-bot {version} — {n} job(s) de {file}. Digite :help para ajuda e /runbook help para os comandos.",
 	"shell.help": `Digite comandos /runbook (o prefixo "/runbook" é opcional), p. ex. "/runbook help" ou "status".
   :as U123              age como outro ID de usuário do Slack
   :press AÇÃO [texto]   aperta um botão (pelo id ou pelo rótulo) da mensagem mais recente que o oferece;
@@ -14,7 +13,7 @@ var shellPT = catalogue{
   :help                 esta ajuda
   :quit                 sai (o fim da entrada também serve)`,
 	"shell.usage_as":       "uso: :as U123",
-	"shell.acting_as":      "agora agindo como {user}",
+	"shell.acting_as":      "agora agindo como {who}",
 	"shell.unknown":        "comando do shell desconhecido {command} — experimente :help",
 	"shell.no_buttons":     "ainda não há mensagem com botões",
 	"shell.no_such_button": "botão inexistente; a última mensagem oferece: {buttons}",

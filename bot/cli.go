@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -19,6 +20,31 @@ func CLILang(want runbook.Lang, rb *runbook.Runbook) runbook.Lang {
 		}
 	}
 	return runbook.LangEN
+}
+
+// CLIWindow is a job's recurring window as the operator command line shows
+// it in lang: "Monday 09:00 UTC (weekly)", "segunda-feira 09:00 UTC (semanal)".
+func CLIWindow(lang runbook.Lang, w runbook.Window) string {
+	at := fmt.Sprintf("%02d:%02d", w.Hour, w.Minute)
+	zone := "UTC"
+	if w.Location != nil {
+		zone = w.Location.String()
+	}
+	if w.Daily {
+		return CLIText(lang, "cli.window.daily", "time", at, "zone", zone)
+	}
+	day := CLIText(lang, "cli.weekday."+strconv.Itoa(int((w.Weekday%7+7)%7)))
+	return CLIText(lang, "cli.window.weekly", "day", day, "time", at, "zone", zone)
+}
+
+// CLITextN is CLIText for a message that counts n things: the id's ".one"
+// or ".other" form as lang counts, with n as the argument "n".
+func CLITextN(lang runbook.Lang, id string, n int, kv ...string) string {
+	form := pluralOther
+	if isOne(lang, n) {
+		form = pluralOne
+	}
+	return CLIText(lang, id+form, append([]string{"n", strconv.Itoa(n)}, kv...)...)
 }
 
 // CLIText is the catalogue message id in lang with its arguments given as

@@ -50,5 +50,5 @@ if [ -n "$bot" ] && [ -n "$app" ]; then
 	echo "run: Slack tokens found: starting '$bin serve' (socket mode)" >&2
 	exec "$bin" serve "$@"
 fi
-echo "run: no Slack tokens (SLACK_BOT_TOKEN and SLACK_APP_TOKEN, environment or $envfile): starting '$bin shell' in the terminal (:help for help)" >&2
+# The shell says itself, in the runbook's language, that it runs without Slack.
 exec "$bin" shell "$@"

@@ -111,7 +111,11 @@ func (s *Shell) meta(ctx context.Context, line string) bool {
 		s.mu.Lock()
 		s.user = rest
 		s.mu.Unlock()
-		s.println(s.t("shell.acting_as", "user", rest))
+		who := rest
+		if name := s.b.Who(rest); name != "@"+rest {
+			who = name + " (" + rest + ")" // a contact of the runbook: by name
+		}
+		s.println(s.t("shell.acting_as", "who", who))
 	case ":press":
 		s.press(ctx, rest)
 	case ":home":

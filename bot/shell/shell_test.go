@@ -170,7 +170,7 @@ func TestShell_GivenAScript_WhenRun_ThenCommandsAndPressesPrintAsText(t *testing
 	text := out.String()
 	assert.Contains(t, text, "runbook-bot — /runbook commands")
 	assert.Contains(t, text, "@Marcos Paulo @Ana Souza\nOnly the job's primary (@Marcos Paulo) or backup (@Ana Souza) may confirm seed-dev-data.")
-	assert.Contains(t, text, "now acting as U03")
+	assert.Contains(t, text, "now acting as @Marcos Paulo (U03)")
 	assert.Contains(t, text, "seed-dev-data confirmed for Fri 2025-01-10 22:00 UTC.\n  Window: Fri 2025-01-10 22:00 UTC\n  State: confirmed")
 	assert.Contains(t, text, "no message with buttons yet")
 	assert.Contains(t, text, "commands take no shell syntax")

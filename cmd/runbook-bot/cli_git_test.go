@@ -19,7 +19,7 @@ func TestCLI_GivenTheRunbookInGit_WhenValidatedAndStarted_ThenTheCommitIsNamedAn
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "branch main at commit "+head[:7]+" by Ana Souza <ana@example.com>")
 	assert.Contains(t, out, "in force: no commit yet")
-	assert.Contains(t, out, "docs/runbook.md: OK — 1 job(s)")
+	assert.Contains(t, out, "docs/runbook.md: OK — 1 job,")
 
 	// schedule (a reading command) puts the head in force on first use; validate then says so
 	out, errOut, code = runCLI(t, w, env, "schedule", "--count", "1")

@@ -59,7 +59,7 @@ func TestCLI_GivenARunbook_WhenValidated_ThenTheWholePolicyIsPrintedInTheBotsLan
 			assert.Regexp(t, `(?m)^`+bot.CLIText(lang, "cli.policy.channel")+` +#ops-runbook +RUNBOOK_CHANNEL$`, out)
 			assert.Regexp(t, `(?m)^`+bot.CLIText(lang, "cli.policy.operators")+` +U0OPS +RUNBOOK_OPERATORS$`, out)
 			assert.Regexp(t, `(?m)^`+bot.CLIText(lang, "cli.policy.incident_deadline")+` +15m +runbook$`, out)
-			assert.Contains(t, out, bot.CLIText(lang, "cli.validate.ok", "file", w.path("docs", "runbook.md"), "jobs", "1", "lang", "en"))
+			assert.Contains(t, out, bot.CLITextN(lang, "cli.validate.ok", 1, "file", w.path("docs", "runbook.md"), "lang", "en"))
 			assert.NotContains(t, out, "s3cr3tpw", "the webhook is set, its URL never shown")
 			assert.False(t, strings.Contains(out, "cli."), "every line from the catalogue")
 		})

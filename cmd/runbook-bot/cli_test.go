@@ -50,7 +50,7 @@ func TestCLI_GivenARunbook_WhenValidated_ThenWhatWasUnderstoodOrEveryProblem(t *
 		wantErr  []string
 	}{
 		{name: "a good runbook: exit 0, jobs, checks and policy", args: []string{"validate"}, wantCode: 0,
-			wantOut: []string{"OK — 1 job(s)", "reset-staging", "DATABASE_URL", "psql", "Acesso a cluster staging"}},
+			wantOut: []string{"OK — 1 job,", "reset-staging", "DATABASE_URL", "psql", "Acesso a cluster staging"}},
 		{name: "a broken window: exit 1, every problem as FILE:LINE", args: []string{"validate"}, broken: "Dayly 25:00 UTC", wantCode: 1,
 			wantErr: []string{"runbook.md:6: unknown weekday “Dayly”", "runbook.md:6: invalid time “25:00”", "2 problem(s)"}},
 		{name: "a broken window with RUNBOOK_LANG=pt-BR: the problems in the bot's language", args: []string{"validate"}, broken: "Dayly 25:00 UTC", wantCode: 1,
@@ -113,7 +113,7 @@ func TestCLI_GivenARunbookWithOneBrokenRow_WhenValidated_ThenTheProblemAndWhatWa
 	out, errOut, code := runCLI(t, w, cliEnv(w), "validate")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "runbook.md:6: unknown weekday “Dayly”")
-	assert.Contains(t, out, "NOT VALID — understood all the same: 1 job(s)")
+	assert.Contains(t, out, "NOT VALID — understood all the same: 1 job,")
 	assert.Contains(t, out, "seed-dev-data  (line 7)")
 	assert.NotContains(t, out, "OK —")
 }

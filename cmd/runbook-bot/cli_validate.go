@@ -94,7 +94,7 @@ func printRunbook(w io.Writer, rb *runbook.Runbook, cfg Config, lang runbook.Lan
 	if !ok {
 		head = "cli.validate.not_valid"
 	}
-	fmt.Fprintf(w, "%s\n\n", t(head, "file", rb.File, "jobs", strconv.Itoa(len(rb.Jobs)), "lang", string(rb.Lang)))
+	fmt.Fprintf(w, "%s\n\n", bot.CLITextN(lang, head, len(rb.Jobs), "file", rb.File, "lang", string(rb.Lang)))
 	labels := map[string]string{}
 	width := 11
 	for _, k := range []string{"window", "command", "primary", "backup", "check", "env"} {
@@ -112,7 +112,7 @@ func printRunbook(w io.Writer, rb *runbook.Runbook, cfg Config, lang runbook.Lan
 	}
 	for _, j := range rb.Jobs {
 		fmt.Fprintln(w, t("cli.validate.job", "job", j.ID, "line", strconv.Itoa(j.Line)))
-		line("window", fmt.Sprintf("%s (%s)", j.Window, j.Frequency))
+		line("window", bot.CLIWindow(lang, j.Window))
 		line("command", strings.Join(j.Command, " "))
 		line("primary", ownerText(rb, j.Primary))
 		line("backup", ownerText(rb, j.Backup))

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -67,7 +66,10 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // is and how to change it, and where the records go when they go to copies.
 func shellGreeting(w io.Writer, b *bot.Bot, e *appEnv, user, name string, copies []recordCopy) {
 	t := func(id string, kv ...string) string { return bot.CLIText(b.Lang(), id, kv...) }
-	fmt.Fprintln(w, t("cli.shell.start", "version", version, "jobs", strconv.Itoa(len(e.rb.Jobs)), "file", e.cfg.File))
+	fmt.Fprintln(w, bot.CLITextN(b.Lang(), "cli.shell.start", len(e.rb.Jobs), "version", version, "file", e.cfg.File))
+	if e.cfg.SlackBotToken == "" || e.cfg.SlackAppToken == "" {
+		fmt.Fprintln(w, t("cli.shell.no_tokens"))
+	}
 	switch c, known := contactByRef(e.rb, user); {
 	case name != "":
 		fmt.Fprintln(w, t("cli.shell.as_contact", "name", name, "user", user, "other", otherUser(e.rb, user)))

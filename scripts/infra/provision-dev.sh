@@ -52,28 +52,17 @@ running), 2 usage, 3 missing dependency.
 EOF
 }
 
+RB_MODES=(validate plan apply)
 MODE=validate
 CHECK_ONLY=0
 TARGETS=""
 while [[ $# -gt 0 ]]; do
+  rb_common_option "$@"
+  if ((RB_TAKEN > 0)); then
+    shift "$RB_TAKEN"
+    continue
+  fi
   case $1 in
-    -h | --help)
-      usage
-      rb_help_exit
-      ;;
-    --mode)
-      [[ $# -ge 2 ]] || rb_usage_error "--mode needs a value (validate, plan or apply)"
-      MODE=$2
-      shift 2
-      ;;
-    --mode=*)
-      MODE=${1#--mode=}
-      shift
-      ;;
-    --check)
-      CHECK_ONLY=1
-      shift
-      ;;
     -*) rb_usage_error "unknown option: $1" ;;
     *)
       [[ -z $TARGETS ]] || rb_usage_error "only one TARGETS argument (got '$TARGETS' and '$1')"
@@ -82,10 +71,7 @@ while [[ $# -gt 0 ]]; do
       ;;
   esac
 done
-case $MODE in
-  validate | plan | apply) ;;
-  *) rb_usage_error "unknown mode '$MODE' (expected validate, plan or apply)" ;;
-esac
+rb_check_mode
 if [[ -z $TARGETS ]]; then
   if [[ $CHECK_ONLY -eq 1 ]]; then TARGETS=docker/k8s; else rb_usage_error "missing TARGETS (docker, k8s or docker/k8s)"; fi
 fi
@@ -103,8 +89,6 @@ for t in "${target_list[@]}"; do
     *) rb_usage_error "unknown target '$t' in '$TARGETS' (expected docker, k8s or docker/k8s)" ;;
   esac
 done
-RB_MODE=$MODE
-if [[ $CHECK_ONLY -eq 1 ]]; then RB_MODE=check; fi
 
 DESIGN_DIR=${DESIGN_DIR:-$RB_REPO_ROOT/design}
 K8S_OVERLAY=${K8S_OVERLAY:-dev}

@@ -55,25 +55,18 @@ Passwords in URLs are never printed (shown as ***).
 EOF
 }
 
+RB_MODES=(plan apply)
 MODE=apply
 CHECK_ONLY=0
 YES=0
 NOT_STAGING_OK=0
 while [[ $# -gt 0 ]]; do
+  rb_common_option "$@"
+  if ((RB_TAKEN > 0)); then
+    shift "$RB_TAKEN"
+    continue
+  fi
   case $1 in
-    -h | --help)
-      usage
-      rb_help_exit
-      ;;
-    --mode)
-      [[ $# -ge 2 ]] || rb_usage_error "--mode needs a value (plan or apply)"
-      MODE=$2
-      shift 2
-      ;;
-    --mode=*)
-      MODE=${1#--mode=}
-      shift
-      ;;
     --yes | -y)
       YES=1
       shift
@@ -82,19 +75,10 @@ while [[ $# -gt 0 ]]; do
       NOT_STAGING_OK=1
       shift
       ;;
-    --check)
-      CHECK_ONLY=1
-      shift
-      ;;
     *) rb_usage_error "unknown argument: $1" ;;
   esac
 done
-case $MODE in
-  plan | apply) ;;
-  *) rb_usage_error "unknown mode '$MODE' (expected plan or apply)" ;;
-esac
-RB_MODE=$MODE
-if [[ $CHECK_ONLY -eq 1 ]]; then RB_MODE=check; fi
+rb_check_mode
 
 SQL_DIR="$RB_INFRA_DIR/sql"
 MONGO_JS_DIR="$RB_INFRA_DIR/mongo"

@@ -52,28 +52,17 @@ Passwords in URLs are never printed (shown as ***).
 EOF
 }
 
+RB_MODES=(plan apply verify)
 MODE=plan
 CHECK_ONLY=0
 ALLOW_NON_DEV=0
 while [[ $# -gt 0 ]]; do
+  rb_common_option "$@"
+  if ((RB_TAKEN > 0)); then
+    shift "$RB_TAKEN"
+    continue
+  fi
   case $1 in
-    -h | --help)
-      usage
-      rb_help_exit
-      ;;
-    --mode)
-      [[ $# -ge 2 ]] || rb_usage_error "--mode needs a value (plan, apply or verify)"
-      MODE=$2
-      shift 2
-      ;;
-    --mode=*)
-      MODE=${1#--mode=}
-      shift
-      ;;
-    --check)
-      CHECK_ONLY=1
-      shift
-      ;;
     --allow-non-dev)
       ALLOW_NON_DEV=1
       shift
@@ -81,12 +70,7 @@ while [[ $# -gt 0 ]]; do
     *) rb_usage_error "unknown argument: $1" ;;
   esac
 done
-case $MODE in
-  plan | apply | verify) ;;
-  *) rb_usage_error "unknown mode '$MODE' (expected plan, apply or verify)" ;;
-esac
-RB_MODE=$MODE
-if [[ $CHECK_ONLY -eq 1 ]]; then RB_MODE=check; fi
+rb_check_mode
 
 SEED_DIR="$RB_INFRA_DIR/seed"
 SQL_DIR="$RB_INFRA_DIR/sql"

@@ -103,6 +103,60 @@ rb_usage_error() {
   exit "$RB_EXIT_USAGE"
 }
 
+# ------------------------------------------------------------------ options
+# Every script takes -h/--help, --mode VALUE (or --mode=VALUE) and --check;
+# it lists its modes in RB_MODES and sets its default MODE before its loop.
+
+# rb_common_option ARGS...: takes the option in $1 when it is one every script
+# has, setting MODE or CHECK_ONLY; RB_TAKEN is how many arguments it took
+# (0 when $1 is none of them: the script's own loop handles it).
+rb_common_option() {
+  RB_TAKEN=0
+  case ${1-} in
+    -h | --help)
+      usage
+      rb_help_exit
+      ;;
+    --mode)
+      [[ $# -ge 2 ]] || rb_usage_error "--mode needs a value ($(_rb_modes_text))"
+      MODE=$2
+      RB_TAKEN=2
+      ;;
+    --mode=*)
+      MODE=${1#--mode=}
+      RB_TAKEN=1
+      ;;
+    --check)
+      CHECK_ONLY=1
+      RB_TAKEN=1
+      ;;
+  esac
+}
+
+# rb_check_mode: a usage error unless MODE is one of RB_MODES; then RB_MODE
+# is the mode the summary line reports (check under --check).
+rb_check_mode() {
+  local m
+  # shellcheck disable=SC2153 # RB_MODES is set by the script before its loop
+  for m in "${RB_MODES[@]}"; do
+    if [[ $MODE == "$m" ]]; then
+      RB_MODE=$MODE
+      if [[ $CHECK_ONLY -eq 1 ]]; then RB_MODE=check; fi
+      return 0
+    fi
+  done
+  rb_usage_error "unknown mode '$MODE' (expected $(_rb_modes_text))"
+}
+
+# _rb_modes_text: RB_MODES as a reader writes them: "plan, apply or verify".
+_rb_modes_text() {
+  local n=${#RB_MODES[@]} i out=${RB_MODES[0]}
+  for ((i = 1; i < n; i++)); do
+    if ((i == n - 1)); then out+=" or ${RB_MODES[i]}"; else out+=", ${RB_MODES[i]}"; fi
+  done
+  printf '%s' "$out"
+}
+
 # --------------------------------------------------------- exit and cleanup
 
 _rb_on_err() {

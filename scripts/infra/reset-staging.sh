@@ -103,17 +103,7 @@ mapfile -t COLLECTIONS < <(rb_seed_collections)
 [[ ${#COLLECTIONS[@]} -gt 0 ]] || rb_exit "$RB_EXIT_FAIL" "no application collection known (scripts/infra/seed/*.json)"
 
 # ------------------------------------------------------------------- URLs
-rb_parse_url REL "$STAGING_RELATIONAL_URL" || rb_usage_error "STAGING_RELATIONAL_URL is not a URL (postgresql://...)"
-rb_parse_url DOC "$STAGING_NOSQL_URL" || rb_usage_error "STAGING_NOSQL_URL is not a URL (mongodb://...)"
-case ${REL_SCHEME,,} in
-  postgres | postgresql) ;;
-  *) rb_usage_error "STAGING_RELATIONAL_URL must start with postgresql:// (got $REL_SCHEME://)" ;;
-esac
-case ${DOC_SCHEME,,} in
-  mongodb | mongodb+srv) ;;
-  *) rb_usage_error "STAGING_NOSQL_URL must start with mongodb:// (got $DOC_SCHEME://)" ;;
-esac
-[[ -n $DOC_DB ]] || rb_usage_error "STAGING_NOSQL_URL names no database (mongodb://host/DATABASE)"
+rb_parse_db_urls STAGING_RELATIONAL_URL STAGING_NOSQL_URL
 [[ -n $REL_DB ]] || rb_usage_error "STAGING_RELATIONAL_URL names no database (postgresql://host/DATABASE)"
 
 looks_staging() {

@@ -113,17 +113,7 @@ HAVE_MONGOSH=0
 if command -v mongosh >/dev/null 2>&1; then HAVE_MONGOSH=1; fi
 
 # ------------------------------------------------------------------- URLs
-rb_parse_url REL "$DEV_RELATIONAL_URL" || rb_usage_error "DEV_RELATIONAL_URL is not a URL (postgresql://...)"
-rb_parse_url DOC "$DEV_NOSQL_URL" || rb_usage_error "DEV_NOSQL_URL is not a URL (mongodb://...)"
-case ${REL_SCHEME,,} in
-  postgres | postgresql) ;;
-  *) rb_usage_error "DEV_RELATIONAL_URL must start with postgresql:// (got $REL_SCHEME://)" ;;
-esac
-case ${DOC_SCHEME,,} in
-  mongodb | mongodb+srv) ;;
-  *) rb_usage_error "DEV_NOSQL_URL must start with mongodb:// (got $DOC_SCHEME://)" ;;
-esac
-[[ -n $DOC_DB ]] || rb_usage_error "DEV_NOSQL_URL names no database (mongodb://host/DATABASE)"
+rb_parse_db_urls DEV_RELATIONAL_URL DEV_NOSQL_URL
 
 # A dev seed must never land in staging or production by mistake.
 looks_non_dev() {

@@ -342,6 +342,25 @@ rb_parse_url() {
 
 # -------------------------------------------------------------------- psql
 
+# rb_parse_db_urls REL_VAR DOC_VAR: parses the relational (postgresql://) and
+# document (mongodb://) URLs held by the two variables into REL_* and DOC_*
+# (rb_parse_url); a usage error when either is not such a URL or when the
+# document URL names no database.
+rb_parse_db_urls() {
+  local rel=$1 doc=$2
+  rb_parse_url REL "${!rel}" || rb_usage_error "$rel is not a URL (postgresql://...)"
+  rb_parse_url DOC "${!doc}" || rb_usage_error "$doc is not a URL (mongodb://...)"
+  case ${REL_SCHEME,,} in
+    postgres | postgresql) ;;
+    *) rb_usage_error "$rel must start with postgresql:// (got $REL_SCHEME://)" ;;
+  esac
+  case ${DOC_SCHEME,,} in
+    mongodb | mongodb+srv) ;;
+    *) rb_usage_error "$doc must start with mongodb:// (got $DOC_SCHEME://)" ;;
+  esac
+  [[ -n $DOC_DB ]] || rb_usage_error "$doc names no database (mongodb://host/DATABASE)"
+}
+
 # rb_psql PREFIX [psql args...]: run psql against the URL parsed into PREFIX
 # (see rb_parse_url), with the password passed through PGPASSWORD (never on
 # the command line), ON_ERROR_STOP, no psqlrc. stdout and stderr redacted.

@@ -173,13 +173,6 @@ var cliEN = catalogue{
 	// a job's window in validate
 	"cli.window.weekly": "{day} {time} {zone} (weekly)",
 	"cli.window.daily":  "daily {time} {zone} (daily)",
-	"cli.weekday.0":     "Sunday",
-	"cli.weekday.1":     "Monday",
-	"cli.weekday.2":     "Tuesday",
-	"cli.weekday.3":     "Wednesday",
-	"cli.weekday.4":     "Thursday",
-	"cli.weekday.5":     "Friday",
-	"cli.weekday.6":     "Saturday",
 }
 
 func init() {

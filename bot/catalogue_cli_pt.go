@@ -171,13 +171,6 @@ var cliPT = catalogue{
 	// a job's window in validate
 	"cli.window.weekly": "{day} {time} {zone} (semanal)",
 	"cli.window.daily":  "todo dia {time} {zone} (diária)",
-	"cli.weekday.0":     "domingo",
-	"cli.weekday.1":     "segunda-feira",
-	"cli.weekday.2":     "terça-feira",
-	"cli.weekday.3":     "quarta-feira",
-	"cli.weekday.4":     "quinta-feira",
-	"cli.weekday.5":     "sexta-feira",
-	"cli.weekday.6":     "sábado",
 }
 
 func init() {

@@ -23,7 +23,7 @@ func CLILang(want runbook.Lang, rb *runbook.Runbook) runbook.Lang {
 }
 
 // CLIWindow is a job's recurring window as the operator command line shows
-// it in lang: "Monday 09:00 UTC (weekly)", "segunda-feira 09:00 UTC (semanal)".
+// it in lang, with the weekday names dates use: "Mon 09:00 UTC (weekly)", "seg 09:00 UTC (semanal)".
 func CLIWindow(lang runbook.Lang, w runbook.Window) string {
 	at := fmt.Sprintf("%02d:%02d", w.Hour, w.Minute)
 	zone := "UTC"
@@ -33,7 +33,7 @@ func CLIWindow(lang runbook.Lang, w runbook.Window) string {
 	if w.Daily {
 		return CLIText(lang, "cli.window.daily", "time", at, "zone", zone)
 	}
-	day := CLIText(lang, "cli.weekday."+strconv.Itoa(int((w.Weekday%7+7)%7)))
+	day := CLIText(lang, "weekday."+strconv.Itoa(int((w.Weekday%7+7)%7)))
 	return CLIText(lang, "cli.window.weekly", "day", day, "time", at, "zone", zone)
 }
 

@@ -122,7 +122,7 @@ func (s *Service) checkRun(ctx context.Context, id int64, attempt int, beating b
 	}
 	var err error
 	if beating {
-		err = s.store.Update(ctx, func(tx Tx) error {
+		err = s.update(ctx, func(tx Tx) error {
 			stop, why = false, ""
 			mine, err := tx.BeatRun(id, attempt, s.lead.replica)
 			if err != nil || !mine {

@@ -13,11 +13,13 @@ func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
 		return err
 	}
 	var w wakeTx
-	err := s.store.Update(ctx, func(tx Tx) error {
-		w = wakeTx{Tx: tx} // a store may run fn again (a retried transaction)
-		return fn(&w)
-	})
-	s.writes.leave()
+	err := func() error {
+		defer s.writes.leave() // even when fn panics: the gate is never left held
+		return s.store.Update(ctx, func(tx Tx) error {
+			w = wakeTx{Tx: tx} // a store may run fn again (a retried transaction)
+			return fn(&w)
+		})
+	}()
 	if err != nil {
 		return err
 	}

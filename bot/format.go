@@ -95,16 +95,8 @@ func (b *Bot) who(id string) string {
 	if id == "" {
 		return b.t("word.bot")
 	}
-	rb := b.runbook()
-	for _, c := range rb.Contacts {
-		if (c.Kind == runbook.ContactUser || c.Kind == runbook.ContactGroup) && c.Ref == id {
-			return "@" + c.Name
-		}
-	}
-	for _, c := range rb.Contacts {
-		if c.Kind == runbook.ContactEmail && b.svc.ContactID(context.Background(), c.Name) == id {
-			return "@" + c.Name
-		}
+	if name := b.svc.ContactName(context.Background(), id); name != "" {
+		return "@" + name
 	}
 	return "@" + id
 }

@@ -180,6 +180,21 @@ func (f *fakeService) ContactID(_ context.Context, name string) string {
 	return ""
 }
 
+// ContactName mirrors runbook.Service.ContactName: users and groups by ID, then e-mail contacts.
+func (f *fakeService) ContactName(ctx context.Context, id string) string {
+	for _, c := range f.rb.Contacts {
+		if (c.Kind == runbook.ContactUser || c.Kind == runbook.ContactGroup) && c.Ref == id {
+			return c.Name
+		}
+	}
+	for _, c := range f.rb.Contacts {
+		if c.Kind == runbook.ContactEmail && f.ContactID(ctx, c.Name) == id {
+			return c.Name
+		}
+	}
+	return ""
+}
+
 // newTestBot is a bot over a fake service, logging into a buffer.
 func newTestBot(t testing.TB, lang runbook.Lang) (*Bot, *fakeService, *bytes.Buffer) {
 	f := newFake(t, lang)

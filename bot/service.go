@@ -35,6 +35,8 @@ type Reads interface {
 	History(ctx context.Context, job string, n int) ([]runbook.Occurrence, error)
 	// ContactID is the Slack ID of a person or team named in the runbook, empty when unknown.
 	ContactID(ctx context.Context, name string) string
+	// ContactName is the runbook's name for a Slack user or group ID, empty when unknown.
+	ContactName(ctx context.Context, id string) string
 }
 
 // Acts is what the bot's acting commands and button presses call

@@ -130,6 +130,21 @@ func (f *fake) ContactID(_ context.Context, name string) string {
 	return ""
 }
 
+// ContactName mirrors runbook.Service.ContactName: users and groups by ID, then e-mail contacts.
+func (f *fake) ContactName(ctx context.Context, id string) string {
+	for _, c := range f.rb.Contacts {
+		if (c.Kind == runbook.ContactUser || c.Kind == runbook.ContactGroup) && c.Ref == id {
+			return c.Name
+		}
+	}
+	for _, c := range f.rb.Contacts {
+		if c.Kind == runbook.ContactEmail && f.ContactID(ctx, c.Name) == id {
+			return c.Name
+		}
+	}
+	return ""
+}
+
 // syncBuffer is a bytes.Buffer safe for the concurrent reads of the test.
 type syncBuffer struct {
 	mu sync.Mutex

@@ -31,17 +31,7 @@ func New(svc Service, o Options) *Bot {
 }
 
 // Lang is the language of the bot's messages: Options.Lang, else the runbook's, else English.
-func (b *Bot) Lang() runbook.Lang {
-	if _, ok := catalogues[b.opts.Lang]; ok {
-		return b.opts.Lang
-	}
-	if rb := b.svc.Runbook(); rb != nil {
-		if _, ok := catalogues[rb.Lang]; ok {
-			return rb.Lang
-		}
-	}
-	return runbook.LangEN
-}
+func (b *Bot) Lang() runbook.Lang { return CLILang(b.opts.Lang, b.svc.Runbook()) }
 
 // Now is the service clock's time, for adapters that render notices.
 func (b *Bot) Now() time.Time { return b.svc.Now() }

@@ -71,7 +71,7 @@ func loadEnv(stderr io.Writer, run ...bool) (*appEnv, error) {
 			return nil, err
 		}
 		if len(problems) > 0 {
-			printProblems(stderr, messageLang(cfg, rb), problems)
+			printProblems(stderr, cliLang(cfg, rb), problems)
 			return nil, fmt.Errorf("%s: %d problem(s); fix them and try again", cfg.File, len(problems))
 		}
 		e.rb = rb

@@ -67,7 +67,7 @@ func openGit(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer
 	}
 	var broken *gitrepo.BrokenError
 	if errors.As(err, &broken) {
-		printProblems(stderr, messageLang(cfg, &runbook.Runbook{Lang: broken.Lang}), broken.Problems)
+		printProblems(stderr, cliLang(cfg, &runbook.Runbook{Lang: broken.Lang}), broken.Problems)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("runbook from %s (branch %s): %w", envGitURL, cfg.Git.Branch, err)

@@ -20,9 +20,6 @@ func cmdSchedule(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageErr("cli.err.unexpected_argument", "arg", strconv.Quote(fs.Arg(0)))
-	}
 	start := time.Now()
 	if *from != "" {
 		t, err := time.Parse(time.RFC3339, *from)

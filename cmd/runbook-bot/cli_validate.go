@@ -54,7 +54,7 @@ func cmdValidate(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(problems) > 0 {
-		printProblems(stderr, messageLang(cfg, rb), problems)
+		printProblems(stderr, cliLang(cfg, rb), problems)
 		fmt.Fprintf(stderr, "%s: %d problem(s)\n", file, len(problems))
 		if rb != nil && len(rb.Jobs) > 0 { // what was understood all the same, to help fix the rest
 			printRunbook(stdout, rb, cfg, cliLang(cfg, rb), false)

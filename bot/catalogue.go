@@ -3,7 +3,6 @@ package bot
 import (
 	"regexp"
 	"sort"
-	"strconv"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
 )
@@ -80,19 +79,11 @@ func isOne(lang runbook.Lang, n int) bool {
 }
 
 // tn is t for a message that counts n: ID.one or ID.other, with "{n}" set to n.
-func (b *Bot) tn(id string, n int, kv ...string) string {
-	form := pluralOther
-	if isOne(b.Lang(), n) {
-		form = pluralOne
-	}
-	return b.t(id+form, append([]string{"n", strconv.Itoa(n)}, kv...)...)
-}
+func (b *Bot) tn(id string, n int, kv ...string) string { return CLITextN(b.Lang(), id, n, kv...) }
 
 // t is Text with arguments given as name, value pairs.
-func (b *Bot) t(id string, kv ...string) string {
-	args := make(map[string]string, len(kv)/2)
-	for i := 0; i+1 < len(kv); i += 2 {
-		args[kv[i]] = kv[i+1]
-	}
-	return b.Text(id, args)
-}
+func (b *Bot) t(id string, kv ...string) string { return CLIText(b.Lang(), id, kv...) }
+
+// T is the catalogue message id in the bot's language with its arguments
+// given as name, value pairs (Text with pairs), for adapters such as the shell.
+func (b *Bot) T(id string, kv ...string) string { return b.t(id, kv...) }

@@ -66,6 +66,9 @@ func HasText(lang runbook.Lang, id string) bool {
 
 // StateName is the name of an occurrence's state in lang, for people.
 func StateName(lang runbook.Lang, s runbook.State) string {
+	if s == "" {
+		return "—"
+	}
 	return CLIText(lang, "state."+string(s))
 }
 

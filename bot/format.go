@@ -90,6 +90,9 @@ func minutesCeil(d time.Duration) int {
 	return int((d + time.Minute - 1) / time.Minute)
 }
 
+// ContactName is the runbook's name for a Slack user or group ID, "" when it names nobody.
+func (b *Bot) ContactName(id string) string { return b.svc.ContactName(context.Background(), id) }
+
 // who names a Slack user ID for text: "@Name" when the runbook knows it, else "@U…".
 func (b *Bot) who(id string) string {
 	if id == "" {
@@ -129,12 +132,7 @@ func (b *Bot) mentions(names ...string) []Mention {
 }
 
 // state is the localized state name.
-func (b *Bot) state(s runbook.State) string {
-	if s == "" {
-		return "—"
-	}
-	return b.t("state." + string(s))
-}
+func (b *Bot) state(s runbook.State) string { return StateName(b.Lang(), s) }
 
 // reason is the localized failure reason.
 func (b *Bot) reason(r string) string {

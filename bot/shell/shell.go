@@ -112,8 +112,8 @@ func (s *Shell) meta(ctx context.Context, line string) bool {
 		s.user = rest
 		s.mu.Unlock()
 		who := rest
-		if name := s.b.Who(rest); name != "@"+rest {
-			who = name + " (" + rest + ")" // a contact of the runbook: by name
+		if name := s.b.ContactName(rest); name != "" {
+			who = "@" + name + " (" + rest + ")" // a contact of the runbook: by name
 		}
 		s.println(s.t("shell.acting_as", "who", who))
 	case ":press":
@@ -254,13 +254,7 @@ func (s *Shell) reply(r bot.Reply) {
 }
 
 // t is the catalogue's text id in the bot's language, with arguments as name, value pairs.
-func (s *Shell) t(id string, kv ...string) string {
-	args := make(map[string]string, len(kv)/2)
-	for i := 0; i+1 < len(kv); i += 2 {
-		args[kv[i]] = kv[i+1]
-	}
-	return s.b.Text(id, args)
-}
+func (s *Shell) t(id string, kv ...string) string { return s.b.T(id, kv...) }
 
 func (s *Shell) currentUser() string {
 	s.mu.Lock()

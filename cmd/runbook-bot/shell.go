@@ -70,11 +70,11 @@ func shellGreeting(w io.Writer, b *bot.Bot, e *appEnv, user, name string, copies
 	if e.cfg.SlackBotToken == "" || e.cfg.SlackAppToken == "" {
 		fmt.Fprintln(w, t("cli.shell.no_tokens"))
 	}
-	switch c, known := contactByRef(e.rb, user); {
+	switch known := b.ContactName(user); {
 	case name != "":
 		fmt.Fprintln(w, t("cli.shell.as_contact", "name", name, "user", user, "other", otherUser(e.rb, user)))
-	case known:
-		fmt.Fprintln(w, t("cli.shell.as_named", "name", c.Name, "user", user, "other", otherUser(e.rb, user)))
+	case known != "":
+		fmt.Fprintln(w, t("cli.shell.as_named", "name", known, "user", user, "other", otherUser(e.rb, user)))
 	default:
 		fmt.Fprintln(w, t("cli.shell.as", "user", user, "other", otherUser(e.rb, user)))
 	}

@@ -89,12 +89,3 @@ func otherUser(rb *runbook.Runbook, id string) string {
 	return "U123"
 }
 
-// contactByRef is the runbook's contact whose Slack reference is ref.
-func contactByRef(rb *runbook.Runbook, ref string) (runbook.Contact, bool) {
-	for _, c := range rb.Contacts {
-		if c.Ref == ref {
-			return c, true
-		}
-	}
-	return runbook.Contact{}, false
-}

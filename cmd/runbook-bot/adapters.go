@@ -87,20 +87,21 @@ func (e execution) Cancel() { e.run.Cancel() }
 
 func (e execution) Handle() string { return fmt.Sprintf("%d:%s", e.run.PGID(), e.id) }
 
-// startNote is the output line that says why a script did not start, its
-// error's text redacted when redact is set.
+// startNote is the output line that says why a script did not start: the
+// error's own explanation (runbook.Explained) or its text, each argument
+// redacted when redact is set.
 func startNote(err error, redact func(string) string) string {
-	text := err.Error()
+	m := runbook.M(runbook.RunStartFailed, "error", err.Error())
+	var ex runbook.Explained
+	if errors.As(err, &ex) {
+		m = ex.Explain()
+	}
 	if redact != nil {
-		text = redact(text)
+		for k, v := range m.Args {
+			m.Args[k] = redact(v)
+		}
 	}
-	switch {
-	case errors.Is(err, runner.ErrEmptyCommand):
-		return runbook.NoteLine(runbook.M(runbook.RunEmptyCommand))
-	case errors.Is(err, runner.ErrLogFile):
-		return runbook.NoteLine(runbook.M(runbook.RunLogFile, "error", strings.TrimPrefix(text, runner.ErrLogFile.Error()+": ")))
-	}
-	return runbook.NoteLine(runbook.M(runbook.RunStartFailed, "error", text))
+	return runbook.NoteLine(m)
 }
 
 func (e execution) Wait() runbook.RunResult {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -20,7 +19,7 @@ func TestStartNote_GivenWhyAScriptDidNotStart_ThenTheTailLineIsACodeForTheChat(t
 		want runbook.Msg
 	}{
 		{"no command", runner.ErrEmptyCommand, runbook.M(runbook.RunEmptyCommand)},
-		{"the log file", fmt.Errorf("%w: %w", runner.ErrLogFile, errors.New("open /var/log/x: permission denied")),
+		{"the log file", runner.LogFileError{Err: errors.New("open /var/log/x: permission denied")},
 			runbook.M(runbook.RunLogFile, "error", "open /var/log/x: permission denied")},
 		{"anything else, redacted", errors.New("fork/exec /opt/s3cret/a.sh: no such file"),
 			runbook.M(runbook.RunStartFailed, "error", "fork/exec /opt/***/a.sh: no such file")},

@@ -56,10 +56,31 @@ func (busyError) Error() string { return "a run of this job is already in progre
 func (busyError) Explain() runbook.Msg { return runbook.M(runbook.RunBusy) }
 
 // ErrEmptyCommand is why a run with no command did not start.
-var ErrEmptyCommand = errors.New("empty command")
+var ErrEmptyCommand error = emptyCommandError{}
 
-// ErrLogFile wraps why the run log could not be opened (and the run not started).
+// emptyCommandError is ErrEmptyCommand: it explains itself to people (runbook.Explained).
+type emptyCommandError struct{}
+
+func (emptyCommandError) Error() string { return "empty command" }
+
+// Explain is why the script did not start, for people.
+func (emptyCommandError) Explain() runbook.Msg { return runbook.M(runbook.RunEmptyCommand) }
+
+// ErrLogFile is matched (errors.Is) by every LogFileError.
 var ErrLogFile = errors.New("log file")
+
+// LogFileError is why the run log could not be opened, and the run not started.
+type LogFileError struct{ Err error }
+
+func (e LogFileError) Error() string { return ErrLogFile.Error() + ": " + e.Err.Error() }
+
+// Unwrap is ErrLogFile and the cause.
+func (e LogFileError) Unwrap() []error { return []error{ErrLogFile, e.Err} }
+
+// Explain is why the script did not start, for people, with the cause's text.
+func (e LogFileError) Explain() runbook.Msg {
+	return runbook.M(runbook.RunLogFile, "error", e.Err.Error())
+}
 
 // Spec describes one run of a script.
 type Spec struct {
@@ -226,7 +247,7 @@ func (run *Run) start(ctx context.Context) {
 	}
 	log, err := openLog(s.LogPath, s.openLog)
 	if err != nil {
-		run.failStart(fmt.Errorf("%w: %w", ErrLogFile, err), nil)
+		run.failStart(LogFileError{Err: err}, nil)
 		return
 	}
 	path := s.Argv[0]

@@ -84,7 +84,7 @@ var catalogueEN = catalogue{
 	"err.run_in_progress":           "{job} is running, so the dry run was refused: one execution per job at a time. Try again when the run has finished.",
 	"err.next_window_passed":        "The job's next window ({next}) has passed: this occurrence of {job} can no longer be run again.",
 	"err.already_succeeded":         "{job} already ran successfully (run by {by}); nothing to run until the next window.",
-	"err.declined":                  "{job} was declined by {by} ({reason}); an owner must confirm it before it can run.",
+	"err.declined":                  "{job} was declined by {by} ({decline_reason}); an owner must confirm it before it can run.",
 	"err.not_confirmed":             "{job} (window {window}) is not confirmed: an owner must confirm it first (/runbook confirm {job}).",
 	"err.before_window":             "The window of {job} opens at {window}: it cannot run before then.",
 	"err.not_running":               "{job} is not running: nothing to cancel.",

@@ -84,7 +84,7 @@ var cataloguePT = catalogue{
 	"err.run_in_progress":           "{job} está em execução e a simulação foi recusada: uma execução por job de cada vez. Tente de novo quando a execução terminar.",
 	"err.next_window_passed":        "A próxima janela do job ({next}) já passou: esta ocorrência de {job} não pode mais ser executada de novo.",
 	"err.already_succeeded":         "{job} já foi executado com sucesso (por {by}); nada a executar até a próxima janela.",
-	"err.declined":                  "{job} foi recusado por {by} ({reason}); um responsável precisa confirmá-lo antes de executar.",
+	"err.declined":                  "{job} foi recusado por {by} ({decline_reason}); um responsável precisa confirmá-lo antes de executar.",
 	"err.not_confirmed":             "{job} (janela {window}) não está confirmado: um responsável precisa confirmar antes (/runbook confirm {job}).",
 	"err.approval_changed":          "{job} foi confirmado para executar “{approved}”, mas o runbook agora diz “{current}” (ou mudaram os responsáveis ou as dependências do job): nada foi executado. Uma confirmação vale só para o que foi confirmado; o runbook como está agora precisa de nova confirmação (para uma janela que já executou, na próxima janela).",
 	"err.before_window":             "A janela de {job} abre em {window}: não pode ser executado antes disso.",

@@ -140,7 +140,7 @@ func TestCommand_GivenDomainErrors_ThenEachGetsItsCatalogueMessage(t *testing.T)
 		{runbook.NewError(runbook.KindConflict, "already_running", map[string]any{"by": "U04BIANCA", "at": at}), "started by @Bianca Ramos"},
 		{runbook.NewError(runbook.KindConflict, "not_confirmed", map[string]any{"window": at, "state": "awaiting_confirmation"}), "is not confirmed: an owner must confirm it first"},
 		{runbook.NewError(runbook.KindConflict, "before_window", map[string]any{"window": at}), "opens at Fri 2025-01-10 17:00 UTC-03"},
-		{runbook.NewError(runbook.KindConflict, "declined", map[string]any{"by": "U01ANA", "reason": "freeze"}), "declined by @Ana Souza (freeze)"},
+		{runbook.NewError(runbook.KindConflict, "declined", map[string]any{"by": "U01ANA", "decline_reason": "freeze"}), "declined by @Ana Souza (freeze)"},
 		{runbook.NewError(runbook.KindConflict, "not_delayed", map[string]any{"state": "confirmed"}), "is not delayed (state: confirmed)"},
 		{runbook.NewError(runbook.KindConflict, "incident_already_recorded", map[string]any{"ref": "INC-1", "by": "UX"}), "Incident INC-1 was already recorded for seed-dev-data by @UX."},
 		{runbook.NewError(runbook.KindNotFound, "no_occurrence", map[string]any{"job": "seed-dev-data", "next": at}), "next window is Fri 2025-01-10 17:00"},

@@ -86,7 +86,7 @@ func ptNoticeCases(t testing.TB) []ptCase {
 func refusalArgs() map[string]any {
 	return map[string]any{
 		"job": "seed-dev-data", "by": "U04BIANCA", "at": window.Add(-3 * time.Hour), "window": window, "next": window.Add(7 * 24 * time.Hour),
-		"state": "awaiting_confirmation", "reason": "congelamento do staging", "action": "run", "approved": "scripts/infra/seed-dev-data.sh --mode plan",
+		"state": "awaiting_confirmation", "reason": "congelamento do staging", "decline_reason": "congelamento do staging", "action": "run", "approved": "scripts/infra/seed-dev-data.sh --mode plan",
 		"current": "scripts/infra/seed-dev-data.sh --mode apply", "tickets": []string{"#40", "#12"}, "ref": "INC-1234", "max": 200, "length": 1204,
 		"value": "amanhã 21:00", "verb": "reschedule", "arg": "--force", "flag": "--force", "to": window.Add(-time.Hour), "until": window.Add(72 * time.Hour),
 		"freeze": "fim de ano", "suggestion": "status", "channel": "#infra-incident",

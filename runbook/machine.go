@@ -118,11 +118,7 @@ func (s *stepper) refuse(kind Kind, code string, args map[string]any) (Outcome, 
 	o.Occ = s.origOcc()
 	fields := map[string]string{"action": verbOf(s.ev.Kind), "reason": code}
 	for k, v := range args {
-		switch k {
-		case "action": // the verb, already there
-		case "reason": // free text (a decline's reason): the code stays the reason
-			fields["decline_reason"] = toString(v)
-		default:
+		if k != "action" && k != "reason" { // the verb and the code, already there
 			fields[k] = toString(v)
 		}
 	}

@@ -129,7 +129,7 @@ func (s *stepper) runStart() error {
 	case s.o.State == Succeeded:
 		return NewError(KindConflict, "already_succeeded", map[string]any{"by": s.o.RunBy})
 	case s.o.State == Declined:
-		return NewError(KindConflict, "declined", map[string]any{"by": s.o.DeclinedBy, "reason": s.o.DeclineReason})
+		return NewError(KindConflict, "declined", map[string]any{"by": s.o.DeclinedBy, "decline_reason": s.o.DeclineReason})
 	default:
 		return NewError(KindConflict, "not_confirmed", map[string]any{"window": s.o.Window})
 	}

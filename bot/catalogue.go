@@ -18,6 +18,25 @@ var catalogues = map[runbook.Lang]catalogue{
 	runbook.LangEN: catalogueEN,
 }
 
+// init merges the catalogues' other files into each language's catalogue,
+// once; an id defined in two files is a programming error and panics.
+func init() {
+	for lang, parts := range map[runbook.Lang][]catalogue{
+		runbook.LangEN: {preflightEN, ticketsRunEN, cliEN, planEN, msgEN, shellEN},
+		runbook.LangPT: {preflightPT, ticketsRunPT, cliPT, planPT, msgPT, shellPT},
+	} {
+		dst := catalogues[lang]
+		for _, part := range parts {
+			for id, text := range part {
+				if _, dup := dst[id]; dup {
+					panic("bot: catalogue id defined twice: " + id)
+				}
+				dst[id] = text
+			}
+		}
+	}
+}
+
 var placeholderRE = regexp.MustCompile(`\{([a-z_]+)\}`)
 
 // lookup returns the template of id in lang, falling back to English, then to the id itself.

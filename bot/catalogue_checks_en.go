@@ -64,11 +64,3 @@ var ticketsRunEN = catalogue{
 	"run.replica_last":    "runbook-bot: replica {replica} last reported this run alive at {at}",
 	"run.simulated":       "simulated failure (--fail {job})",
 }
-
-func init() {
-	for _, c := range []catalogue{preflightEN, ticketsRunEN} {
-		for k, v := range c {
-			catalogueEN[k] = v
-		}
-	}
-}

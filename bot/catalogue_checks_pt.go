@@ -64,11 +64,3 @@ var ticketsRunPT = catalogue{
 	"run.replica_last":    "runbook-bot: a réplica {replica} informou por último que esta execução estava viva em {at}",
 	"run.simulated":       "falha simulada (--fail {job})",
 }
-
-func init() {
-	for _, c := range []catalogue{preflightPT, ticketsRunPT} {
-		for k, v := range c {
-			cataloguePT[k] = v
-		}
-	}
-}

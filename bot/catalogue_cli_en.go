@@ -174,9 +174,3 @@ var cliEN = catalogue{
 	"cli.window.weekly": "{day} {time} {zone} (weekly)",
 	"cli.window.daily":  "daily {time} {zone} (daily)",
 }
-
-func init() {
-	for k, v := range cliEN {
-		catalogueEN[k] = v
-	}
-}

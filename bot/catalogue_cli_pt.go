@@ -172,9 +172,3 @@ var cliPT = catalogue{
 	"cli.window.weekly": "{day} {time} {zone} (semanal)",
 	"cli.window.daily":  "todo dia {time} {zone} (diária)",
 }
-
-func init() {
-	for k, v := range cliPT {
-		cataloguePT[k] = v
-	}
-}

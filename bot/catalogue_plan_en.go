@@ -71,9 +71,3 @@ var planEN = catalogue{
 	"home.thread":            "Run thread",
 	"button.check":           "Check",
 }
-
-func init() {
-	for k, v := range planEN {
-		catalogueEN[k] = v
-	}
-}

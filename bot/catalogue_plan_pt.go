@@ -71,9 +71,3 @@ var planPT = catalogue{
 	"home.thread":            "Thread da execução",
 	"button.check":           "Verificar",
 }
-
-func init() {
-	for k, v := range planPT {
-		cataloguePT[k] = v
-	}
-}

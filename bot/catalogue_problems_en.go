@@ -50,9 +50,3 @@ var msgEN = catalogue{
 	"problem.freeze_end_zone":       "unknown time zone “{zone}” in the change freeze end (expected UTC, UTC±H[:MM] or an IANA name such as America/Sao_Paulo)",
 	"problem.not_in_commit":         "not found in commit {commit}",
 }
-
-func init() {
-	for k, v := range msgEN {
-		catalogueEN[k] = v
-	}
-}

@@ -51,9 +51,3 @@ var msgPT = catalogue{
 	"problem.freeze_end_zone":       "fuso horário desconhecido “{zone}” no fim do congelamento (esperado UTC, UTC±H[:MM] ou um nome IANA como America/Sao_Paulo)",
 	"problem.not_in_commit":         "não encontrado no commit {commit}",
 }
-
-func init() {
-	for k, v := range msgPT {
-		cataloguePT[k] = v
-	}
-}

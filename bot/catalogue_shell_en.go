@@ -21,9 +21,3 @@ var shellEN = catalogue{
 	"shell.home_failed":    "the Home could not be built: {error}",
 	"shell.updated":        "(updated)",
 }
-
-func init() {
-	for k, v := range shellEN {
-		catalogueEN[k] = v
-	}
-}

@@ -21,9 +21,3 @@ var shellPT = catalogue{
 	"shell.home_failed":    "não foi possível montar a Home: {error}",
 	"shell.updated":        "(atualizada)",
 }
-
-func init() {
-	for k, v := range shellPT {
-		cataloguePT[k] = v
-	}
-}

@@ -144,7 +144,7 @@ func (b *Bot) check(ctx context.Context, job string) Reply {
 	switch n := len(pf.Failed()); {
 	case len(pf.Results) == 0:
 		m.Sections = append(m.Sections, Section{Text: b.t("reply.check.none")})
-	case n == 0 && !hasAutomated(pf):
+	case n == 0 && !pf.HasAutomated():
 		m.Sections = append(m.Sections, Section{Text: b.t("reply.check.manual_only")})
 	case n == 0:
 		m.Sections = append(m.Sections, Section{Text: b.t("reply.check.ok")})
@@ -272,14 +272,4 @@ func (b *Bot) commits(ctx context.Context, os []runbook.Occurrence) map[int64][]
 		all[id] = cs
 	}
 	return all
-}
-
-// hasAutomated reports whether a pre-flight has a check other than a manual item.
-func hasAutomated(pf runbook.Preflight) bool {
-	for _, r := range pf.Results {
-		if r.Check.Kind != runbook.CheckManual {
-			return true
-		}
-	}
-	return false
 }

@@ -59,13 +59,16 @@ type Preflight struct {
 }
 
 // OK reports whether no automated check failed (manual items do not fail).
-func (p Preflight) OK() bool {
+func (p Preflight) OK() bool { return len(p.Failed()) == 0 }
+
+// HasAutomated reports whether any check is automated (not a manual item).
+func (p Preflight) HasAutomated() bool {
 	for _, r := range p.Results {
-		if r.Check.Kind != CheckManual && !r.OK {
-			return false
+		if r.Check.Kind != CheckManual {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // Failed lists the automated checks that failed.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 
 	"github.com/runbook-bot/runbook-bot/bot"
 	"github.com/runbook-bot/runbook-bot/runbook"
@@ -94,11 +93,8 @@ func commands() map[string]func([]string, io.Reader, io.Writer, io.Writer) error
 // cmdVersion prints the version.
 func cmdVersion(args []string, _ io.Reader, stdout, _ io.Writer) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErr("cli.err.unexpected_argument", "arg", strconv.Quote(fs.Arg(0)))
 	}
 	_, err := fmt.Fprintln(stdout, "runbook-bot", version)
 	return err

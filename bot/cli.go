@@ -26,14 +26,11 @@ func CLILang(want runbook.Lang, rb *runbook.Runbook) runbook.Lang {
 // it in lang, with the weekday names dates use: "Mon 09:00 UTC (weekly)", "seg 09:00 UTC (semanal)".
 func CLIWindow(lang runbook.Lang, w runbook.Window) string {
 	at := fmt.Sprintf("%02d:%02d", w.Hour, w.Minute)
-	zone := "UTC"
-	if w.Location != nil {
-		zone = w.Location.String()
-	}
+	zone := w.Zone().String()
 	if w.Daily {
 		return CLIText(lang, "cli.window.daily", "time", at, "zone", zone)
 	}
-	day := CLIText(lang, "weekday."+strconv.Itoa(int((w.Weekday%7+7)%7)))
+	day := CLIText(lang, "weekday."+strconv.Itoa(int(w.Day())))
 	return CLIText(lang, "cli.window.weekly", "day", day, "time", at, "zone", zone)
 }
 

@@ -60,6 +60,12 @@ func (w Window) String() string {
 	return fmt.Sprintf("%s %02d:%02d %s", day, w.Hour, w.Minute, w.loc())
 }
 
+// Day is the window's weekday, Sunday…Saturday (meaningless for a daily window).
+func (w Window) Day() time.Weekday { return w.weekday() }
+
+// Zone is the window's time zone, UTC when none was given.
+func (w Window) Zone() *time.Location { return w.loc() }
+
 // weekday is w.Weekday folded into Sunday…Saturday, so the search always ends.
 func (w Window) weekday() time.Weekday { return (w.Weekday%7 + 7) % 7 }
 

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
@@ -20,15 +19,6 @@ func (b *Bot) zoneOf(job string) *time.Location {
 	return time.UTC
 }
 
-// zoneLabel names a zone at t: its abbreviation, or "UTC-03" for numeric ones.
-func zoneLabel(t time.Time) string {
-	abbr := t.Format("MST")
-	if strings.HasPrefix(abbr, "+") || strings.HasPrefix(abbr, "-") {
-		return "UTC" + abbr
-	}
-	return abbr
-}
-
 // when formats t in the job's zone and in UTC, as the language writes dates:
 // "sex 10/01/2025 19:00 (UTC-03) · 22:00 UTC", "Fri 2025-01-10 19:00 UTC-03 · 22:00 UTC".
 func (b *Bot) when(t time.Time, loc *time.Location) string {
@@ -37,10 +27,10 @@ func (b *Bot) when(t time.Time, loc *time.Location) string {
 	}
 	lt, ut := t.In(loc), t.UTC()
 	day := b.t("weekday." + strconv.Itoa(int(lt.Weekday())))
-	if zoneLabel(lt) == "UTC" {
+	if runbook.ZoneLabel(lt) == "UTC" {
 		return day + " " + b.date(lt) + " " + lt.Format("15:04") + " UTC"
 	}
-	local := b.t("fmt.when", "day", day, "date", b.date(lt), "time", lt.Format("15:04"), "zone", zoneLabel(lt))
+	local := b.t("fmt.when", "day", day, "date", b.date(lt), "time", lt.Format("15:04"), "zone", runbook.ZoneLabel(lt))
 	if lt.Format("2006-01-02") == ut.Format("2006-01-02") {
 		return local + " · " + ut.Format("15:04") + " UTC"
 	}
@@ -55,10 +45,10 @@ func (b *Bot) date(t time.Time) string {
 // clock formats t as "19:27 (UTC-03) / 22:27 UTC" (pt-BR) or "19:27 UTC-03 / 22:27 UTC".
 func (b *Bot) clock(t time.Time, loc *time.Location) string {
 	lt := t.In(loc)
-	if zoneLabel(lt) == "UTC" {
+	if runbook.ZoneLabel(lt) == "UTC" {
 		return lt.Format("15:04") + " UTC"
 	}
-	return b.t("fmt.clock", "time", lt.Format("15:04"), "zone", zoneLabel(lt)) + " / " + t.UTC().Format("15:04") + " UTC"
+	return b.t("fmt.clock", "time", lt.Format("15:04"), "zone", runbook.ZoneLabel(lt)) + " / " + t.UTC().Format("15:04") + " UTC"
 }
 
 // duration formats d as "11 ms", "40 s", "1 min 30 s", "12 min", "1 h 5 min" or "2 h".

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -58,6 +59,16 @@ func (w Window) String() string {
 		day = w.weekday().String()
 	}
 	return fmt.Sprintf("%s %02d:%02d %s", day, w.Hour, w.Minute, w.loc())
+}
+
+// ZoneLabel names t's zone as people read it: its abbreviation ("UTC",
+// "CET"), or "UTC-03" for a zone known only by its offset.
+func ZoneLabel(t time.Time) string {
+	abbr := t.Format("MST")
+	if strings.HasPrefix(abbr, "+") || strings.HasPrefix(abbr, "-") {
+		return "UTC" + abbr
+	}
+	return abbr
 }
 
 // Day is the window's weekday, Sunday…Saturday (meaningless for a daily window).

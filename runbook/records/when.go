@@ -1,7 +1,6 @@
 package records
 
 import (
-	"strings"
 	"time"
 
 	"github.com/runbook-bot/runbook-bot/runbook"
@@ -32,7 +31,7 @@ func When(lang runbook.Lang, t time.Time, loc *time.Location, clock string) stri
 		return t.Format("2006-01-02")
 	}
 	day := weekdays[lang][lt.Weekday()]
-	zone := zoneLabel(lt)
+	zone := runbook.ZoneLabel(lt)
 	if zone == "UTC" {
 		return day + " " + date(lt) + " " + lt.Format(clock) + " UTC"
 	}
@@ -44,13 +43,4 @@ func When(lang runbook.Lang, t time.Time, loc *time.Location, clock string) stri
 		return local + " · " + ut.Format(clock) + " UTC"
 	}
 	return local + " · " + date(ut) + " " + ut.Format(clock) + " UTC"
-}
-
-// zoneLabel names a zone at t: its abbreviation, or "UTC-03" for numeric ones.
-func zoneLabel(t time.Time) string {
-	abbr := t.Format("MST")
-	if strings.HasPrefix(abbr, "+") || strings.HasPrefix(abbr, "-") {
-		return "UTC" + abbr
-	}
-	return abbr
 }

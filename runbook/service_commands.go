@@ -59,7 +59,7 @@ func (s *Service) Reject(ctx context.Context, r Request, job, action, reason, te
 		// Kept with the occurrence the command would have acted on, so its evidence shows the attempt.
 		var occ int64
 		if target, ok := actionTargets[action]; ok {
-			os, err := tx.Occurrences(Query{Job: job, WindowFrom: j.Previous(s.Now()).Add(-7 * 24 * time.Hour)})
+			os, err := s.actionable(tx, j)
 			if err != nil {
 				return err
 			}
@@ -69,6 +69,12 @@ func (s *Service) Reject(ctx context.Context, r Request, job, action, reason, te
 		}
 		return s.addRecord(tx, occ, &rec)
 	})
+}
+
+// actionable reads the job's occurrences a command may act on: from a week
+// before its previous window on (the targets in targets.go pick among them).
+func (s *Service) actionable(tx Tx, j Job) ([]Occurrence, error) {
+	return tx.Occurrences(Query{Job: j.ID, WindowFrom: j.Previous(s.Now()).Add(-7 * 24 * time.Hour)})
 }
 
 // actionTargets picks, for each acting verb, the occurrence it applies to.
@@ -168,7 +174,7 @@ func (s *Service) command(ctx context.Context, r Request, job string, target tar
 		if err := s.ensure(tx, j, j.Window.Next(s.Now()).UTC(), s.Now(), s.Policy()); err != nil {
 			return err
 		}
-		os, err := tx.Occurrences(Query{Job: job, WindowFrom: j.Previous(s.Now()).Add(-7 * 24 * time.Hour)})
+		os, err := s.actionable(tx, j)
 		if err != nil {
 			return err
 		}

@@ -169,7 +169,7 @@ func (s *Service) DryRun(ctx context.Context, r Request, job string) error {
 // job's next window.
 func (s *Service) dryRunWindow(tx Tx, j Job) (time.Time, error) {
 	now := s.Now()
-	os, err := tx.Occurrences(Query{Job: j.ID, WindowFrom: j.Previous(now).Add(-7 * 24 * time.Hour)})
+	os, err := s.actionable(tx, j)
 	if err != nil {
 		return time.Time{}, err
 	}

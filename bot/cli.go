@@ -69,6 +69,11 @@ func StateName(lang runbook.Lang, s runbook.State) string {
 	return CLIText(lang, "state."+string(s))
 }
 
+// CLIDate is t's calendar day as lang writes dates ("13/01/2025", "2025-01-13"), as the chat does.
+func CLIDate(lang runbook.Lang, t time.Time) string {
+	return CLIText(lang, "fmt.date", "yyyy", t.Format("2006"), "mm", t.Format("01"), "dd", t.Format("02"))
+}
+
 // Weekday is the short name of t's weekday in lang ("Mon", "seg").
 func Weekday(lang runbook.Lang, t time.Time) string {
 	return CLIText(lang, "weekday."+strconv.Itoa(int(t.Weekday())))

@@ -38,9 +38,7 @@ func (b *Bot) when(t time.Time, loc *time.Location) string {
 }
 
 // date is t's calendar day as the language writes it: "10/01/2025", "2025-01-10".
-func (b *Bot) date(t time.Time) string {
-	return b.t("fmt.date", "yyyy", t.Format("2006"), "mm", t.Format("01"), "dd", t.Format("02"))
-}
+func (b *Bot) date(t time.Time) string { return CLIDate(b.Lang(), t) }
 
 // clock formats t as "19:27 (UTC-03) / 22:27 UTC" (pt-BR) or "19:27 UTC-03 / 22:27 UTC".
 func (b *Bot) clock(t time.Time, loc *time.Location) string {

@@ -77,9 +77,14 @@ func cliLang(cfg Config, rb *runbook.Runbook) runbook.Lang {
 	return bot.CLILang(runbook.Lang(cfg.Lang), rb)
 }
 
-// cliTime is t as "Mon 2006-01-02 15:04" (layout after the weekday) with the weekday in lang.
-func cliTime(lang runbook.Lang, t time.Time, layout string) string {
-	return bot.Weekday(lang, t) + " " + t.Format(layout)
+// cliTime is t as lang writes dates, as the chat does: "Mon 2025-01-13 09:00",
+// "seg 13/01/2025 09:00", followed by its zone when zone is set.
+func cliTime(lang runbook.Lang, t time.Time, zone bool) string {
+	s := bot.Weekday(lang, t) + " " + bot.CLIDate(lang, t) + " " + t.Format("15:04")
+	if zone {
+		s += " " + runbook.ZoneLabel(t)
+	}
+	return s
 }
 
 // commandOrder is the order commands are listed in the usage.

@@ -46,8 +46,8 @@ func cmdSchedule(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	for _, s := range e.rb.Upcoming(start, *count, pol.ConfirmLead, e.cfg.Reminders) {
 		j, _ := e.rb.Job(s.Job)
 		local := s.Window.In(j.Window.Location)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s", cliTime(lang, local, "2006-01-02 15:04 MST"), cliTime(lang, s.Window.UTC(), "2006-01-02 15:04"),
-			s.Job, cliTime(lang, s.ConfirmAt.UTC(), "2006-01-02 15:04"), j.Primary.Name(), j.Backup.Name())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s", cliTime(lang, local, true), cliTime(lang, s.Window.UTC(), false),
+			s.Job, cliTime(lang, s.ConfirmAt.UTC(), false), j.Primary.Name(), j.Backup.Name())
 		if f := runbook.FreezeAt(e.rb.Freezes, s.Window); f != nil {
 			fmt.Fprintf(tw, "\t%s", bot.CLIText(lang, "cli.schedule.frozen", "reason", f.Reason))
 		}

@@ -76,7 +76,7 @@ func cmdStatus(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		if f := runbook.FreezeAt(freezes, o.Window); f != nil {
 			n = append(n, t("cli.status.note.frozen", "reason", f.Reason))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cliTime(lang, o.Window.UTC(), "2006-01-02 15:04"), o.Job, bot.StateName(lang, o.State),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cliTime(lang, o.Window.UTC(), false), o.Job, bot.StateName(lang, o.State),
 			dash(o.ApprovedBy), dash(o.RunBy), exitText(o.ExitCode), strings.Join(n, "; "))
 	}
 	if err := tw.Flush(); err != nil {

@@ -88,4 +88,3 @@ func otherUser(rb *runbook.Runbook, id string) string {
 	}
 	return "U123"
 }
-
